@@ -1,0 +1,1 @@
+"""Roundtable: side-by-side model debates."""

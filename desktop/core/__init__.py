@@ -1,0 +1,1 @@
+"""Qt-free core: the session model, transcripts, conversations and debate orchestration."""

@@ -1,0 +1,225 @@
+"""The session model: seats at the table, the turns the user sent and each seat's replies.
+
+Plain dataclasses with no Qt and no I/O. Every object has a stable unique id so that
+annotations, posts and the library can point at it, across files too. ``extra`` holds
+fields this version does not know, read from a newer file, so they are written back
+unchanged.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+def new_id() -> str:
+    """A fresh, globally unique id."""
+    return str(uuid.uuid4())
+
+
+def now() -> datetime:
+    """The current time, timezone-aware (UTC)."""
+    return datetime.now(UTC)
+
+
+class TurnKind(StrEnum):
+    PROMPT = "prompt"
+    FOLLOW_UP = "follow_up"
+    FORWARD = "forward"
+    DEBATE_ROUND = "debate_round"
+
+
+class ReplyStatus(StrEnum):
+    WAITING = "waiting"
+    STREAMING = "streaming"
+    COMPLETE = "complete"
+    STOPPED = "stopped"
+    ERROR = "error"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (ReplyStatus.COMPLETE, ReplyStatus.STOPPED, ReplyStatus.ERROR)
+
+
+class ErrorKind(StrEnum):
+    """What went wrong with a reply, in terms a user can act on."""
+
+    AUTH = "auth"
+    RATE_LIMITED = "rate_limited"
+    CONTEXT_TOO_LONG = "context_too_long"
+    NETWORK = "network"
+    TIMEOUT = "timeout"
+    PROVIDER_ERROR = "provider_error"
+    BAD_REQUEST = "bad_request"
+    INTERNAL = "internal"
+
+
+@dataclass
+class Seat:
+    """One assistant at the table."""
+
+    label: str
+    model: str
+    id: str = field(default_factory=new_id)
+    api_base: str | None = None
+    api_key_env: str | None = None
+    system_prompt: str | None = None
+    temperature: float | None = None
+    max_tokens: int | None = None
+    colour: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Attachment:
+    """A file sent with a turn; the bytes live in the session, so it is self-contained."""
+
+    name: str
+    mime_type: str
+    data: bytes
+    sha256: str
+    id: str = field(default_factory=new_id)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass
+class Quote:
+    """A reply (or an excerpt of it) carried into a later turn: who said it, and what."""
+
+    seat_id: str
+    reply_id: str
+    seat_label: str
+    text: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReplyError:
+    kind: ErrorKind
+    message: str
+    retry_after: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Reply:
+    """One seat's answer to one turn."""
+
+    seat_id: str
+    id: str = field(default_factory=new_id)
+    status: ReplyStatus = ReplyStatus.WAITING
+    text: str = ""
+    error: ReplyError | None = None
+    started_at: datetime | None = None
+    first_token_at: datetime | None = None
+    finished_at: datetime | None = None
+    usage: Usage | None = None
+    cost_usd: float | None = None
+    model_reported: str | None = None
+    retry_of: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Turn:
+    """What the user sent, to which seats, and every reply it got."""
+
+    kind: TurnKind
+    text: str
+    targets: list[str]
+    id: str = field(default_factory=new_id)
+    attachment_ids: list[str] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    created_at: datetime = field(default_factory=now)
+    replies: list[Reply] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def latest_reply(self, seat_id: str) -> Reply | None:
+        """The seat's most recent reply to this turn (a retry supersedes earlier ones)."""
+        for reply in reversed(self.replies):
+            if reply.seat_id == seat_id:
+                return reply
+        return None
+
+
+class AnnotationKind(StrEnum):
+    HIGHLIGHT = "highlight"
+    COMMENT = "comment"
+    STAR = "star"
+    REACTION = "reaction"
+
+
+@dataclass
+class Annotation:
+    """A mark the author puts on a reply, a turn or a seat."""
+
+    kind: AnnotationKind
+    target_id: str
+    id: str = field(default_factory=new_id)
+    start: int | None = None
+    end: int | None = None
+    note: str = ""
+    created_at: datetime = field(default_factory=now)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PostSettings:
+    """How the session becomes a post; the record itself never changes for it."""
+
+    title: str = ""
+    intro: str = ""
+    outro: str = ""
+    excluded_ids: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Session:
+    """A whole debate: the seats, the turns in order, annotations and post settings."""
+
+    title: str = ""
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=now)
+    seats: list[Seat] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    annotations: list[Annotation] = field(default_factory=list)
+    post: PostSettings = field(default_factory=PostSettings)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def seat(self, seat_id: str) -> Seat:
+        """The seat with this id; KeyError if there is none."""
+        for seat in self.seats:
+            if seat.id == seat_id:
+                return seat
+        raise KeyError(seat_id)
+
+    def find_reply(self, reply_id: str) -> tuple[Turn, Reply]:
+        """The reply with this id and its turn; KeyError if there is none."""
+        for turn in self.turns:
+            for reply in turn.replies:
+                if reply.id == reply_id:
+                    return turn, reply
+        raise KeyError(reply_id)
+
+    def attachment(self, attachment_id: str) -> Attachment:
+        for attachment in self.attachments:
+            if attachment.id == attachment_id:
+                return attachment
+        raise KeyError(attachment_id)

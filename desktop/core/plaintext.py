@@ -1,0 +1,77 @@
+"""A session as plain text for a terminal (``roundtable show``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from desktop.core.conversation import quote_block
+from desktop.core.model import Reply, ReplyStatus, Session, Turn, TurnKind
+
+_KIND_NAMES = {
+    TurnKind.PROMPT: "Prompt",
+    TurnKind.FOLLOW_UP: "Follow-up",
+    TurnKind.FORWARD: "Forward",
+    TurnKind.DEBATE_ROUND: "Debate round",
+}
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> float | None:
+    return (end - start).total_seconds() if start is not None and end is not None else None
+
+
+def reply_stats(reply: Reply) -> str:
+    """One line of facts about a reply: status, timing, tokens, cost, model."""
+    parts = [reply.status.value]
+    first = _seconds(reply.started_at, reply.first_token_at)
+    total = _seconds(reply.started_at, reply.finished_at)
+    if first is not None:
+        parts.append(f"first token {first:.1f} s")
+    if total is not None and reply.status.is_final:
+        parts.append(f"{total:.1f} s")
+    if reply.usage is not None:
+        tokens_in = "?" if reply.usage.prompt_tokens is None else f"{reply.usage.prompt_tokens:,}"
+        tokens_out = (
+            "?" if reply.usage.completion_tokens is None else f"{reply.usage.completion_tokens:,}"
+        )
+        parts.append(f"{tokens_in} → {tokens_out} tokens")
+    parts.append("cost unknown" if reply.cost_usd is None else f"${reply.cost_usd:.4f}")
+    if reply.model_reported:
+        parts.append(reply.model_reported)
+    return ", ".join(parts)
+
+
+def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
+    seats = ", ".join(session.seat(s).label for s in turn.targets)
+    if len(turn.targets) == len(session.seats) and len(session.seats) > 1:
+        seats = "all seats"
+    lines = [f"── Turn {number}: {_KIND_NAMES[turn.kind]} → {seats} " + "─" * 8, ""]
+    if turn.text:
+        lines += [turn.text, ""]
+    for quote in turn.quotes:
+        lines += [quote_block(quote), ""]
+    for reply in turn.replies:
+        seat = session.seat(reply.seat_id)
+        retry = " (retry)" if reply.retry_of else ""
+        lines.append(f"▌ {seat.label}{retry} — {reply_stats(reply)}")
+        if reply.text:
+            lines += ["", reply.text.rstrip()]
+        if reply.status is ReplyStatus.ERROR and reply.error is not None:
+            lines += ["", f"  ✗ {reply.error.kind.value}: {reply.error.message}"]
+        lines.append("")
+    return lines
+
+
+def render_session(session: Session) -> str:
+    """The whole session, turn by turn, readable in a terminal."""
+    title = session.title or "Untitled session"
+    seats = "; ".join(f"{s.label} ({s.model})" for s in session.seats)
+    lines = [
+        title,
+        "=" * len(title),
+        f"Seats: {seats}",
+        f"Created {session.created_at:%Y-%m-%d %H:%M} UTC",
+        "",
+    ]
+    for number, turn in enumerate(session.turns, 1):
+        lines += _turn_text(session, turn, number)
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,1 @@
+"""Qt-free provider access: the litellm gateway, the provider worker and its client, keys."""

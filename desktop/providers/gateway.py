@@ -1,0 +1,148 @@
+"""The in-process gateway: one litellm streaming call per reply, as typed events."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core.events import (
+    Event,
+    Failed,
+    Finished,
+    ReplyRequest,
+    Started,
+    TextDelta,
+    UsageReport,
+)
+from desktop.core.model import ErrorKind
+from desktop.providers import keys, litellm_runtime
+from desktop.providers.errors import Classified, classify
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Our own retries (litellm's are off): only before any text arrived, never for
+    auth, bad-request or too-long errors, and never for a wait longer than
+    ``max_wait`` seconds (the user is better told to wait)."""
+
+    attempts: int = 3
+    base_delay: float = 1.0
+    max_wait: float = 10.0
+
+    def delay(self, failure: Classified, attempt: int) -> float | None:
+        """Seconds to wait before try ``attempt + 1``, or None to give up."""
+        if attempt >= self.attempts:
+            return None
+        if failure.kind is ErrorKind.RATE_LIMITED:
+            wait = (
+                failure.retry_after
+                if failure.retry_after is not None
+                else self.base_delay * 2.0**attempt
+            )
+            return wait if wait <= self.max_wait else None
+        if failure.kind in (ErrorKind.NETWORK, ErrorKind.PROVIDER_ERROR, ErrorKind.TIMEOUT):
+            return self.base_delay * 2.0 ** (attempt - 1)
+        return None
+
+
+KeyFinder = Callable[[str, str | None], keys.KeyLookup]
+
+
+class LiteLLMGateway:
+    """Streams replies through litellm in this process (the CLI and tests use it)."""
+
+    def __init__(
+        self,
+        retry: RetryPolicy | None = None,
+        timeout: float = 300.0,
+        find_key: KeyFinder = keys.find_key,
+    ) -> None:
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout
+        self._find_key = find_key
+
+    async def stream(self, request: ReplyRequest) -> AsyncGenerator[Event, None]:
+        """Yield Started, TextDelta…, UsageReport, then Finished — or Failed."""
+        provider = keys.provider_of(request.model)
+        litellm = await asyncio.to_thread(litellm_runtime.load)
+        lookup = await asyncio.to_thread(self._find_key, provider, request.api_key_env)
+        if lookup.key is None and provider not in keys.KEYLESS and not request.api_base:
+            notes = "".join(f" ({note})" for note in lookup.notes)
+            yield Failed(
+                ErrorKind.AUTH,
+                f"No API key for {keys.provider_name(provider)}{notes}. Roundtable looks in "
+                f"{keys.lookup_places(provider, request.api_key_env)}.",
+            )
+            return
+        kwargs = self._kwargs(request, lookup.key)
+        attempt = 0
+        while True:
+            attempt += 1
+            received: list[str] = []
+            try:
+                async for event in self._attempt(litellm, kwargs, received):
+                    yield event
+                return
+            except Exception as exc:
+                failure = classify(
+                    exc,
+                    provider=provider,
+                    api_key_env=request.api_key_env,
+                    secrets=(lookup.key,),
+                    text_so_far="".join(received),
+                )
+                delay = None if received else self.retry.delay(failure, attempt)
+                if delay is None:
+                    yield Failed(failure.kind, failure.message, failure.retry_after)
+                    return
+                await asyncio.sleep(delay)
+
+    def _kwargs(self, request: ReplyRequest, key: str | None) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "model": request.model,
+            "messages": request.messages,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            "max_retries": 0,
+            "timeout": self.timeout,
+        }
+        optional = {
+            "api_base": request.api_base,
+            "api_key": key,
+            "temperature": request.temperature,
+            "max_tokens": request.max_tokens,
+        }
+        kwargs.update({k: v for k, v in optional.items() if v is not None})
+        return kwargs
+
+    async def _attempt(
+        self, litellm: Any, kwargs: dict[str, Any], received: list[str]
+    ) -> AsyncIterator[Event]:
+        finish_reason: str | None = None
+        model: str | None = None
+        # Leaving this block in any way (end, error, cancel, generator closed) closes
+        # the HTTP stream at once.
+        async with await litellm.acompletion(**kwargs) as response:
+            yield Started()
+            async for chunk in response:
+                model = getattr(chunk, "model", None) or model
+                for choice in chunk.choices or ():
+                    content = getattr(choice.delta, "content", None)
+                    if content:
+                        received.append(content)
+                        yield TextDelta(content)
+                    finish_reason = choice.finish_reason or finish_reason
+                usage = getattr(chunk, "usage", None)
+                if usage is not None:
+                    yield UsageReport(
+                        getattr(usage, "prompt_tokens", None),
+                        getattr(usage, "completion_tokens", None),
+                        getattr(usage, "cost", None),
+                    )
+        yield Finished(finish_reason, model)
+
+    async def aclose(self) -> None:
+        """Close litellm's HTTP clients on this loop."""
+        await litellm_runtime.close_clients()

@@ -1,0 +1,81 @@
+"""Lineup TOML: seats parsed, mistakes named by seat and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.core.lineup import LineupError, load_lineup, parse_lineup
+
+GOOD = """
+[[seat]]
+label = "Claude"
+model = "anthropic/claude-sonnet-4-5"
+system_prompt = "Be blunt."
+temperature = 1
+
+[[seat]]
+label = "Local"
+model = "openai/llama"
+api_base = "http://127.0.0.1:8080/v1"
+api_key_env = "LOCAL_KEY"
+max_tokens = 800
+"""
+
+
+def test_a_good_lineup_gives_seats() -> None:
+    claude, local = parse_lineup(GOOD)
+    assert (claude.label, claude.model, claude.temperature, claude.system_prompt) == (
+        "Claude",
+        "anthropic/claude-sonnet-4-5",
+        1.0,
+        "Be blunt.",
+    )
+    assert (local.api_base, local.api_key_env, local.max_tokens) == (
+        "http://127.0.0.1:8080/v1",
+        "LOCAL_KEY",
+        800,
+    )
+    assert claude.id != local.id
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "no seats"),
+        ("[[seat]]\nlabel = 'A'\n", "seat 1 (A): 'model' is required"),
+        (
+            "[[seat]]\nlabel='A'\nmodel='m'\n[[seat]]\nlabel='B'\nmodel='m'\ntemperature='hot'\n",
+            "seat 2 (B): 'temperature' must be a number from 0 to 2, not 'hot'",
+        ),
+        (
+            "[[seat]]\nlabel='A'\nmodel='m'\ntemperature=3.5\n",
+            "seat 1 (A): 'temperature' must be a number from 0 to 2",
+        ),
+        (
+            "[[seat]]\nlabel='A'\nmodel='m'\nmax_tokens=0\n",
+            "seat 1 (A): 'max_tokens' must be a whole number above 0",
+        ),
+        (
+            "[[seat]]\nlabel='A'\nmodel='m'\ntemprature=1\n",
+            "seat 1 (A): unknown field 'temprature'",
+        ),
+        (
+            "[[seat]]\nlabel='A'\nmodel='m'\n[[seat]]\nlabel='A'\nmodel='n'\n",
+            "two seats are labelled 'A'",
+        ),
+        ("[[seat]\nlabel='A'", "not valid TOML"),
+        ("[seats]\nx=1\n", "unknown section 'seats'"),
+    ],
+)
+def test_mistakes_name_the_seat_and_field(text: str, message: str) -> None:
+    with pytest.raises(LineupError) as caught:
+        parse_lineup(text, "team.toml")
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("team.toml")
+
+
+def test_an_unreadable_file_is_a_lineup_error(tmp_path: Path) -> None:
+    with pytest.raises(LineupError, match="cannot read the lineup"):
+        load_lineup(tmp_path / "missing.toml")

@@ -1,0 +1,494 @@
+"""A fake LLM provider server on 127.0.0.1 that speaks the real streaming wire formats.
+
+It answers OpenAI chat-completions SSE, Anthropic messages SSE and Gemini
+``streamGenerateContent?alt=sse`` (CRLF framing), so litellm's real HTTP path is
+exercised. Each test scripts behaviour per model name (the part after the provider
+prefix): a streamed answer (chunking, delays, a cut mid-stream, a malformed event), an
+HTTP error, a hang, or a replay of a recorded stream. Every request is logged so tests
+can assert exactly what each seat was sent, and client disconnects are recorded with a
+timestamp so tests can prove that cancelling closes the connection.
+
+The server runs its own event loop on a daemon thread, so sync tests, async tests on any
+loop, and subprocesses (CLI, provider worker) can all talk to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from aiohttp import web
+
+WireFormat = Literal["openai", "anthropic", "gemini"]
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A successful streamed answer.
+
+    ``text`` None echoes the last user message. ``chunks`` splits the text into that many
+    roughly equal pieces; ``delay`` is slept before each chunk. ``cut_after`` drops the
+    connection after that many text chunks; ``malformed_at`` sends a broken event in place
+    of that chunk.
+    """
+
+    text: str | None = None
+    chunks: int = 4
+    delay: float = 0.0
+    cut_after: int | None = None
+    malformed_at: int | None = None
+    usage: tuple[int, int] = (12, 34)
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class Fail:
+    """An HTTP error response before any streaming."""
+
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Hang:
+    """Accept the request and never answer (until the client goes away)."""
+
+
+@dataclass(frozen=True)
+class Replay:
+    """Serve a recorded body verbatim, event by event, with its recorded status."""
+
+    path: Path
+    delay: float = 0.0
+
+
+Behaviour = Stream | Fail | Hang | Replay
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the server received it."""
+
+    wire: WireFormat
+    model: str
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    at: float
+
+    def user_texts(self) -> list[str]:
+        """The text of every user message, in order, whatever the wire format."""
+        return [text for role, text in self.conversation() if role == "user"]
+
+    def conversation(self) -> list[tuple[str, str]]:
+        """(role, text) for each message, with the system prompt first when there is one."""
+        out: list[tuple[str, str]] = []
+        if self.wire == "gemini":
+            system = self.body.get("system_instruction") or self.body.get("systemInstruction")
+            if system:
+                out.append(("system", _join_parts(system.get("parts", []))))
+            for content in self.body.get("contents", []):
+                role = "assistant" if content.get("role") == "model" else "user"
+                out.append((role, _join_parts(content.get("parts", []))))
+            return out
+        if self.wire == "anthropic" and self.body.get("system"):
+            system = self.body["system"]
+            out.append(("system", system if isinstance(system, str) else _join_parts(system)))
+        for message in self.body.get("messages", []):
+            content = message.get("content")
+            text = content if isinstance(content, str) else _join_parts(content or [])
+            out.append((message["role"], text))
+        return out
+
+
+def _join_parts(parts: list[dict[str, Any]]) -> str:
+    return "".join(str(p.get("text", "")) for p in parts if "text" in p)
+
+
+@dataclass(frozen=True)
+class Disconnect:
+    """The client closed the connection while a stream was still being written."""
+
+    model: str
+    at: float
+
+
+class FakeProviderServer:
+    """The server; use as a context manager or call start() and stop()."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._scripts: dict[str, list[Behaviour]] = {}
+        self._log: list[LoggedRequest] = []
+        self._disconnects: list[Disconnect] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> FakeProviderServer:
+        """Start serving on 127.0.0.1 at a free port; returns self."""
+        ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+
+        def run() -> None:
+            assert self._loop is not None
+            asyncio.set_event_loop(self._loop)
+            self._loop.run_until_complete(self._serve())
+            ready.set()
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=run, name="fake-provider", daemon=True)
+        self._thread.start()
+        if not ready.wait(10):
+            raise RuntimeError("fake provider server did not start")
+        return self
+
+    async def _serve(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._openai)
+        app.router.add_post("/v1/messages", self._anthropic)
+        app.router.add_post("/v1beta/models/{target}", self._gemini)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    def stop(self) -> None:
+        """Stop the server and its thread."""
+        loop = self._loop
+        if loop is None:
+            return
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        if self._thread is not None:
+            self._thread.join(10)
+        loop.close()
+        self._loop = None
+
+    def __enter__(self) -> FakeProviderServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- addresses for litellm -----------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def api_base(self, wire: WireFormat) -> str:
+        """The api_base to give litellm for a model of this wire format."""
+        return {"openai": f"{self.url}/v1", "anthropic": self.url, "gemini": f"{self.url}/v1beta"}[
+            wire
+        ]
+
+    # -- scripting and inspection --------------------------------------------------------
+
+    def script(self, model: str, *behaviours: Behaviour) -> None:
+        """Queue behaviours for requests to ``model``; once used up, requests are echoed."""
+        with self._lock:
+            self._scripts.setdefault(model, []).extend(behaviours)
+
+    def requests(self, model: str | None = None) -> list[LoggedRequest]:
+        """Requests received so far, optionally only those for one model."""
+        with self._lock:
+            return [r for r in self._log if model is None or r.model == model]
+
+    def disconnects(self, model: str | None = None) -> list[Disconnect]:
+        """Client disconnects seen while streaming."""
+        with self._lock:
+            return [d for d in self._disconnects if model is None or d.model == model]
+
+    def reset(self) -> None:
+        """Forget scripts, the request log and disconnects."""
+        with self._lock:
+            self._scripts.clear()
+            self._log.clear()
+            self._disconnects.clear()
+
+    def _next(self, model: str) -> Behaviour:
+        with self._lock:
+            queue = self._scripts.get(model)
+            return queue.pop(0) if queue else Stream()
+
+    def _record(self, wire: WireFormat, model: str, request: web.Request, body: Any) -> None:
+        with self._lock:
+            self._log.append(
+                LoggedRequest(
+                    wire=wire,
+                    model=model,
+                    path=request.path_qs,
+                    headers=dict(request.headers),
+                    body=body,
+                    at=time.monotonic(),
+                )
+            )
+
+    # -- handlers ------------------------------------------------------------------------
+
+    async def _openai(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        model = body["model"]
+        self._record("openai", model, request, body)
+        return await self._answer(request, "openai", model, body)
+
+    async def _anthropic(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        model = body["model"]
+        self._record("anthropic", model, request, body)
+        return await self._answer(request, "anthropic", model, body)
+
+    async def _gemini(self, request: web.Request) -> web.StreamResponse:
+        model, _, action = request.match_info["target"].partition(":")
+        if action != "streamGenerateContent":
+            raise web.HTTPNotFound(text=f"fake server only streams, not {action}")
+        body = await request.json()
+        self._record("gemini", model, request, body)
+        return await self._answer(request, "gemini", model, body)
+
+    async def _answer(
+        self, request: web.Request, wire: WireFormat, model: str, body: dict[str, Any]
+    ) -> web.StreamResponse:
+        behaviour = self._next(model)
+        if isinstance(behaviour, Fail):
+            payload = (
+                behaviour.body if isinstance(behaviour.body, str) else json.dumps(behaviour.body)
+            )
+            return web.Response(
+                status=behaviour.status,
+                text=payload,
+                content_type="application/json",
+                headers=behaviour.headers,
+            )
+        if isinstance(behaviour, Replay):
+            return await self._replay(request, model, behaviour)
+        response = web.StreamResponse(
+            status=200,
+            headers={
+                "Content-Type": "text/event-stream; charset=utf-8",
+                "Cache-Control": "no-cache",
+            },
+        )
+        await response.prepare(request)
+        if isinstance(behaviour, Hang):
+            try:
+                while True:
+                    await asyncio.sleep(0.05)
+                    if request.transport is None or request.transport.is_closing():
+                        raise ConnectionResetError
+            except ConnectionResetError:
+                self._disconnected(model)
+                return response
+            except asyncio.CancelledError:
+                self._disconnected(model)
+                raise
+        text = behaviour.text if behaviour.text is not None else _echo(wire, body)
+        events = _encode(wire, behaviour, text, model)
+        try:
+            for index, (is_text, event) in enumerate(events):
+                if behaviour.delay and is_text:
+                    await asyncio.sleep(behaviour.delay)
+                text_index = _text_index(events, index)
+                if (
+                    is_text
+                    and behaviour.cut_after is not None
+                    and text_index >= behaviour.cut_after
+                ):
+                    assert request.transport is not None
+                    request.transport.abort()
+                    return response
+                if (
+                    is_text
+                    and behaviour.malformed_at is not None
+                    and text_index == behaviour.malformed_at
+                ):
+                    event = _frame(wire, "{not json at all")
+                await response.write(event)
+            await response.write_eof()
+        except ConnectionResetError:
+            self._disconnected(model)
+        except asyncio.CancelledError:
+            self._disconnected(model)
+            raise
+        return response
+
+    async def _replay(self, request: web.Request, model: str, replay: Replay) -> web.StreamResponse:
+        meta_path = replay.path.with_name(replay.path.name.rsplit(".", 1)[0] + ".meta.json")
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        raw = replay.path.read_bytes()
+        status = int(meta.get("http_status", 200))
+        headers = {k: v for k, v in meta.get("response_headers", {}).items() if k.lower() in _KEPT}
+        content_type = headers.pop("content-type", None) or (
+            "application/json" if replay.path.suffix == ".json" else "text/event-stream"
+        )
+        if status != 200 or replay.path.suffix == ".json":
+            return web.Response(
+                status=status, body=raw, headers={**headers, "Content-Type": content_type}
+            )
+        response = web.StreamResponse(status=200, headers={**headers, "Content-Type": content_type})
+        await response.prepare(request)
+        try:
+            for event in _split_events(raw):
+                if replay.delay:
+                    await asyncio.sleep(replay.delay)
+                await response.write(event)
+            await response.write_eof()
+        except ConnectionResetError:
+            self._disconnected(model)
+        except asyncio.CancelledError:
+            self._disconnected(model)
+            raise
+        return response
+
+    def _disconnected(self, model: str) -> None:
+        with self._lock:
+            self._disconnects.append(Disconnect(model, time.monotonic()))
+
+
+_KEPT = {"content-type", "retry-after", "retry-after-ms"}
+
+
+def _split_events(raw: bytes) -> Iterator[bytes]:
+    """Split an SSE body into events, keeping each event's own framing (LF or CRLF)."""
+    separator = b"\r\n\r\n" if b"\r\n\r\n" in raw else b"\n\n"
+    pieces = raw.split(separator)
+    for index, piece in enumerate(pieces):
+        if index < len(pieces) - 1:
+            yield piece + separator
+        elif piece:
+            yield piece
+
+
+def _echo(wire: WireFormat, body: dict[str, Any]) -> str:
+    texts = LoggedRequest(wire, "", "", {}, body, 0.0).user_texts()
+    last = texts[-1] if texts else ""
+    return f"Echo: {last}"
+
+
+def _split(text: str, pieces: int) -> list[str]:
+    pieces = max(1, min(pieces, len(text) or 1))
+    size = -(-len(text) // pieces) if text else 0
+    return [text[i : i + size] for i in range(0, len(text), size)] if text else [""]
+
+
+def _text_index(events: list[tuple[bool, bytes]], index: int) -> int:
+    return sum(1 for is_text, _ in events[:index] if is_text)
+
+
+def _frame(wire: WireFormat, data: str, event: str | None = None) -> bytes:
+    if wire == "gemini":
+        return f"data: {data}\r\n\r\n".encode()
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {data}\n\n".encode()
+
+
+def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bool, bytes]]:
+    """The whole stream as (is_text_chunk, bytes) events in the given wire format."""
+    reported = s.model or model
+    prompt_tokens, completion_tokens = s.usage
+    pieces = _split(text, s.chunks)
+    dump = json.dumps
+    if wire == "openai":
+        base = {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": reported,
+        }
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+            choice = {"index": 0, "delta": delta, "finish_reason": finish}
+            return _frame(wire, dump({**base, "choices": [choice], "usage": None}))
+
+        usage = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        }
+        return [
+            (False, chunk({"role": "assistant", "content": ""})),
+            *[(True, chunk({"content": p})) for p in pieces],
+            (False, chunk({}, "stop")),
+            (False, _frame(wire, dump({**base, "choices": [], "usage": usage}))),
+            (False, _frame(wire, "[DONE]")),
+        ]
+    if wire == "anthropic":
+        start = {
+            "type": "message_start",
+            "message": {
+                "id": "msg_fake",
+                "type": "message",
+                "role": "assistant",
+                "model": reported,
+                "content": [],
+                "stop_reason": None,
+                "usage": {"input_tokens": prompt_tokens, "output_tokens": 1},
+            },
+        }
+
+        def delta(p: str) -> bytes:
+            event = {
+                "type": "content_block_delta",
+                "index": 0,
+                "delta": {"type": "text_delta", "text": p},
+            }
+            return _frame(wire, dump(event), "content_block_delta")
+
+        block = {
+            "type": "content_block_start",
+            "index": 0,
+            "content_block": {"type": "text", "text": ""},
+        }
+        end = {
+            "type": "message_delta",
+            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+            "usage": {"output_tokens": completion_tokens},
+        }
+        return [
+            (False, _frame(wire, dump(start), "message_start")),
+            (False, _frame(wire, dump(block), "content_block_start")),
+            (False, _frame(wire, dump({"type": "ping"}), "ping")),
+            *[(True, delta(p)) for p in pieces],
+            (
+                False,
+                _frame(
+                    wire, dump({"type": "content_block_stop", "index": 0}), "content_block_stop"
+                ),
+            ),
+            (False, _frame(wire, dump(end), "message_delta")),
+            (False, _frame(wire, dump({"type": "message_stop"}), "message_stop")),
+        ]
+
+    def gemini_chunk(p: str, last: bool) -> bytes:
+        candidate: dict[str, Any] = {
+            "content": {"parts": [{"text": p}], "role": "model"},
+            "index": 0,
+        }
+        usage: dict[str, Any] = {
+            "promptTokenCount": prompt_tokens,
+            "totalTokenCount": prompt_tokens,
+        }
+        if last:
+            candidate["finishReason"] = "STOP"
+            usage = {
+                "promptTokenCount": prompt_tokens,
+                "candidatesTokenCount": completion_tokens,
+                "totalTokenCount": prompt_tokens + completion_tokens,
+            }
+        body = {"candidates": [candidate], "usageMetadata": usage, "modelVersion": reported}
+        return _frame(wire, dump(body))
+
+    return [(True, gemini_chunk(p, i == len(pieces) - 1)) for i, p in enumerate(pieces)]
