@@ -196,6 +196,7 @@ def _looks_too_long(detail: str) -> bool:
         for phrase in (
             "prompt is too long",
             "context length",
+            "context window",
             "context_length_exceeded",
             "input token count exceeds",
         )

@@ -1,0 +1,34 @@
+"""Helpers for driving a gateway in tests."""
+
+from __future__ import annotations
+
+from desktop.core.events import Event, Failed, Gateway, ReplyRequest, TextDelta
+from desktop.core.model import new_id
+
+
+def request_for(
+    model: str, api_base: str | None, text: str = "Hello?", **extra: object
+) -> ReplyRequest:
+    """A one-message request for ``model``."""
+    return ReplyRequest(
+        reply_id=new_id(),
+        seat_label=model,
+        model=model,
+        messages=[{"role": "user", "content": text}],
+        api_base=api_base,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+async def collect(gateway: Gateway, request: ReplyRequest) -> list[Event]:
+    """Every event of one reply."""
+    return [event async for event in gateway.stream(request)]
+
+
+def text_of(events: list[Event]) -> str:
+    return "".join(e.text for e in events if isinstance(e, TextDelta))
+
+
+def failure_of(events: list[Event]) -> Failed:
+    assert isinstance(events[-1], Failed), events[-1]
+    return events[-1]
