@@ -1,0 +1,199 @@
+"""`roundtable ask` and `roundtable show`, run as a user would, against the fake server."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+from pathlib import Path
+
+import jsonschema
+
+from tests.conftest import PYTHON, ROOT, TEST_KEYS, subprocess_env
+from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
+
+SCHEMA = json.loads((ROOT / "docs" / "transcript.schema.json").read_text())
+
+
+def lineup(tmp_path: Path, fake: FakeProviderServer, extra: str = "") -> Path:
+    path = tmp_path / "lineup.toml"
+    path.write_text(
+        f"""
+[[seat]]
+label = "Alpha"
+model = "openai/cli-a"
+api_base = "{fake.api_base("openai")}"
+
+[[seat]]
+label = "Beta"
+model = "anthropic/cli-b"
+api_base = "{fake.api_base("anthropic")}"
+
+[[seat]]
+label = "Gamma"
+model = "gemini/cli-c"
+api_base = "{fake.api_base("gemini")}"
+{extra}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def roundtable(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PYTHON, "-m", "desktop", *args],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=ROOT,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def assert_no_keys(*texts: str) -> None:
+    for text in texts:
+        for key in TEST_KEYS.values():
+            assert key not in text
+
+
+def test_ask_runs_every_turn_and_writes_a_valid_transcript(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    out = tmp_path / "session.json"
+    result = roundtable(
+        "ask", "--lineup", str(lineup(tmp_path, fake)), "Is a hot dog a sandwich?",
+        "--follow-up", "Here's my less diplomatic take: no.",
+        "--debate-round",
+        "--follow-up", "Last word?",
+        "-o", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(document, SCHEMA)
+    assert [t["kind"] for t in document["turns"]] == [
+        "prompt",
+        "follow_up",
+        "debate_round",
+        "follow_up",
+    ]
+    assert all(r["status"] == "complete" for t in document["turns"] for r in t["replies"])
+    assert [len(fake.requests(m)) for m in ("cli-a", "cli-b", "cli-c")] == [4, 4, 4]
+    debate = fake.requests("cli-a")[2].user_texts()[-1]
+    assert "[Answer from Beta]" in debate
+    assert "[Answer from Alpha]" not in debate
+    for label in ("Alpha", "Beta", "Gamma"):
+        assert label in result.stderr
+    assert "complete" in result.stderr
+    assert_no_keys(out.read_text(encoding="utf-8"), result.stderr, result.stdout)
+
+    shown = roundtable("show", str(out))
+    assert shown.returncode == 0
+    assert "Turn 3: Debate round → all seats" in shown.stdout
+    assert "▌ Beta — complete" in shown.stdout
+    assert "Echo: Last word?" in shown.stdout
+
+
+def test_failed_seats_still_get_a_transcript_and_exit_1(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    fake.script(
+        "cli-a",
+        Fail(
+            401,
+            {
+                "error": {
+                    "message": "Incorrect API key provided",
+                    "type": "invalid_request_error",
+                    "code": "invalid_api_key",
+                }
+            },
+        ),
+    )
+    fake.script("cli-b", Stream(text="partial answer that breaks", chunks=6, cut_after=2))
+    out = tmp_path / "s.json"
+    result = roundtable("ask", "--lineup", str(lineup(tmp_path, fake)), "Question", "-o", str(out))
+    assert result.returncode == 1, result.stderr
+    replies = json.loads(out.read_text(encoding="utf-8"))["turns"][0]["replies"]
+    assert [r["status"] for r in replies] == ["error", "error", "complete"]
+    assert replies[0]["error"]["kind"] == "auth"
+    assert "$OPENAI_API_KEY" in replies[0]["error"]["message"]
+    assert replies[1]["error"]["kind"] == "network"
+    assert replies[1]["text"] == "partial answer that breaks"[:10]
+    assert "auth:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert_no_keys(out.read_text(encoding="utf-8"), result.stderr)
+
+
+def test_a_bad_lineup_names_the_seat_and_field_and_exits_2(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    bad = lineup(
+        tmp_path, fake, '\n[[seat]]\nlabel = "Delta"\nmodel = "openai/x"\ntemperature = "warm"\n'
+    )
+    result = roundtable("ask", "--lineup", str(bad), "Q", "-o", str(tmp_path / "s.json"))
+    assert result.returncode == 2
+    assert "seat 4 (Delta): 'temperature' must be a number from 0 to 2, not 'warm'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert fake.requests() == []
+    assert not (tmp_path / "s.json").exists()
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    result = roundtable("ask", "no lineup given", "-o", str(tmp_path / "s.json"))
+    assert result.returncode == 2
+    assert "--lineup" in result.stderr
+
+
+def test_ctrl_c_keeps_the_text_so_far_marked_stopped(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    fake.script("cli-c", Stream(text="slowly " * 500, chunks=500, delay=0.02))
+    out = tmp_path / "s.json"
+    proc = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "desktop",
+            "ask",
+            "--lineup",
+            str(lineup(tmp_path, fake)),
+            "Q",
+            "--follow-up",
+            "never sent",
+            "-o",
+            str(out),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=subprocess_env(),
+        cwd=ROOT,
+    )
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if line.lstrip().startswith("Gamma") and "streaming" in line:
+            break
+    else:
+        raise AssertionError("Gamma never started streaming:\n" + "".join(seen))
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, rest
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert len(document["turns"]) == 1, "no further turn may start after Ctrl+C"
+    gamma = document["turns"][0]["replies"][2]
+    assert gamma["status"] == "stopped"
+    assert gamma["text"].startswith("slowly")
+    assert "Interrupted" in rest
+
+
+def test_show_on_a_damaged_file_names_it(tmp_path: Path) -> None:
+    damaged = tmp_path / "broken.json"
+    damaged.write_text('{"format": "roundtable.session", "version": 1, "id": "x"', encoding="utf-8")
+    result = roundtable("show", str(damaged))
+    assert result.returncode == 2
+    assert str(damaged) in result.stderr
+    assert "not valid JSON" in result.stderr
+    assert "Traceback" not in result.stderr

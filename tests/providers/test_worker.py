@@ -1,0 +1,159 @@
+"""The provider worker process and its client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from desktop.core.engine import Engine
+from desktop.core.events import Finished, TextDelta, UsageReport
+from desktop.core.model import ErrorKind, ReplyStatus, Session, TurnKind
+from desktop.providers.worker import DeltaCoalescer
+from desktop.providers.worker_client import WorkerGateway
+from tests.conftest import PYTHON, ROOT, seat_for, subprocess_env
+from tests.fakes.provider_server import FakeProviderServer, Stream
+from tests.providers.helpers import collect, request_for, text_of
+from tests.waiting import eventually
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def worker() -> AsyncIterator[WorkerGateway]:
+    gateway = WorkerGateway(env=subprocess_env())
+    yield gateway
+    await gateway.aclose()
+
+
+async def test_a_send_before_the_worker_is_warm_waits_for_it(
+    fake: FakeProviderServer, worker: WorkerGateway
+) -> None:
+    await worker.start()
+    assert not worker.is_ready, "litellm takes seconds to import; the worker cannot be warm yet"
+    events = await collect(worker, request_for("openai/m", fake.api_base("openai")))
+    assert worker.is_ready
+    assert text_of(events) == "Echo: Hello?"
+    assert isinstance(events[-1], Finished)
+
+
+async def test_deltas_are_coalesced(fake: FakeProviderServer, worker: WorkerGateway) -> None:
+    text = "".join(f"{i:04d} " for i in range(400))
+    fake.script("fast", Stream(text=text, chunks=400, delay=0.001))
+    events = await collect(worker, request_for("openai/fast", fake.api_base("openai")))
+    deltas = [e for e in events if isinstance(e, TextDelta)]
+    assert text_of(events) == text
+    assert len(deltas) < 200, f"{len(deltas)} messages for 400 chunks: not coalesced"
+    assert any(isinstance(e, UsageReport) for e in events)
+
+
+async def test_stopping_a_reply_cancels_it_in_the_worker(
+    fake: FakeProviderServer, worker: WorkerGateway
+) -> None:
+    fake.script("slow", Stream(text="x" * 400, chunks=400, delay=0.02))
+    stream = worker.stream(request_for("anthropic/slow", fake.api_base("anthropic")))
+    async for event in stream:
+        if isinstance(event, TextDelta):
+            break
+    await stream.aclose()
+    await eventually(lambda: bool(fake.disconnects("slow")), what="the worker to close the stream")
+
+
+async def test_killing_the_worker_mid_stream_fails_in_flight_replies_keeps_text_and_restarts(
+    fake: FakeProviderServer, worker: WorkerGateway
+) -> None:
+    a = seat_for(fake, "openai", "long-a")
+    b = seat_for(fake, "gemini", "long-b")
+    session = Session(seats=[a, b])
+    for name in ("long-a", "long-b"):
+        fake.script(name, Stream(text="word " * 300, chunks=300, delay=0.02))
+    assert await worker.wait_ready()
+    engine = Engine(session, worker)
+    turn = engine.add_turn(TurnKind.PROMPT, "Go")
+    running = asyncio.ensure_future(engine.run(turn))
+    await eventually(
+        lambda: all(len(r.text) > 20 for r in turn.replies), what="both replies to stream"
+    )
+    pid = worker.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    await running
+
+    for reply in turn.replies:
+        assert reply.status is ReplyStatus.ERROR
+        assert reply.error is not None
+        assert reply.error.kind is ErrorKind.INTERNAL
+        assert "provider worker stopped unexpectedly" in reply.error.message
+        assert reply.text.startswith("word word")
+    # A fresh worker takes over and the next send works.
+    assert await worker.wait_ready()
+    assert worker.pid not in (None, pid)
+    assert worker.restarts == 1
+    follow = await engine.send("Again")
+    assert [r.status for r in follow.replies] == [ReplyStatus.COMPLETE] * 2
+
+
+NOISY_WORKER = """
+import os, sys
+from desktop.providers import worker
+
+original = worker.LiteLLMGateway.stream
+
+def noisy(self, request):
+    print("noise from a library")
+    os.write(1, b"raw noise on fd 1\\n")
+    return original(self, request)
+
+worker.LiteLLMGateway.stream = noisy
+sys.exit(worker.main())
+"""
+
+
+async def test_library_output_never_corrupts_the_protocol(fake: FakeProviderServer) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        PYTHON,
+        "-c",
+        NOISY_WORKER,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=subprocess_env(),
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    request = request_for("openai/m", fake.api_base("openai"))
+    start = {"op": "start", "id": request.reply_id, "request": request.to_dict()}
+    proc.stdin.write(json.dumps(start).encode() + b"\n")
+    messages: list[dict[str, Any]] = []
+    while not messages or messages[-1].get("event", {}).get("type") not in ("finished", "failed"):
+        line = await asyncio.wait_for(proc.stdout.readline(), 120)
+        assert line, "the worker ended early"
+        messages.append(json.loads(line))  # any noise here would not parse
+    proc.stdin.write(b'{"op": "shutdown"}\n')
+    rest, stderr = await asyncio.wait_for(proc.communicate(), 30)
+    assert rest == b""
+    assert messages[0]["type"] == "ready"
+    assert messages[-1]["event"]["type"] == "finished"
+    assert b"noise from a library" in stderr
+    assert b"raw noise on fd 1" in stderr
+    assert proc.returncode == 0
+
+
+async def test_the_coalescer_merges_deltas_and_keeps_event_order() -> None:
+    written: list[tuple[str, object]] = []
+    coalescer = DeltaCoalescer(lambda rid, e: written.append((rid, e)), asyncio.get_running_loop())
+    coalescer.emit("a", TextDelta("he"))
+    coalescer.emit("b", TextDelta("x"))
+    coalescer.emit("a", TextDelta("llo"))
+    coalescer.emit("a", Finished("stop", "m"))
+    assert written == [("a", TextDelta("hello")), ("a", Finished("stop", "m"))]
+    await eventually(lambda: len(written) == 3, what="the timed flush")
+    assert written[-1] == ("b", TextDelta("x"))

@@ -1,0 +1,56 @@
+"""The architecture's boundaries, checked on the code itself."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PYTHON, ROOT, subprocess_env
+
+QT_MODULES = ("PySide6", "shiboken6", "qasync")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("package", ["core", "providers"])
+def test_core_and_providers_never_import_qt(package: str) -> None:
+    for path in (ROOT / "desktop" / package).rglob("*.py"):
+        bad = {n for n in _imports(path) if n.split(".")[0] in QT_MODULES}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_only_the_runtime_module_imports_litellm() -> None:
+    for path in (ROOT / "desktop").rglob("*.py"):
+        if path.name == "litellm_runtime.py":
+            continue
+        bad = {n for n in _imports(path) if n.split(".")[0] == "litellm"}
+        assert not bad, f"{path.relative_to(ROOT)} imports litellm directly"
+
+
+def test_importing_the_app_and_its_engine_does_not_import_litellm() -> None:
+    code = (
+        "import sys, desktop, desktop.__main__, desktop.cli, desktop.core.engine, "
+        "desktop.core.transcript, desktop.providers.worker_client, desktop.providers.gateway; "
+        "print('litellm' in sys.modules)"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", code],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=ROOT,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"
