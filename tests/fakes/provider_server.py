@@ -123,7 +123,8 @@ class Disconnect:
 class FakeProviderServer:
     """The server; use as a context manager or call start() and stop()."""
 
-    def __init__(self) -> None:
+    def __init__(self, default: Behaviour | None = None) -> None:
+        self._default = default or Stream()
         self._lock = threading.Lock()
         self._scripts: dict[str, list[Behaviour]] = {}
         self._log: list[LoggedRequest] = []
@@ -222,7 +223,7 @@ class FakeProviderServer:
     def _next(self, model: str) -> Behaviour:
         with self._lock:
             queue = self._scripts.get(model)
-            return queue.pop(0) if queue else Stream()
+            return queue.pop(0) if queue else self._default
 
     def _record(self, wire: WireFormat, model: str, request: web.Request, body: Any) -> None:
         with self._lock:
@@ -297,11 +298,15 @@ class FakeProviderServer:
                 raise
         text = behaviour.text if behaviour.text is not None else _echo(wire, body)
         events = _encode(wire, behaviour, text, model)
+        text_index = -1  # index of the current text chunk
         try:
-            for index, (is_text, event) in enumerate(events):
-                if behaviour.delay and is_text:
+            for is_text, event in events:
+                if not is_text:
+                    await response.write(event)
+                    continue
+                text_index += 1
+                if behaviour.delay:
                     await asyncio.sleep(behaviour.delay)
-                text_index = _text_index(events, index)
                 if (
                     is_text
                     and behaviour.cut_after is not None
@@ -382,10 +387,6 @@ def _split(text: str, pieces: int) -> list[str]:
     pieces = max(1, min(pieces, len(text) or 1))
     size = -(-len(text) // pieces) if text else 0
     return [text[i : i + size] for i in range(0, len(text), size)] if text else [""]
-
-
-def _text_index(events: list[tuple[bool, bytes]], index: int) -> int:
-    return sum(1 for is_text, _ in events[:index] if is_text)
 
 
 def _frame(wire: WireFormat, data: str, event: str | None = None) -> bytes:
@@ -492,3 +493,30 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
         return _frame(wire, dump(body))
 
     return [(True, gemini_chunk(p, i == len(pieces) - 1)) for i, p in enumerate(pieces)]
+
+
+def numbered_text(chunks: int) -> str:
+    """A text of ``chunks`` three-character words, for streams of an exact chunk count."""
+    return "".join(f"w{i % 10} " for i in range(chunks))
+
+
+def main() -> None:
+    """Serve in a process of its own (for benchmarks) until standard input closes.
+
+    Every request is answered with a stream of ``--chunks`` text chunks; the first line
+    printed is the server's URL.
+    """
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--chunks", type=int, default=20_000)
+    args = parser.parse_args()
+    server = FakeProviderServer(Stream(text=numbered_text(args.chunks), chunks=args.chunks)).start()
+    print(server.url, flush=True)
+    sys.stdin.read()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
