@@ -6,6 +6,7 @@ otherwise (a log, CI) one line is printed whenever a seat changes state.
 
 from __future__ import annotations
 
+import shutil
 import time
 from typing import TextIO
 
@@ -48,6 +49,12 @@ class Progress:
     def end_turn(self) -> None:
         if self._tty and self._turn is not None:
             self._redraw(self._turn)
+            # The live lines are cut to the terminal's width; say errors in full once.
+            for reply in self._turn.replies:
+                if reply.error is not None:
+                    label = self._session.seat(reply.seat_id).label
+                    self._out.write(f"  {label}: {reply.error.message}\n")
+            self._out.flush()
 
     def _line(self, reply: Reply) -> str:
         seat = self._session.seat(reply.seat_id)
@@ -66,8 +73,10 @@ class Progress:
 
     def _redraw(self, turn: Turn) -> None:
         latest = [r for r in (turn.latest_reply(s) for s in turn.targets) if r is not None]
+        # Lines longer than the terminal would wrap and break the cursor arithmetic.
+        width = max(20, shutil.get_terminal_size().columns - 1)
         up = f"\x1b[{self._drawn_lines}F" if self._drawn_lines else ""
-        body = "".join(f"\x1b[2K{self._line(r)}\n" for r in latest)
+        body = "".join(f"\x1b[2K{self._line(r)[:width]}\n" for r in latest)
         self._out.write(up + body)
         self._out.flush()
         self._drawn_lines = len(latest)
