@@ -1,15 +1,22 @@
-"""``roundtable`` / ``python -m desktop``: headless commands (the window comes next)."""
+"""``roundtable`` / ``python -m desktop``: the window, or a headless command."""
 
 from __future__ import annotations
 
 import sys
 
+HEADLESS_COMMANDS = ("ask", "show")
+
 
 def main() -> int:
-    """Run the ``roundtable`` command."""
-    from desktop.cli import main as cli_main
+    """Run the ``roundtable`` command: a headless command if one is named, else the window."""
+    argv = sys.argv[1:]
+    if argv and (argv[0] in HEADLESS_COMMANDS or argv[0] in ("-h", "--help")):
+        from desktop.cli import main as cli_main
 
-    return cli_main(sys.argv[1:])
+        return cli_main(argv)
+    from desktop.app import main as app_main
+
+    return app_main(argv)
 
 
 if __name__ == "__main__":

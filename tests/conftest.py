@@ -15,6 +15,9 @@ from desktop.core.model import Seat
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import FakeProviderServer, WireFormat
 
+# The suite runs headless everywhere (CI has no display).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 ROOT = Path(__file__).resolve().parent.parent
 _fixtures = os.environ.get("ROUNDTABLE_FIXTURES")
 SHARED_FIXTURES = Path(_fixtures) if _fixtures else ROOT.parent / "shared" / "fixtures"

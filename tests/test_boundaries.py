@@ -42,7 +42,8 @@ def test_only_the_runtime_module_imports_litellm() -> None:
 def test_importing_the_app_and_its_engine_does_not_import_litellm() -> None:
     code = (
         "import sys, desktop, desktop.__main__, desktop.cli, desktop.core.engine, "
-        "desktop.core.transcript, desktop.providers.worker_client, desktop.providers.gateway; "
+        "desktop.core.transcript, desktop.providers.worker_client, desktop.providers.gateway, "
+        "desktop.app, desktop.ui.main_window, desktop.ui.recovery; "
         "print('litellm' in sys.modules)"
     )
     result = subprocess.run(

@@ -1,0 +1,132 @@
+"""The window: arguments, QApplication on a qasync loop, the worker, the main window.
+
+    roundtable [SESSION.json] [--lineup LINEUP.toml] [--send PROMPT] [--screenshot OUT.png]
+
+The GUI process never imports litellm: replies stream from the provider worker, which
+is started right after the first paint so its import runs on the other core while the
+user types.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop.core.lineup import LineupError, load_lineup, parse_lineup
+from desktop.core.model import ReplyStatus, Seat
+
+DEFAULT_LINEUP = """
+[[seat]]
+label = "Claude Opus 4.8"
+model = "anthropic/claude-opus-4-8"
+
+[[seat]]
+label = "ChatGPT (GPT-5.6)"
+model = "openai/gpt-5.6"
+
+[[seat]]
+label = "Gemini 3.1 Pro"
+model = "gemini/gemini-3.1-pro-preview"
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="roundtable", description="Side-by-side model debates.")
+    parser.add_argument("session", nargs="?", type=Path, help="a saved session to open")
+    parser.add_argument(
+        "--lineup", type=Path, metavar="LINEUP.toml", help="seats for a new session"
+    )
+    parser.add_argument("--send", metavar="PROMPT", help="send this prompt to every seat at start")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="OUT.png",
+        help="with --send: wait until every pane is done or failed, save a PNG of the window, exit",
+    )
+    return parser
+
+
+def default_seats() -> list[Seat]:
+    """The lineup a first start offers: the current flagship of each big provider."""
+    return parse_lineup(DEFAULT_LINEUP, "default lineup")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Open the window; returns the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.screenshot and not args.send:
+        parser.error("--screenshot needs --send")
+    try:
+        seats = load_lineup(args.lineup) if args.lineup else None
+    except LineupError as exc:
+        print(f"roundtable: {exc}", file=sys.stderr)
+        return 2
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Roundtable")
+    app.setOrganizationName("Roundtable")
+    app.setQuitOnLastWindowClosed(False)
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        return runner.run(_run(args, seats))
+
+
+async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
+    from PySide6.QtCore import QSettings
+
+    from desktop.providers.worker_client import WorkerGateway
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.recovery import offer_recovery, recovery_path
+    from desktop.ui.session_controller import SessionController
+
+    gateway = WorkerGateway()
+    controller = SessionController(gateway, recovery_path())
+    window = MainWindow(controller, QSettings())
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    if args.session is not None:
+        window.open_path(args.session)
+    elif not (args.send or offer_recovery(window, controller)):
+        controller.new_session(seats or default_seats())
+    if seats and args.session is None and not controller.session.turns:
+        controller.new_session(seats)
+    window.show()
+    await asyncio.sleep(0)  # let the first paint happen before the worker starts
+    await gateway.start()
+    try:
+        if args.send:
+            return await _send_and_maybe_shoot(window, controller, args)
+        await closed.wait()
+        return 0
+    finally:
+        await controller.shutdown()
+        await gateway.aclose()
+
+
+async def _send_and_maybe_shoot(
+    window: object, controller: object, args: argparse.Namespace
+) -> int:
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.session_controller import SessionController
+
+    assert isinstance(window, MainWindow)
+    assert isinstance(controller, SessionController)
+    await controller.send(args.send)
+    failed = any(
+        r.status is not ReplyStatus.COMPLETE for t in controller.session.turns for r in t.replies
+    )
+    if args.screenshot is not None:
+        await asyncio.sleep(0.2)  # let the final renders paint
+        window.grab().save(str(args.screenshot))
+        return 1 if failed else 0
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    await closed.wait()
+    return 0

@@ -1,0 +1,1 @@
+"""Qt widgets only: the main window, panes, composer and rendering. Never imports litellm."""

@@ -1,0 +1,164 @@
+"""The shared composer: one text box, the seats it goes to, Send, quick takes, Debate."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.model import Seat
+
+QUICK_TAKES = (
+    "Here's my less diplomatic take: …",
+    "What do you think of {seat}'s answer?",
+    "You're being too cautious. Commit to one answer and defend it.",
+    "Give me the strongest argument against what you just said.",
+    "Summarise your position in three sentences.",
+)
+
+
+class PromptEdit(QPlainTextEdit):
+    """The prompt box; Ctrl+Enter sends from here even when no menu shortcut fires."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.submitted.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class Composer(QWidget):
+    """Emits send_requested(text, seat ids) and debate_requested(seat ids)."""
+
+    send_requested = Signal(str, list)
+    debate_requested = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = PromptEdit()
+        self.editor.submitted.connect(self.submit)
+        self.editor.setPlaceholderText("Ask every seat… (Ctrl+Enter sends, Esc stops all)")
+        self.editor.setAccessibleName("Prompt")
+        self.editor.setTabChangesFocus(True)
+        self.editor.textChanged.connect(self.refresh)
+
+        self.targets_row = QHBoxLayout()
+        self.targets_row.addWidget(QLabel("To:"))
+        self.checks: dict[str, QCheckBox] = {}
+        self._seats: list[Seat] = []
+
+        self.quick = QToolButton()
+        self.quick.setText("Quick takes")
+        self.quick.setAccessibleName("Quick takes")
+        self.quick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.quick.setMenu(QMenu(self.quick))
+
+        self.debate = QPushButton("Debate round")
+        self.debate.setToolTip("Each selected seat gets the other seats' latest answers (Ctrl+D)")
+        self.debate.clicked.connect(lambda: self.debate_requested.emit(self.selected()))
+
+        self.send = QPushButton("Send")
+        self.send.setDefault(True)
+        self.send.setToolTip("Send to the selected seats (Ctrl+Enter)")
+        self.send.clicked.connect(self.submit)
+        self.reason = QLabel("")
+        self.reason.setStyleSheet("color: palette(mid);")
+        self.reason.setAccessibleName("Why Send is disabled")
+
+        bottom = QHBoxLayout()
+        bottom.addLayout(self.targets_row)
+        bottom.addStretch(1)
+        bottom.addWidget(self.reason)
+        bottom.addWidget(self.quick)
+        bottom.addWidget(self.debate)
+        bottom.addWidget(self.send)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 6, 6)
+        layout.addWidget(self.editor, 1)
+        layout.addLayout(bottom)
+        self._blocked_reason = ""
+        self._fill_quick_takes()
+        self.refresh()
+
+    def set_seats(self, seats: list[Seat]) -> None:
+        """One toggle per seat, all selected."""
+        for check in self.checks.values():
+            self.targets_row.removeWidget(check)
+            check.deleteLater()
+        self.checks = {}
+        self._seats = list(seats)
+        for number, seat in enumerate(seats, 1):
+            check = QCheckBox(seat.label)
+            check.setChecked(True)
+            check.setToolTip(f"Send to {seat.label} (pane {number})")
+            check.toggled.connect(self.refresh)
+            self.targets_row.addWidget(check)
+            self.checks[seat.id] = check
+        self._fill_quick_takes()
+        self.refresh()
+
+    def selected(self) -> list[str]:
+        return [seat_id for seat_id, check in self.checks.items() if check.isChecked()]
+
+    def select_only(self, seat_ids: list[str]) -> None:
+        for seat_id, check in self.checks.items():
+            check.setChecked(seat_id in seat_ids)
+
+    def block(self, reason: str) -> None:
+        """Disable sending with a reason (empty to allow again)."""
+        self._blocked_reason = reason
+        self.refresh()
+
+    def refresh(self) -> None:
+        reason = self._blocked_reason
+        if not reason and not self.checks:
+            reason = "Add a seat first"
+        elif not reason and not self.selected():
+            reason = "Choose at least one seat"
+        elif not reason and not self.editor.toPlainText().strip():
+            reason = "Type a prompt"
+        self.send.setEnabled(not reason)
+        self.reason.setText(reason)
+        self.debate.setEnabled(
+            not self._blocked_reason and len(self.selected()) >= 1 and len(self.checks) >= 2
+        )
+
+    def submit(self) -> None:
+        if not self.send.isEnabled():
+            return
+        text = self.editor.toPlainText().strip()
+        self.send_requested.emit(text, self.selected())
+        self.editor.clear()
+
+    def insert(self, text: str) -> None:
+        self.editor.insertPlainText(text)
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def quote(self, text: str) -> None:
+        quoted = "\n".join(f"> {line}" for line in text.splitlines())
+        self.insert(f"{quoted}\n\n")
+
+    def _fill_quick_takes(self) -> None:
+        menu = self.quick.menu()
+        menu.clear()
+        first = self._seats[0].label if self._seats else "the other assistant"
+        for template in QUICK_TAKES:
+            text = template.replace("{seat}", first)
+            action = QAction(text, menu)
+            action.triggered.connect(lambda _=False, t=text: self.insert(t.replace("…", "")))
+            menu.addAction(action)

@@ -1,0 +1,324 @@
+"""The main window: one pane per seat side by side, the composer below, menus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+)
+
+from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
+from desktop.core.model import new_id
+from desktop.core.transcript import TranscriptError
+from desktop.ui.composer import Composer
+from desktop.ui.forward_dialog import ForwardDialog
+from desktop.ui.pane import SeatPane
+from desktop.ui.session_controller import SessionController
+
+MAX_RECENT = 8
+FILE_FILTER = "Roundtable sessions (*.json);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """The window; ``closed`` fires once the user really closed it."""
+
+    closed = Signal()
+
+    def __init__(self, controller: SessionController, settings: QSettings) -> None:
+        super().__init__()
+        self.controller = controller
+        self.settings = settings
+        self.panes: list[SeatPane] = []
+        self._sync_guard = False
+
+        self.pane_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.pane_splitter.setChildrenCollapsible(False)
+        self.composer = Composer()
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.main_splitter.addWidget(self.pane_splitter)
+        self.main_splitter.addWidget(self.composer)
+        self.main_splitter.setStretchFactor(0, 5)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.main_splitter)
+
+        self.composer.send_requested.connect(self._send)
+        self.composer.debate_requested.connect(self._debate)
+        controller.seats_changed.connect(self._rebuild_panes)
+        controller.turns_changed.connect(self._rebuild_conversations)
+        controller.reply_changed.connect(self._reply_changed)
+        controller.state_changed.connect(self._refresh_state)
+        controller.error.connect(lambda text: self.statusBar().showMessage(text, 15000))
+
+        self._build_menus()
+        self._rebuild_panes()
+        self._restore_geometry()
+        self._refresh_state()
+
+    # -- menus ---------------------------------------------------------------------------
+
+    def _action(
+        self,
+        menu_name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        menu = self._menus.get(menu_name)
+        if menu is None:
+            menu = self.menuBar().addMenu(menu_name)
+            self._menus[menu_name] = menu
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self._menus: dict[str, QMenu] = {}
+        self._action("&File", "&New session", self._new, QKeySequence.StandardKey.New)
+        self._action("&File", "&Open…", self._open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = self._menus["&File"].addMenu("Open &recent")
+        self._action("&File", "&Save", self._save, QKeySequence.StandardKey.Save)
+        self._action("&File", "Save &as…", self._save_as, QKeySequence("Ctrl+Shift+S"))
+        self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.send_action = self._action("&Session", "&Send", self.composer.submit, "Ctrl+Return")
+        self.stop_action = self._action("&Session", "S&top all", self.controller.stop_all, "Esc")
+        self._action(
+            "&Session", "&Debate round…", lambda: self._debate(self.composer.selected()), "Ctrl+D"
+        )
+        self.sync_action = self._action("&View", "&Sync scrolling", self._sync_toggled)
+        self.sync_action.setCheckable(True)
+        for number in range(1, 10):
+            self._action(
+                "&View",
+                f"Focus pane &{number}",
+                partial(self._focus_pane, number),
+                f"Ctrl+{number}",
+            )
+        self._action("&View", "Focus &composer", lambda: self.composer.editor.setFocus(), "Ctrl+L")
+        self._fill_recent()
+
+    # -- panes ---------------------------------------------------------------------------
+
+    def _rebuild_panes(self) -> None:
+        for pane in self.panes:
+            pane.setParent(None)
+            pane.deleteLater()
+        self.panes = []
+        for seat in self.controller.session.seats:
+            pane = SeatPane(seat)
+            pane.stop_requested.connect(self.controller.stop)
+            pane.retry_requested.connect(self.controller.retry)
+            pane.continue_requested.connect(self.controller.continue_reply)
+            pane.forward_requested.connect(self._forward)
+            pane.quote_requested.connect(self.composer.quote)
+            pane.view.verticalScrollBar().valueChanged.connect(
+                lambda value, p=pane: self._scrolled(p, value)
+            )
+            self.pane_splitter.addWidget(pane)
+            self.panes.append(pane)
+        if self.panes:
+            width = max(1, self.pane_splitter.width() // len(self.panes))
+            self.pane_splitter.setSizes([width] * len(self.panes))
+        self.composer.set_seats(self.controller.session.seats)
+        self._rebuild_conversations()
+
+    def _rebuild_conversations(self) -> None:
+        for pane in self.panes:
+            pane.rebuild(self.controller.session)
+        self._refresh_state()
+
+    def _reply_changed(self, turn_id: str, reply_id: str) -> None:
+        try:
+            _, reply = self.controller.session.find_reply(reply_id)
+        except KeyError:
+            return
+        for pane in self.panes:
+            if pane.seat.id == reply.seat_id:
+                if pane.reply is not reply:
+                    pane.rebuild(self.controller.session)
+                pane.reply_changed(reply)
+
+    def _focus_pane(self, number: int, _checked: bool = False) -> None:
+        if 0 < number <= len(self.panes):
+            self.panes[number - 1].focus_conversation()
+
+    def _sync_toggled(self) -> None:
+        if self.sync_action.isChecked() and self.panes:
+            self._scrolled(self.panes[0], self.panes[0].view.verticalScrollBar().value())
+
+    def _scrolled(self, source: SeatPane, value: int) -> None:
+        if not self.sync_action.isChecked() or self._sync_guard:
+            return
+        self._sync_guard = True
+        try:
+            maximum = max(1, source.view.verticalScrollBar().maximum())
+            for pane in self.panes:
+                if pane is not source:
+                    bar = pane.view.verticalScrollBar()
+                    bar.setValue(round(value / maximum * bar.maximum()))
+        finally:
+            self._sync_guard = False
+
+    # -- turns ---------------------------------------------------------------------------
+
+    def _send(self, text: str, targets: list[str]) -> None:
+        self.controller.send(text, targets)
+
+    def _debate(self, targets: list[str]) -> None:
+        instruction, ok = QInputDialog.getMultiLineText(
+            self, "Debate round", "Each selected seat gets the other seats' latest answers, with:",
+            DEFAULT_DEBATE_INSTRUCTION,
+        )  # fmt: skip
+        if not ok:
+            return
+        try:
+            self.controller.debate_round(targets, instruction.strip() or DEFAULT_DEBATE_INSTRUCTION)
+        except ValueError as exc:
+            QMessageBox.information(self, "Debate round", str(exc).capitalize() + ".")
+
+    def _forward(self, reply_id: str) -> None:
+        session = self.controller.session
+        _, reply = session.find_reply(reply_id)
+        source = session.seat(reply.seat_id)
+        others = [s for s in session.seats if s.id != source.id]
+        dialog = ForwardDialog(source, others, self)
+        if dialog.exec() and dialog.targets():
+            self.controller.forward(
+                reply_id, dialog.targets(), dialog.instruction.toPlainText().strip()
+            )
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _refresh_state(self) -> None:
+        controller = self.controller
+        name = controller.path.name if controller.path else "Untitled session"
+        suffix = " (read-only)" if controller.read_only else ""
+        self.setWindowTitle(f"{name}[*]{suffix} — Roundtable")
+        self.setWindowModified(controller.dirty)
+        self.stop_action.setEnabled(controller.busy)
+        for pane in self.panes:
+            pane.set_provider_ready(controller.provider_ready)
+        self.composer.block("Waiting for answers…" if controller.busy else "")
+        self.statusBar().showMessage(self._totals())
+
+    def _totals(self) -> str:
+        tokens_in = tokens_out = 0
+        cost = 0.0
+        unknown_cost = False
+        for turn in self.controller.session.turns:
+            for reply in turn.replies:
+                if reply.usage is not None:
+                    tokens_in += reply.usage.prompt_tokens or 0
+                    tokens_out += reply.usage.completion_tokens or 0
+                if reply.cost_usd is None and reply.status.is_final and reply.usage is not None:
+                    unknown_cost = True
+                cost += reply.cost_usd or 0.0
+        cost_text = f"${cost:.4f}" + (" + unknown" if unknown_cost else "")
+        return f"Session: {tokens_in:,} tokens in · {tokens_out:,} out · {cost_text}"
+
+    # -- files ---------------------------------------------------------------------------
+
+    def _confirm_discard(self) -> bool:
+        if not self.controller.dirty:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved session",
+            "This session has unsaved changes. Save them?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self._save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _new(self) -> None:
+        if self._confirm_discard():
+            # Same lineup, fresh ids: a new session shares nothing with the old one.
+            seats = [replace(s, id=new_id()) for s in self.controller.session.seats]
+            self.controller.new_session(seats)
+
+    def _open_dialog(self) -> None:
+        if not self._confirm_discard():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", "", FILE_FILTER)
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> bool:
+        try:
+            self.controller.open(path)
+        except TranscriptError as exc:
+            QMessageBox.warning(self, "Cannot open the session", str(exc))
+            return False
+        self._remember(path)
+        return True
+
+    def _save(self) -> bool:
+        if self.controller.path is None or self.controller.read_only:
+            return self._save_as()
+        self.controller.save_in_background()
+        return True
+
+    def _save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", "session.json", FILE_FILTER)
+        if not path:
+            return False
+        self.controller.save_in_background(Path(path))
+        self._remember(Path(path))
+        return True
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+        self._fill_recent()
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        return (
+            [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value else [])
+        )
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self._recent():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(
+                lambda _=False, p=path: self._confirm_discard() and self.open_path(Path(p))
+            )
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    # -- geometry and closing ------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        sizes = self.settings.value("main_splitter")
+        if sizes is not None:
+            self.main_splitter.restoreState(sizes)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._confirm_discard():
+            event.ignore()
+            return
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("main_splitter", self.main_splitter.saveState())
+        event.accept()
+        self.closed.emit()

@@ -1,0 +1,242 @@
+"""One seat's pane: a header with its state and numbers, its conversation, its actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.conversation import user_text_for
+from desktop.core.model import ErrorKind, Reply, ReplyStatus, Seat, Session, Turn, TurnKind
+from desktop.ui.conversation_view import ConversationView
+
+STATE_NAMES = {
+    None: "idle",
+    ReplyStatus.WAITING: "waiting",
+    ReplyStatus.STREAMING: "streaming",
+    ReplyStatus.COMPLETE: "done",
+    ReplyStatus.STOPPED: "stopped",
+    ReplyStatus.ERROR: "error",
+}
+
+TURN_HEADINGS = {
+    TurnKind.PROMPT: "You asked",
+    TurnKind.FOLLOW_UP: "You followed up",
+    TurnKind.FORWARD: "You forwarded",
+    TurnKind.DEBATE_ROUND: "Debate round",
+}
+
+
+def _seconds(reply: Reply) -> tuple[float | None, float | None]:
+    first = total = None
+    if reply.started_at and reply.first_token_at:
+        first = (reply.first_token_at - reply.started_at).total_seconds()
+    if reply.started_at and reply.finished_at:
+        total = (reply.finished_at - reply.started_at).total_seconds()
+    return first, total
+
+
+def reply_numbers(reply: Reply | None) -> str:
+    """Tokens in/out, cost, time to first token and duration, for the header."""
+    if reply is None:
+        return ""
+    parts = []
+    if reply.usage is not None:
+        tokens_in = "?" if reply.usage.prompt_tokens is None else f"{reply.usage.prompt_tokens:,}"
+        tokens_out = (
+            "?" if reply.usage.completion_tokens is None else f"{reply.usage.completion_tokens:,}"
+        )
+        parts.append(f"{tokens_in} in · {tokens_out} out")
+    if reply.cost_usd is not None:
+        parts.append(f"${reply.cost_usd:.4f}")
+    first, total = _seconds(reply)
+    if first is not None:
+        parts.append(f"first token {first:.1f} s")
+    if total is not None and reply.status.is_final:
+        parts.append(f"{total:.1f} s")
+    return " · ".join(parts)
+
+
+def error_action(reply: Reply) -> str:
+    """What the user can do about a failed reply, in a few words."""
+    if reply.error is None:
+        return ""
+    kind = reply.error.kind
+    if kind is ErrorKind.AUTH:
+        return "Add or fix the API key, then Retry."
+    if kind is ErrorKind.RATE_LIMITED:
+        wait = reply.error.retry_after
+        return f"Wait {wait:g} s, then Retry." if wait else "Wait a little, then Retry."
+    if kind is ErrorKind.CONTEXT_TOO_LONG:
+        return "Shorten the prompt or attachments."
+    if kind is ErrorKind.NETWORK and reply.text:
+        return "Retry, or Continue from the text kept."
+    return "Retry."
+
+
+class SeatPane(QFrame):
+    """A seat's column in the window."""
+
+    stop_requested = Signal(str)
+    retry_requested = Signal(str)
+    continue_requested = Signal(str)
+    forward_requested = Signal(str)
+    quote_requested = Signal(str)
+
+    def __init__(self, seat: Seat, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.seat = seat
+        self.reply: Reply | None = None
+        self._provider_ready = True
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName(f"Pane: {seat.label}")
+
+        self.title = QLabel(f"<b>{seat.label}</b>")
+        self.model = QLabel(seat.model)
+        self.model.setStyleSheet("color: palette(mid);")
+        self.state = QLabel("idle")
+        self.state.setAccessibleName(f"{seat.label} state")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(60)
+        self.busy.setMaximumHeight(10)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.numbers = QLabel("")
+        self.numbers.setStyleSheet("color: palette(mid);")
+        self.numbers.setAccessibleName(f"{seat.label} tokens, cost and timing")
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addWidget(self.model)
+        top.addStretch(1)
+        top.addWidget(self.busy)
+        top.addWidget(self.state)
+
+        self.view = ConversationView(self)
+        self.view.setAccessibleName(f"{seat.label} conversation")
+        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+        self.buttons: dict[str, QToolButton] = {}
+        actions = QHBoxLayout()
+        for key, text, tip in (
+            ("stop", "Stop", "Stop this answer, keeping its text"),
+            ("retry", "Retry", "Ask again with exactly the same messages"),
+            ("continue", "Continue", "Ask the seat to go on from the text kept"),
+            ("copy", "Copy", "Copy the answer as Markdown"),
+            ("forward", "Forward…", "Send this answer to other seats"),
+            ("quote", "Quote", "Quote this answer into the composer"),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAccessibleName(f"{text.rstrip('…')} {seat.label}")
+            button.clicked.connect(lambda _=False, k=key: self._act(k))
+            actions.addWidget(button)
+            self.buttons[key] = button
+        actions.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.numbers)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(actions)
+        self._update_header()
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def rebuild(self, session: Session) -> None:
+        """Render the seat's whole conversation from the session."""
+        self.view.clear_all()
+        self.reply = None
+        for turn in session.turns:
+            if self.seat.id not in turn.targets:
+                continue
+            self._add_turn(turn)
+        self._update_header()
+
+    def _add_turn(self, turn: Turn) -> None:
+        self.view.add_user_turn(TURN_HEADINGS[turn.kind], user_text_for(turn, self.seat.id))
+        reply = turn.latest_reply(self.seat.id)
+        self.reply = reply
+        if reply is None:
+            return
+        if reply.status.is_final:
+            self.view.add_reply(reply.text)
+            self._add_note(reply)
+        else:
+            self.view.begin_stream()
+            self.view.update_stream(reply.text)
+
+    def reply_changed(self, reply: Reply) -> None:
+        """A reply of this seat changed: draw the stream, or the final answer once."""
+        if reply is not self.reply:
+            return
+        if reply.status.is_final:
+            self.view.finish_stream(reply.text)
+            self._add_note(reply)
+        else:
+            self.view.update_stream(reply.text)
+        self._update_header()
+
+    def _add_note(self, reply: Reply) -> None:
+        if reply.status is ReplyStatus.ERROR and reply.error is not None:
+            self.view.add_note(f"⚠ {reply.error.message} {error_action(reply)}")
+        elif reply.status is ReplyStatus.STOPPED:
+            self.view.add_note("■ Stopped. The text so far is kept.")
+
+    def set_provider_ready(self, ready: bool) -> None:
+        """Whether the provider worker is warm; a waiting reply says so when it is not."""
+        self._provider_ready = ready
+        self._update_header()
+
+    def _update_header(self) -> None:
+        reply = self.reply
+        status = reply.status if reply is not None else None
+        state = STATE_NAMES[status]
+        if status is ReplyStatus.WAITING and not self._provider_ready:
+            state = "waiting for the provider worker to start…"
+        self.state.setText(state)
+        self.busy.setVisible(status in (ReplyStatus.WAITING, ReplyStatus.STREAMING))
+        self.numbers.setText(reply_numbers(reply))
+        final = reply is not None and reply.status.is_final
+        has_text = reply is not None and bool(reply.text)
+        self.buttons["stop"].setEnabled(reply is not None and not reply.status.is_final)
+        self.buttons["retry"].setEnabled(final)
+        self.buttons["continue"].setEnabled(
+            final and has_text and reply is not None and reply.status is not ReplyStatus.COMPLETE
+        )
+        for key in ("copy", "forward", "quote"):
+            self.buttons[key].setEnabled(final and has_text)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _act(self, key: str) -> None:
+        reply = self.reply
+        if reply is None:
+            return
+        if key == "copy":
+            QGuiApplication.clipboard().setText(reply.text)
+        elif key == "quote":
+            self.quote_requested.emit(reply.text)
+        else:
+            signal = {
+                "stop": self.stop_requested,
+                "retry": self.retry_requested,
+                "continue": self.continue_requested,
+                "forward": self.forward_requested,
+            }[key]
+            signal.emit(reply.id)
+
+    def focus_conversation(self) -> None:
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)

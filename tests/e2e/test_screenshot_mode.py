@@ -1,0 +1,74 @@
+"""`roundtable --lineup L --send P --screenshot OUT.png`, offscreen, as a person would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from tests.conftest import PYTHON, ROOT, subprocess_env
+from tests.e2e.test_cli import lineup
+from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
+
+SHUTDOWN_NOISE = ("Task was destroyed", "Event loop is closed", "unclosed", "Traceback")
+
+
+def run_gui(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = subprocess_env(
+        QT_QPA_PLATFORM="offscreen",
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        PYTHONWARNINGS="default",
+    )
+    return subprocess.run(
+        [PYTHON, "-X", "dev", "-m", "desktop", *args],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=180, check=False,
+    )  # fmt: skip
+
+
+def test_screenshot_mode_sends_waits_and_saves_the_window(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    fake.script("cli-a", Stream(text="## Alpha\n\n**Yes**, and here is why.", chunks=6, delay=0.02))
+    out = tmp_path / "shot.png"
+    result = run_gui(
+        tmp_path,
+        "--lineup",
+        str(lineup(tmp_path, fake)),
+        "--send",
+        "Hot dog?",
+        "--screenshot",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    image = QImage(str(out))
+    assert image.width() >= 800
+    assert image.height() >= 500
+    for noise in SHUTDOWN_NOISE:
+        assert noise not in result.stderr, result.stderr[-3000:]
+    # The worker served all three seats; the GUI process itself never imported litellm.
+    assert [len(fake.requests(m)) for m in ("cli-a", "cli-b", "cli-c")] == [1, 1, 1]
+
+
+def test_screenshot_mode_exits_1_when_a_seat_failed(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    fake.script(
+        "cli-b",
+        Fail(
+            401,
+            {
+                "type": "error",
+                "error": {"type": "authentication_error", "message": "invalid x-api-key"},
+            },
+        ),
+    )
+    out = tmp_path / "shot.png"
+    result = run_gui(
+        tmp_path, "--lineup", str(lineup(tmp_path, fake)), "--send", "Q", "--screenshot", str(out)
+    )
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert out.exists()
+    assert os.path.getsize(out) > 10_000

@@ -1,0 +1,99 @@
+"""Incremental Markdown rendering: streamed pieces end up exactly as a one-shot render."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QUrl
+from pytestqt.qtbot import QtBot
+
+from desktop.ui.conversation_view import ConversationView
+from desktop.ui.markdown_blocks import finished_length
+
+SAMPLES = [
+    "Yes. 是的。 نعم 🌭\n\n1. It has bread\n2. It has filling\n\n> Cube rule says taco.",
+    "## Heading\n\nText with **bold** and `code`.\n\n```python\nx = 1\n\ny = 2\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "- one\n- two\n\n  continued\n\nLast line without newline",
+]
+
+
+def structure(view: ConversationView) -> list[tuple[str, float, bool, int]]:
+    out = []
+    block = view.document().begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        out.append(
+            (block.text(), fmt.leftMargin(), block.textList() is not None, fmt.headingLevel())
+        )
+        block = block.next()
+    return out
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_a_streamed_reply_renders_like_a_one_shot_render(qtbot: QtBot, text: str) -> None:
+    streamed, direct = ConversationView(), ConversationView()
+    qtbot.addWidget(streamed)
+    qtbot.addWidget(direct)
+    for view in (streamed, direct):
+        view.add_user_turn("You asked", "Q")
+    streamed.begin_stream()
+    for end in range(1, len(text) + 1, 5):
+        streamed.update_stream(text[:end])
+        streamed._render_pending()
+        # While streaming, the visible text is always the text so far (no duplicates).
+        assert streamed.document().characterCount() < 4 * (end + 40)
+    streamed.finish_stream(text)
+    direct.add_reply(text)
+    assert structure(streamed) == structure(direct)
+
+
+def test_streaming_redraws_are_bounded(qtbot: QtBot) -> None:
+    view = ConversationView()
+    qtbot.addWidget(view)
+    view.begin_stream()
+    text = ""
+    for i in range(500):
+        text += f"word{i} "
+        view.update_stream(text)
+    qtbot.waitUntil(lambda: view.redraws >= 1)
+    assert view.redraws <= 2, "500 updates in a burst must coalesce into a few redraws"
+    qtbot.waitUntil(lambda: "word499" in view.toPlainText())
+
+
+def test_raw_html_shows_as_text_and_remote_images_are_never_fetched(qtbot: QtBot) -> None:
+    view = ConversationView()
+    qtbot.addWidget(view)
+    view.add_reply(
+        '<b>bold?</b> <img src="https://example.org/x.png"> ![img](https://example.org/y.png)'
+    )
+    assert "<b>bold?</b>" in view.toPlainText()
+    assert view.loadResource(2, QUrl("https://example.org/y.png")) is None
+
+
+def test_only_web_and_mail_links_open(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "desktop.ui.conversation_view.QDesktopServices.openUrl",
+        lambda url: opened.append(url.toString()),
+    )
+    view = ConversationView()
+    qtbot.addWidget(view)
+    refused: list[str] = []
+    view.link_refused.connect(refused.append)
+    for url in ("https://example.org", "mailto:a@b.c", "file:///etc/passwd", "javascript:alert(1)"):
+        view.anchorClicked.emit(QUrl(url))
+    assert opened == ["https://example.org", "mailto:a@b.c"]
+    assert refused == ["file:///etc/passwd", "javascript:alert(1)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("para one\n\npara two", len("para one\n\n")),
+        ("```\ncode\n\nmore\n", 0),
+        ("```\ncode\n\n```\n\nafter", len("```\ncode\n\n```\n\n")),
+        ("no blank line yet\n", 0),
+        ("", 0),
+    ],
+)
+def test_finished_blocks_end_at_a_blank_line_outside_fences(text: str, expected: int) -> None:
+    assert finished_length(text) == expected

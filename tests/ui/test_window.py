@@ -1,0 +1,190 @@
+"""The real window against the fake provider server, through the provider worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+from pytestqt.qtbot import QtBot
+
+from desktop.core.model import ReplyStatus
+from desktop.ui.forward_dialog import ForwardDialog
+from desktop.ui.recovery import offer_recovery
+from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
+from tests.ui.conftest import UI, three_seats
+
+Maker = Callable[..., UI]
+
+MARKDOWN = (
+    "## Verdict\n\n**No**, with *caveats*:\n\n- bread\n- filling\n\n```python\nprint('hi')\n```\n"
+)
+
+
+def pane_texts(ui: UI) -> list[str]:
+    return [pane.view.toPlainText() for pane in ui.window.panes]
+
+
+def type_and_send(ui: UI, qtbot: QtBot, text: str) -> None:
+    ui.window.composer.editor.setPlainText(text)
+    turns = len(ui.controller.session.turns)
+    qtbot.keyClick(  # type: ignore[no-untyped-call]
+        ui.window.composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )
+    assert len(ui.controller.session.turns) == turns + 1, "Ctrl+Enter did not send"
+
+
+def test_a_prompt_streams_into_three_panes_on_three_wire_formats(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot
+) -> None:
+    ui = make_ui(three_seats(fake))
+    fake.script("ui-a", Stream(text=MARKDOWN, chunks=12, delay=0.02))
+    fake.script("ui-b", Stream(text="Beta says **yes**.", chunks=5, delay=0.02))
+    fake.script("ui-c", Stream(text="Gamma: 是的 🌭", chunks=3, delay=0.02))
+    type_and_send(ui, qtbot, "Is a hot dog a sandwich?")
+    ui.settle()
+
+    alpha, beta, gamma = pane_texts(ui)
+    assert "Verdict" in alpha
+    assert "## Verdict" not in alpha, "Markdown must be rendered, not shown raw"
+    assert "print('hi')" in alpha
+    assert "Beta says yes." in beta
+    assert "Gamma: 是的 🌭" in gamma
+    for text in (alpha, beta, gamma):
+        assert "Is a hot dog a sandwich?" in text
+    assert [p.state.text() for p in ui.window.panes] == ["done", "done", "done"]
+    assert "12 in · 34 out" in ui.window.panes[0].numbers.text()
+    assert ui.window.composer.editor.toPlainText() == ""
+    assert ui.window.isWindowModified()
+
+
+def test_a_follow_up_to_one_pane_reaches_only_that_seat(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot
+) -> None:
+    ui = make_ui(three_seats(fake))
+    type_and_send(ui, qtbot, "First")
+    ui.settle()
+    alpha_id = ui.controller.session.seats[0].id
+    ui.window.composer.select_only([alpha_id])
+    type_and_send(ui, qtbot, "Here's my less diplomatic take: no.")
+    ui.settle()
+    assert [len(fake.requests(m)) for m in ("ui-a", "ui-b", "ui-c")] == [2, 1, 1]
+    assert "Echo: Here's my less diplomatic take: no." in pane_texts(ui)[0]
+    assert "less diplomatic" not in pane_texts(ui)[1]
+
+
+def test_forwarding_an_answer(
+    make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui = make_ui(three_seats(fake))
+    fake.script("ui-a", Stream(text="Alpha's view."))
+    ui.controller.send("Q")
+    ui.settle()
+    monkeypatch.setattr(ForwardDialog, "exec", lambda self: True)
+    ui.window.panes[0].buttons["forward"].click()
+    ui.settle()
+    for model in ("ui-b", "ui-c"):
+        assert "[Answer from Alpha]\nAlpha's view." in fake.requests(model)[-1].user_texts()[-1]
+    assert len(fake.requests("ui-a")) == 1
+    assert "[Answer from Alpha]" in pane_texts(ui)[1]
+
+
+def test_a_debate_round(
+    make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui = make_ui(three_seats(fake))
+    ui.controller.send("Q")
+    ui.settle()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Fight!", True))
+    ui.window.composer.debate.click()
+    ui.settle()
+    last = fake.requests("ui-b")[-1].user_texts()[-1]
+    assert last.startswith("Fight!")
+    assert "[Answer from Alpha]" in last
+    assert "[Answer from Gamma]" in last
+    assert "[Answer from Beta]" not in last
+
+
+def test_stop_mid_stream_keeps_the_text(make_ui: Maker, fake: FakeProviderServer) -> None:
+    ui = make_ui(three_seats(fake)[:1])
+    fake.script("ui-a", Stream(text="slowly " * 300, chunks=300, delay=0.03))
+    ui.controller.send("Q")
+    pane = ui.window.panes[0]
+    ui.wait(lambda: pane.state.text() == "streaming" and len(pane.reply.text) > 30, "streaming")  # type: ignore[union-attr]
+    assert pane.buttons["stop"].isEnabled()
+    pane.buttons["stop"].click()
+    ui.settle()
+    assert pane.state.text() == "stopped"
+    reply = pane.reply
+    assert reply is not None
+    assert reply.status is ReplyStatus.STOPPED
+    assert reply.text.startswith("slowly")
+    assert "slowly slowly" in pane.view.toPlainText()
+    assert "Stopped. The text so far is kept." in pane.view.toPlainText()
+    assert pane.buttons["continue"].isEnabled()
+
+
+def test_a_401_pane_shows_its_error_while_the_others_complete(
+    make_ui: Maker, fake: FakeProviderServer
+) -> None:
+    ui = make_ui(three_seats(fake))
+    fake.script(
+        "ui-b",
+        Fail(
+            401,
+            {
+                "type": "error",
+                "error": {"type": "authentication_error", "message": "invalid x-api-key"},
+            },
+        ),
+    )
+    ui.controller.send("Q")
+    ui.settle()
+    states = [p.state.text() for p in ui.window.panes]
+    assert states == ["done", "error", "done"]
+    beta = pane_texts(ui)[1]
+    assert "Anthropic rejected the API key" in beta
+    assert "Add or fix the API key" in beta
+    assert ui.window.panes[1].buttons["retry"].isEnabled()
+
+
+def test_save_and_reopen_gives_identical_panes(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
+) -> None:
+    ui = make_ui(three_seats(fake))
+    fake.script("ui-a", Stream(text=MARKDOWN))
+    fake.script("ui-c", Stream(text="cut here please", chunks=5, cut_after=2))
+    ui.controller.send("Q")
+    ui.settle()
+    path = tmp_path / "saved.json"
+    ui.run(ui.controller.save(path))
+    assert not ui.window.isWindowModified()
+    assert ui.window.windowTitle().startswith("saved.json")
+
+    other = make_ui()
+    assert other.window.open_path(path)
+    assert pane_texts(other) == pane_texts(ui)
+    before = [(p.state.text(), p.numbers.text()) for p in ui.window.panes]
+    after = [(p.state.text(), p.numbers.text()) for p in other.window.panes]
+    assert after == before
+
+
+def test_a_crash_recovery_file_is_offered_and_restored(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recovery = tmp_path / "crash" / "recovery.json"
+    ui = make_ui(three_seats(fake), recovery=recovery)
+    ui.controller.send("Remember me")
+    ui.settle()
+    ui.wait(recovery.exists, "the autosave")
+
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    fresh = make_ui(recovery=recovery)
+    assert offer_recovery(fresh.window, fresh.controller)
+    fresh.window._rebuild_panes()
+    assert "Remember me" in pane_texts(fresh)[0]
+    assert fresh.window.isWindowModified()
