@@ -226,7 +226,10 @@ class MainWindow(QMainWindow):
                 if reply.cost_usd is None and reply.status.is_final and reply.usage is not None:
                     unknown_cost = True
                 cost += reply.cost_usd or 0.0
-        cost_text = f"${cost:.4f}" + (" + unknown" if unknown_cost else "")
+        if unknown_cost and cost == 0:
+            cost_text = "cost unknown"
+        else:
+            cost_text = f"${cost:.4f}" + (" + unknown" if unknown_cost else "")
         return f"Session: {tokens_in:,} tokens in · {tokens_out:,} out · {cost_text}"
 
     # -- files ---------------------------------------------------------------------------
