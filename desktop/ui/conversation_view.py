@@ -29,6 +29,7 @@ _MARKDOWN = QTextDocument.MarkdownFeature(
     | QTextDocument.MarkdownFeature.MarkdownNoHTML.value
 )
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_PLACEHOLDER = "\u2060"  # word joiner: an invisible character that makes a paragraph
 
 
 class ConversationView(QTextBrowser):
@@ -73,8 +74,7 @@ class ConversationView(QTextBrowser):
 
     def add_reply(self, markdown: str) -> None:
         """Append a whole reply rendered from Markdown (earlier turns, or a final render)."""
-        cursor = self._end()
-        cursor.insertMarkdown(markdown, _MARKDOWN)
+        self._append_markdown(markdown)
 
     def add_note(self, text: str) -> None:
         """Append a plain status line (an error, a stop) under the reply."""
@@ -97,11 +97,22 @@ class ConversationView(QTextBrowser):
             self._timer.start()
 
     def finish_stream(self, text: str) -> None:
-        """Render the complete reply once, in full."""
+        """Render the end of the reply: what is left becomes finished blocks too.
+
+        Finished blocks already on screen are exactly what a one-shot render gives (the
+        tests compare the two), so only the tail is rendered again, not the whole reply:
+        a full re-render of a long answer stalled the window for 100+ ms per pane.
+        """
         self._timer.stop()
+        if not text.startswith(self._text[: self._finished_chars]):
+            self._finished_chars = 0  # the text was replaced, not extended
+            self._finished_end = self._stream_start
         self._text = text
-        cursor = self._cleared_from(self._stream_start)
-        cursor.insertMarkdown(text, _MARKDOWN)
+        self._clear_from(self._finished_end)
+        rest = text[self._finished_chars :]
+        if rest.strip():
+            self._append_markdown(rest)
+        self._finished_chars = len(text)
         self._finished_end = self._end().position()
 
     def _render_pending(self) -> None:
@@ -109,35 +120,42 @@ class ConversationView(QTextBrowser):
         text = self._text
         scrollbar = self.verticalScrollBar()
         at_bottom = scrollbar.value() >= scrollbar.maximum() - 4
-        cursor = self._cleared_from(self._finished_end)
+        self._clear_from(self._finished_end)
         done = finished_length(text, self._finished_chars)
         if done > self._finished_chars:
-            cursor.insertMarkdown(text[self._finished_chars : done], _MARKDOWN)
+            self._append_markdown(text[self._finished_chars : done])
             self._finished_chars = done
-            self._finished_end = cursor.position()
+            self._finished_end = self._end().position()
         tail = text[done:]
-        if tail:
-            cursor.insertMarkdown(tail, _MARKDOWN)
+        if tail.strip():
+            self._append_markdown(tail)
         if at_bottom:
             scrollbar.setValue(scrollbar.maximum())
 
     # -- safety --------------------------------------------------------------------------
 
-    def _cleared_from(self, position: int) -> QTextCursor:
-        """Delete everything from ``position`` on and reset the block left there.
-
-        Deleting text keeps the first block's format (a list item, a quote's margin);
-        the next insertion would inherit it, so it is reset to a plain paragraph.
-        """
+    def _clear_from(self, position: int) -> None:
+        """Delete everything from ``position`` (the end of a finished block) on."""
         cursor = self._end()
         cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
-        current_list = cursor.currentList()
-        if current_list is not None:
-            current_list.remove(cursor.block())
-        cursor.setBlockFormat(QTextBlockFormat())
-        cursor.setBlockCharFormat(QTextCharFormat())
-        return cursor
+
+    def _append_markdown(self, markdown: str) -> None:
+        """Append Markdown as blocks of their own after the document's last block.
+
+        ``insertMarkdown`` merges the fragment's first block into the block at the
+        cursor, which keeps that block's format: a reply starting with a quote or a
+        list would lose it, and a streamed piece would run into the previous one. So
+        the fragment is led by a throwaway paragraph that takes the merge, and that
+        paragraph is then removed together with the block break before it.
+        """
+        cursor = self._end()
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        start = cursor.position()
+        cursor.insertMarkdown(f"{_PLACEHOLDER}\n\n{markdown}", _MARKDOWN)
+        cursor.setPosition(start - 1)
+        cursor.setPosition(start + len(_PLACEHOLDER), QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
 
     def _end(self) -> QTextCursor:
         cursor = QTextCursor(self.document())

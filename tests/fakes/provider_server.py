@@ -511,8 +511,16 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--chunks", type=int, default=20_000)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each chunk")
+    parser.add_argument("--markdown-chars", type=int, help="stream long Markdown of this length")
     args = parser.parse_args()
-    server = FakeProviderServer(Stream(text=numbered_text(args.chunks), chunks=args.chunks)).start()
+    if args.markdown_chars:
+        from bench.ui_streaming import markdown_answer
+
+        text = markdown_answer(args.markdown_chars)
+    else:
+        text = numbered_text(args.chunks)
+    server = FakeProviderServer(Stream(text=text, chunks=args.chunks, delay=args.delay)).start()
     print(server.url, flush=True)
     sys.stdin.read()
     server.stop()

@@ -1,0 +1,229 @@
+"""Benchmark: the window with 1, 3, 6 and 9 panes streaming long Markdown at once.
+
+    python -m bench.ui_streaming [--panes 1 3 6 9] [--chars 20000] [--rate 200]
+
+Each pane streams a 20,000-character Markdown answer at 200 chunks/s from the fake
+provider server (a process of its own) through the provider worker. In the GUI
+process a 5 ms timer measures event-loop lag (p50, p99, max); we also report the GUI
+thread's CPU time and the GUI process's peak RSS. Then process start → first paint for
+the real main window and for a bare PySide6 window with three QTextBrowsers. Every
+measurement runs in a fresh process. Results go in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMER_MS = 5
+
+
+def markdown_answer(chars: int) -> str:
+    """Long, varied Markdown: headings, emphasis, lists, a table, code, quotes."""
+    parts: list[str] = []
+    section = 0
+    while sum(len(p) for p in parts) < chars:
+        section += 1
+        parts.append(
+            f"## Part {section}: on **sandwiches** and *definitions*\n\n"
+            "A hot dog has a single hinged bun, which some say disqualifies it; others point "
+            "to the split-roll clause in the dictionary definition and the New York tax code. "
+            "Both sides cite [sources](https://example.org) with great confidence.\n\n"
+            "- structure: one bun, one filling\n- culture: nobody orders a sausage sandwich\n"
+            "- law: it depends on the state\n\n"
+            "| test | hot dog | sub |\n|---|---|---|\n"
+            "| two slices | no | no |\n| filling | yes | yes |\n\n"
+            "```python\ndef is_sandwich(food):\n    return food.bread >= 2 or food.hinged\n```\n\n"
+            "> The cube rule would call it a taco.\n\n"
+        )
+    return "".join(parts)[:chars]
+
+
+def child_stream(panes: int, base: str) -> dict[str, float]:
+    """In a fresh process: open the window with N panes, stream, measure."""
+    import qasync
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.core.model import Seat
+    from desktop.providers.worker_client import WorkerGateway
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.session_controller import SessionController
+    from tests.waiting import eventually
+
+    app = QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    settings = QSettings(os.devnull, QSettings.Format.IniFormat)
+    gateway = WorkerGateway()
+    controller = SessionController(gateway, None)
+    window = MainWindow(controller, settings)
+    window.resize(1600, 1000)
+    seats = [Seat(f"Seat {i + 1}", f"openai/bench-{i}", api_base=base) for i in range(panes)]
+    controller.new_session(seats)
+    window.show()
+    loop.run_until_complete(gateway.wait_ready())
+
+    lags: list[float] = []
+    last = time.perf_counter()
+
+    def tick() -> None:
+        nonlocal last
+        now = time.perf_counter()
+        lags.append(max(0.0, (now - last) * 1000 - TIMER_MS))
+        last = now
+
+    timer = QTimer()
+    timer.setInterval(TIMER_MS)
+    timer.timeout.connect(tick)
+
+    async def run() -> float:
+        nonlocal last
+        last = time.perf_counter()
+        timer.start()
+        cpu = time.thread_time()
+        await controller.send("Go")
+        await eventually(lambda: controller.idle, within=300, what="every pane to finish")
+        timer.stop()
+        return time.thread_time() - cpu
+
+    started = time.perf_counter()
+    cpu = loop.run_until_complete(run())
+    wall = time.perf_counter() - started
+    chars = [len(r.text) for t in controller.session.turns for r in t.replies]
+    loop.run_until_complete(controller.shutdown())
+    loop.run_until_complete(gateway.aclose())
+    ordered = sorted(lags)
+    return {
+        "panes": panes,
+        "wall_s": wall,
+        "lag_p50_ms": statistics.median(ordered),
+        "lag_p99_ms": ordered[int(len(ordered) * 0.99) - 1],
+        "lag_max_ms": ordered[-1],
+        "gui_cpu_s": cpu,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "min_chars": min(chars),
+    }
+
+
+def child_first_paint(bare: bool, started: float) -> float:
+    """Seconds from process start (``started``, CLOCK_MONOTONIC) to the first paint."""
+    from PySide6.QtCore import QEvent, QObject, QSettings
+    from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QTextBrowser, QWidget
+
+    app = QApplication(sys.argv[:1])
+    painted: list[float] = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(time.monotonic())
+                app.quit()
+            return False
+
+    if bare:
+        window = QMainWindow()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        for _ in range(3):
+            layout.addWidget(QTextBrowser())
+        window.setCentralWidget(central)
+    else:
+        from desktop.app import default_seats
+        from desktop.providers.worker_client import WorkerGateway
+        from desktop.ui.main_window import MainWindow
+        from desktop.ui.session_controller import SessionController
+
+        controller = SessionController(WorkerGateway(), None)
+        window = MainWindow(controller, QSettings(os.devnull, QSettings.Format.IniFormat))
+        controller.new_session(default_seats())
+    watch = PaintWatch()
+    window.installEventFilter(watch)
+    window.show()
+    app.exec()
+    return painted[0] - started
+
+
+def run_child(*args: str) -> str:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.ui_streaming", *args],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+    )  # fmt: skip
+    return result.stdout.strip().splitlines()[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--panes", type=int, nargs="+", default=[1, 3, 6, 9])
+    parser.add_argument("--chars", type=int, default=20_000)
+    parser.add_argument("--rate", type=int, default=200, help="chunks per second per pane")
+    parser.add_argument("--child-stream", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-paint", choices=["bare", "app"], help=argparse.SUPPRESS)
+    parser.add_argument("--started", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--base", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_stream:
+        print(json.dumps(child_stream(args.child_stream, args.base)))
+        return
+    if args.child_paint:
+        print(child_first_paint(args.child_paint == "bare", args.started))
+        return
+
+    os.environ.setdefault("OPENAI_API_KEY", "bench-key")
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    chunk_chars = 20
+    chunks = args.chars // chunk_chars
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.provider_server", "--markdown-chars", str(args.chars),
+         "--chunks", str(chunks), "--delay", str(1 / args.rate)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert server.stdout is not None
+    assert server.stdin is not None
+    try:
+        base = server.stdout.readline().strip() + "/v1"
+        rows = [json.loads(run_child("--child-stream", str(n), "--base", base)) for n in args.panes]
+    finally:
+        server.stdin.close()
+        server.wait()
+    print(
+        f"{args.chars:,}-character Markdown answer per pane, {chunks:,} chunks at {args.rate}/s\n"
+    )
+    print(
+        "| panes | lag p50 ms | lag p99 ms | lag max ms | GUI-thread CPU s | peak RSS MB | wall s |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        assert r["min_chars"] == args.chars, r
+        print(
+            f"| {r['panes']} | {r['lag_p50_ms']:.1f} | {r['lag_p99_ms']:.1f} | "
+            f"{r['lag_max_ms']:.1f} | {r['gui_cpu_s']:.2f} | {r['peak_rss_mb']:.0f} | "
+            f"{r['wall_s']:.1f} |"
+        )
+    paints = {}
+    for kind in ("bare", "app"):
+        times = [
+            float(run_child("--child-paint", kind, "--started", str(time.monotonic())))
+            for _ in range(3)
+        ]
+        paints[kind] = statistics.median(times)
+    print(
+        f"\nProcess start → first paint (median of 3): bare PySide6 window {paints['bare']:.2f} s, "
+        f"Roundtable {paints['app']:.2f} s ({paints['app'] / paints['bare']:.2f}×)"
+    )
+
+
+if __name__ == "__main__":
+    main()
