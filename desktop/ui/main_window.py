@@ -23,6 +23,7 @@ from desktop.core.model import new_id
 from desktop.core.transcript import TranscriptError
 from desktop.ui.composer import Composer
 from desktop.ui.forward_dialog import ForwardDialog
+from desktop.ui.key_dialog import ask_and_store_key
 from desktop.ui.pane import SeatPane
 from desktop.ui.session_controller import SessionController
 
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
             pane.continue_requested.connect(self.controller.continue_reply)
             pane.forward_requested.connect(self._forward)
             pane.quote_requested.connect(self.composer.quote)
+            pane.key_requested.connect(self._add_key)
             pane.view.verticalScrollBar().valueChanged.connect(
                 lambda value, p=pane: self._scrolled(p, value)
             )
@@ -198,6 +200,15 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.targets():
             self.controller.forward(
                 reply_id, dialog.targets(), dialog.instruction.toPlainText().strip()
+            )
+
+    def _add_key(self, provider: str) -> None:
+        self.controller.spawn(self._store_key(provider))
+
+    async def _store_key(self, provider: str) -> None:
+        if await ask_and_store_key(self, provider):
+            self.statusBar().showMessage(
+                "Key saved in the OS keyring. Retry the pane to use it.", 15000
             )
 
     # -- state ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation import user_text_for
 from desktop.core.model import ErrorKind, Reply, ReplyStatus, Seat, Session, Turn, TurnKind
+from desktop.providers.keys import provider_of
 from desktop.ui.conversation_view import ConversationView
 
 STATE_NAMES = {
@@ -91,6 +92,7 @@ class SeatPane(QFrame):
     continue_requested = Signal(str)
     forward_requested = Signal(str)
     quote_requested = Signal(str)
+    key_requested = Signal(str)  # the provider whose key is missing or wrong
 
     def __init__(self, seat: Seat, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,6 +137,7 @@ class SeatPane(QFrame):
             ("copy", "Copy", "Copy the answer as Markdown"),
             ("forward", "Forward…", "Send this answer to other seats"),
             ("quote", "Quote", "Quote this answer into the composer"),
+            ("key", "Add key…", "Store this provider's API key in the OS keyring"),
         ):
             button = QToolButton()
             button.setText(text)
@@ -218,6 +221,10 @@ class SeatPane(QFrame):
         )
         for key in ("copy", "forward", "quote"):
             self.buttons[key].setEnabled(final and has_text)
+        needs_key = (
+            reply is not None and reply.error is not None and reply.error.kind is ErrorKind.AUTH
+        )
+        self.buttons["key"].setVisible(needs_key)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -225,7 +232,9 @@ class SeatPane(QFrame):
         reply = self.reply
         if reply is None:
             return
-        if key == "copy":
+        if key == "key":
+            self.key_requested.emit(provider_of(self.seat.model))
+        elif key == "copy":
             QGuiApplication.clipboard().setText(reply.text)
         elif key == "quote":
             self.quote_requested.emit(reply.text)

@@ -99,7 +99,7 @@ class SessionController(QObject):
 
     def save_in_background(self, path: Path | None = None) -> asyncio.Task[Any]:
         """Start saving; a failure is reported through ``error``."""
-        return self._spawn(self._save_reporting(path))
+        return self.spawn(self._save_reporting(path))
 
     async def _save_reporting(self, path: Path | None) -> None:
         try:
@@ -149,7 +149,7 @@ class SessionController(QObject):
         return self._run_turn(self.engine.add_debate_round(targets, instruction))
 
     def retry(self, reply_id: str) -> asyncio.Task[Any]:
-        task = self._spawn(self.engine.retry(reply_id))
+        task = self.spawn(self.engine.retry(reply_id))
         self.turns_changed.emit()
         return task
 
@@ -170,14 +170,15 @@ class SessionController(QObject):
         wait_ready = getattr(self.gateway, "wait_ready", None)
         if not self.provider_ready and wait_ready is not None:
             # Panes say they are waiting for the worker; tell them when it is warm.
-            self._spawn(wait_ready())
-        return self._spawn(self._run_and_save(turn))
+            self.spawn(wait_ready())
+        return self.spawn(self._run_and_save(turn))
 
     async def _run_and_save(self, turn: Turn) -> None:
         await self.engine.run(turn)
         await self._autosave_async()
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run a coroutine on the loop, keeping a reference until it ends."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -208,7 +209,7 @@ class SessionController(QObject):
 
     def _autosave_now(self) -> None:
         if self.session.updated_at != self._saved_at:
-            self._spawn(self._autosave_async())
+            self.spawn(self._autosave_async())
 
     async def _autosave_async(self) -> None:
         if self.recovery_path is None or self.session.updated_at == self._saved_at:

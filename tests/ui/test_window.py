@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from desktop.core.model import ReplyStatus
 from desktop.ui.forward_dialog import ForwardDialog
 from desktop.ui.recovery import offer_recovery
+from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
 from tests.ui.conftest import UI, three_seats
 
@@ -148,6 +149,40 @@ def test_a_401_pane_shows_its_error_while_the_others_complete(
     assert "Anthropic rejected the API key" in beta
     assert "Add or fix the API key" in beta
     assert ui.window.panes[1].buttons["retry"].isEnabled()
+    assert not ui.window.panes[0].buttons["key"].isVisibleTo(ui.window)
+    assert ui.window.panes[1].buttons["key"].isVisibleTo(ui.window)
+
+
+def test_add_key_stores_it_in_the_os_keyring_and_nowhere_else(
+    make_ui: Maker,
+    fake: FakeProviderServer,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    ui = make_ui(three_seats(fake))
+    fake.script(
+        "ui-b",
+        Fail(
+            401,
+            {
+                "type": "error",
+                "error": {"type": "authentication_error", "message": "invalid x-api-key"},
+            },
+        ),
+    )
+    ui.controller.send("Q")
+    ui.settle()
+    monkeypatch.setattr(
+        QInputDialog, "getText", lambda *a, **k: ("sk-ant-new-key-0123456789", True)
+    )
+    ui.window.panes[1].buttons["key"].click()
+    ui.wait(lambda: bool(memory_keyring.passwords), "the key to be stored")
+    assert memory_keyring.passwords == {("roundtable", "anthropic"): "sk-ant-new-key-0123456789"}
+    ui.settle()
+    path = tmp_path / "s.json"
+    ui.run(ui.controller.save(path))
+    assert "sk-ant-new-key" not in path.read_text(encoding="utf-8")
 
 
 def test_save_and_reopen_gives_identical_panes(
