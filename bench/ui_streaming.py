@@ -20,11 +20,18 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMER_MS = 5
+
+
+def _scratch_settings() -> str:
+    """A throwaway settings file (never os.devnull: QSettings saves by replacing the
+    file, which turned /dev/null into a regular file on this machine)."""
+    return str(Path(tempfile.mkdtemp(prefix="roundtable-bench-")) / "settings.ini")
 
 
 def markdown_answer(chars: int) -> str:
@@ -63,7 +70,7 @@ def child_stream(panes: int, base: str) -> dict[str, float]:
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    settings = QSettings(os.devnull, QSettings.Format.IniFormat)
+    settings = QSettings(_scratch_settings(), QSettings.Format.IniFormat)
     gateway = WorkerGateway()
     controller = SessionController(gateway, None)
     window = MainWindow(controller, settings)
@@ -144,7 +151,7 @@ def child_first_paint(bare: bool, started: float) -> float:
         from desktop.ui.session_controller import SessionController
 
         controller = SessionController(WorkerGateway(), None)
-        window = MainWindow(controller, QSettings(os.devnull, QSettings.Format.IniFormat))
+        window = MainWindow(controller, QSettings(_scratch_settings(), QSettings.Format.IniFormat))
         controller.new_session(default_seats())
     watch = PaintWatch()
     window.installEventFilter(watch)

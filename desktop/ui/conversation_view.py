@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from desktop.ui.code_highlighter import CodeHighlighter
 from desktop.ui.markdown_blocks import finished_length
 
 REDRAW_MS = 50
@@ -51,6 +52,7 @@ class ConversationView(QTextBrowser):
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self._render_pending)
         self.redraws = 0
+        self._highlighter = CodeHighlighter(self.document())
 
     # -- history -------------------------------------------------------------------------
 

@@ -106,3 +106,18 @@ def test_only_web_and_mail_links_open(qtbot: QtBot, monkeypatch: pytest.MonkeyPa
 )
 def test_finished_blocks_end_at_a_blank_line_outside_fences(text: str, expected: int) -> None:
     assert finished_length(text) == expected
+
+
+def test_fenced_code_is_highlighted_by_language(qtbot: QtBot) -> None:
+    view = ConversationView()
+    qtbot.addWidget(view)
+    view.add_reply("```python\ndef f():\n    return 1  # done\n```\n\n```\nplain text\n```\n")
+    view.show()
+
+    def colours(line: str) -> set[str]:
+        block = view.document().findBlock(view.toPlainText().index(line))
+        return {r.format.foreground().color().name() for r in block.layout().formats()}
+
+    assert "#c678dd" in colours("def f():")  # the keyword
+    assert "#6a9955" in colours("    return 1  # done")  # the comment
+    assert colours("plain text") == set()
