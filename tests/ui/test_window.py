@@ -127,6 +127,23 @@ def test_stop_mid_stream_keeps_the_text(make_ui: Maker, fake: FakeProviderServer
     assert pane.buttons["continue"].isEnabled()
 
 
+def send_with_a_401_on_beta(make_ui: Maker, fake: FakeProviderServer) -> UI:
+    ui = make_ui(three_seats(fake))
+    fake.script(
+        "ui-b",
+        Fail(
+            401,
+            {
+                "type": "error",
+                "error": {"type": "authentication_error", "message": "invalid x-api-key"},
+            },
+        ),
+    )
+    ui.controller.send("Q")
+    ui.settle()
+    return ui
+
+
 def test_a_401_pane_shows_its_error_while_the_others_complete(
     make_ui: Maker, fake: FakeProviderServer
 ) -> None:
@@ -173,16 +190,14 @@ def test_add_key_stores_it_in_the_os_keyring_and_nowhere_else(
     )
     ui.controller.send("Q")
     ui.settle()
-    monkeypatch.setattr(
-        QInputDialog, "getText", lambda *a, **k: ("sk-ant-new-key-0123456789", True)
-    )
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("typed-in-anthropic-key", True))
     ui.window.panes[1].buttons["key"].click()
     ui.wait(lambda: bool(memory_keyring.passwords), "the key to be stored")
-    assert memory_keyring.passwords == {("roundtable", "anthropic"): "sk-ant-new-key-0123456789"}
+    assert memory_keyring.passwords == {("roundtable", "anthropic"): "typed-in-anthropic-key"}
     ui.settle()
     path = tmp_path / "s.json"
     ui.run(ui.controller.save(path))
-    assert "sk-ant-new-key" not in path.read_text(encoding="utf-8")
+    assert "typed-in-anthropic-key" not in path.read_text(encoding="utf-8")
 
 
 def test_save_and_reopen_gives_identical_panes(
