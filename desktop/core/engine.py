@@ -52,7 +52,7 @@ class Engine:
     # -- building turns ------------------------------------------------------------------
 
     def _targets(self, targets: Iterable[str] | None) -> list[str]:
-        known = [seat.id for seat in self.session.seats]
+        known = [seat.id for seat in self.session.active_seats]
         chosen = known if targets is None else list(dict.fromkeys(targets))
         unknown = [t for t in chosen if t not in known]
         if unknown:
@@ -104,7 +104,7 @@ class Engine:
     ) -> Turn:
         """Append a debate round: each target seat gets the other seats' latest answers."""
         chosen = self._targets(targets)
-        quotes = conversation.latest_quotes(self.session, [s.id for s in self.session.seats])
+        quotes = conversation.latest_quotes(self.session, [s.id for s in self.session.active_seats])
         for seat_id in chosen:
             if not any(q.seat_id != seat_id for q in quotes):
                 label = self.session.seat(seat_id).label

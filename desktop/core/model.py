@@ -70,6 +70,8 @@ class Seat:
     temperature: float | None = None
     max_tokens: int | None = None
     colour: str | None = None
+    # A removed seat leaves the table but stays in the session: its replies are history.
+    removed: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -202,6 +204,11 @@ class Session:
     annotations: list[Annotation] = field(default_factory=list)
     post: PostSettings = field(default_factory=PostSettings)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def active_seats(self) -> list[Seat]:
+        """The seats at the table now, in pane order."""
+        return [seat for seat in self.seats if not seat.removed]
 
     def seat(self, seat_id: str) -> Seat:
         """The seat with this id; KeyError if there is none."""

@@ -82,6 +82,7 @@ def _seat(s: Seat) -> dict[str, Any]:
         "temperature": s.temperature,
         "max_tokens": s.max_tokens,
         "colour": s.colour,
+        "removed": s.removed,
     }
 
 
@@ -261,6 +262,11 @@ class _Reader:
         value: str | None = self._get(key, (str,), "a string", True)
         return value
 
+    def opt_bool(self, key: str) -> bool:
+        """A true/false field that may be absent (absent means false)."""
+        value: bool | None = self._get(key, (bool,), "true or false", True)
+        return bool(value)
+
     def opt_int(self, key: str) -> int | None:
         value: int | None = self._get(key, (int,), "a whole number", True)
         return value
@@ -332,6 +338,7 @@ _SEAT_KEYS = (
     "temperature",
     "max_tokens",
     "colour",
+    "removed",
 )
 
 
@@ -347,6 +354,7 @@ def _read_seat(data: Any, where: str) -> Seat:
         temperature=r.opt_float("temperature"),
         max_tokens=r.opt_int("max_tokens"),
         colour=r.opt_str("colour"),
+        removed=r.opt_bool("removed"),
         extra=r.extra,
     )
 

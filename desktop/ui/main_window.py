@@ -24,6 +24,7 @@ from desktop.core.transcript import TranscriptError
 from desktop.ui.composer import Composer
 from desktop.ui.forward_dialog import ForwardDialog
 from desktop.ui.key_dialog import ask_and_store_key
+from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.pane import SeatPane
 from desktop.ui.session_controller import SessionController
 
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._action(
             "&Session", "&Debate round…", lambda: self._debate(self.composer.selected()), "Ctrl+D"
         )
+        self._action("&Session", "Seats at the &table…", self._edit_lineup, "Ctrl+T")
         self.sync_action = self._action("&View", "&Sync scrolling", self._sync_toggled)
         self.sync_action.setCheckable(True)
         for number in range(1, 10):
@@ -118,7 +120,7 @@ class MainWindow(QMainWindow):
             pane.setParent(None)
             pane.deleteLater()
         self.panes = []
-        for seat in self.controller.session.seats:
+        for seat in self.controller.session.active_seats:
             pane = SeatPane(seat)
             pane.stop_requested.connect(self.controller.stop)
             pane.retry_requested.connect(self.controller.retry)
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
             pane.forward_requested.connect(self._forward)
             pane.quote_requested.connect(self.composer.quote)
             pane.key_requested.connect(self._add_key)
+            pane.remove_requested.connect(self._remove_seat)
             pane.view.verticalScrollBar().valueChanged.connect(
                 lambda value, p=pane: self._scrolled(p, value)
             )
@@ -134,7 +137,7 @@ class MainWindow(QMainWindow):
         if self.panes:
             width = max(1, self.pane_splitter.width() // len(self.panes))
             self.pane_splitter.setSizes([width] * len(self.panes))
-        self.composer.set_seats(self.controller.session.seats)
+        self.composer.set_seats(self.controller.session.active_seats)
         self._rebuild_conversations()
 
     def _rebuild_conversations(self) -> None:
@@ -202,6 +205,25 @@ class MainWindow(QMainWindow):
                 reply_id, dialog.targets(), dialog.instruction.toPlainText().strip()
             )
 
+    def _edit_lineup(self) -> None:
+        if self.controller.busy:
+            QMessageBox.information(
+                self, "Seats", "Wait for the answers to finish (or stop them) first."
+            )
+            return
+        dialog = LineupDialog(self.controller.session.active_seats, self)
+        if dialog.exec():
+            self.controller.set_lineup(dialog.seats())
+
+    def _remove_seat(self, seat_id: str) -> None:
+        seats = self.controller.session.active_seats
+        label = next(s.label for s in seats if s.id == seat_id)
+        answer = QMessageBox.question(
+            self, "Remove seat", f"Take {label} from the table? Its answers stay in the session."
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.set_lineup([s for s in seats if s.id != seat_id])
+
     def _add_key(self, provider: str) -> None:
         self.controller.spawn(self._store_key(provider))
 
@@ -263,7 +285,7 @@ class MainWindow(QMainWindow):
     def _new(self) -> None:
         if self._confirm_discard():
             # Same lineup, fresh ids: a new session shares nothing with the old one.
-            seats = [replace(s, id=new_id()) for s in self.controller.session.seats]
+            seats = [replace(s, id=new_id()) for s in self.controller.session.active_seats]
             self.controller.new_session(seats)
 
     def _open_dialog(self) -> None:

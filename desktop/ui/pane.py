@@ -93,6 +93,7 @@ class SeatPane(QFrame):
     forward_requested = Signal(str)
     quote_requested = Signal(str)
     key_requested = Signal(str)  # the provider whose key is missing or wrong
+    remove_requested = Signal(str)  # the seat id
 
     def __init__(self, seat: Seat, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +139,7 @@ class SeatPane(QFrame):
             ("forward", "Forward…", "Send this answer to other seats"),
             ("quote", "Quote", "Quote this answer into the composer"),
             ("key", "Add key…", "Store this provider's API key in the OS keyring"),
+            ("remove", "Remove", "Take this seat from the table (its answers stay in the session)"),
         ):
             button = QToolButton()
             button.setText(text)
@@ -225,10 +227,14 @@ class SeatPane(QFrame):
             reply is not None and reply.error is not None and reply.error.kind is ErrorKind.AUTH
         )
         self.buttons["key"].setVisible(needs_key)
+        self.buttons["remove"].setEnabled(reply is None or reply.status.is_final)
 
     # -- actions -------------------------------------------------------------------------
 
     def _act(self, key: str) -> None:
+        if key == "remove":
+            self.remove_requested.emit(self.seat.id)
+            return
         reply = self.reply
         if reply is None:
             return

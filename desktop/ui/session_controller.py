@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -109,8 +110,14 @@ class SessionController(QObject):
 
     # -- seats ---------------------------------------------------------------------------
 
-    def add_seat(self, seat: Seat) -> None:
-        self.session.seats.append(seat)
+    def set_lineup(self, seats: list[Seat]) -> None:
+        """Make ``seats`` the table, in order; seats left out are marked removed (their
+        answers stay in the session), seats put back return."""
+        kept = {seat.id for seat in seats}
+        for seat in seats:
+            seat.removed = False
+        gone = [replace(s, removed=True) for s in self.session.seats if s.id not in kept]
+        self.session.seats = [*seats, *gone]
         self._touched()
         self.seats_changed.emit()
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.core.model import ReplyStatus
 from desktop.ui.forward_dialog import ForwardDialog
+from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.recovery import offer_recovery
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
@@ -238,3 +239,64 @@ def test_a_crash_recovery_file_is_offered_and_restored(
     fresh.window._rebuild_panes()
     assert "Remember me" in pane_texts(fresh)[0]
     assert fresh.window.isWindowModified()
+
+
+def test_editing_the_lineup_adds_reorders_and_removes_seats_keeping_history(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui = make_ui(three_seats(fake))
+    ui.controller.send("Q")
+    ui.settle()
+    beta_id = ui.controller.session.seats[1].id
+
+    dialog = LineupDialog(ui.controller.session.active_seats)
+    dialog.table.setCurrentCell(1, 0)
+    dialog._remove()  # Beta leaves
+    dialog._add_row(None)
+    for column, value in enumerate(
+        ("Delta", "openai/ui-d", fake.api_base("openai"), "0.5", "Be terse.")
+    ):
+        dialog.table.item(2, column).setText(value)  # type: ignore[union-attr]
+    dialog._move(-1)  # Delta before Gamma
+    ui.controller.set_lineup(dialog.seats())
+
+    assert [p.seat.label for p in ui.window.panes] == ["Alpha", "Delta", "Gamma"]
+    assert [c.text() for c in ui.window.composer.checks.values()] == ["Alpha", "Delta", "Gamma"]
+    delta = ui.controller.session.active_seats[1]
+    assert (delta.temperature, delta.system_prompt) == (0.5, "Be terse.")
+    ui.controller.send("Second")
+    ui.settle()
+    assert len(fake.requests("ui-b")) == 1, "a removed seat is sent nothing"
+    assert fake.requests("ui-d")[0].conversation() == [("system", "Be terse."), ("user", "Second")]
+
+    # The removed seat's answer is still in the session and survives a save.
+    path = tmp_path / "lineup.json"
+    ui.run(ui.controller.save(path))
+    other = make_ui()
+    assert other.window.open_path(path)
+    beta = other.controller.session.seat(beta_id)
+    assert beta.removed
+    assert other.controller.session.turns[0].latest_reply(beta_id) is not None
+    assert [p.seat.label for p in other.window.panes] == ["Alpha", "Delta", "Gamma"]
+
+    monkeypatch.setattr(
+        "desktop.ui.main_window.QMessageBox.question",
+        lambda *a, **k: QMessageBox.StandardButton.Yes,
+    )
+    other.window.panes[0].buttons["remove"].click()
+    assert [p.seat.label for p in other.window.panes] == ["Delta", "Gamma"]
+
+
+def test_the_lineup_dialog_names_the_row_at_fault(qtbot: QtBot) -> None:
+    dialog = LineupDialog([])
+    qtbot.addWidget(dialog)
+    dialog._add_row(None)
+    dialog.table.item(0, 0).setText("Only a label")  # type: ignore[union-attr]
+    with pytest.raises(
+        ValueError, match=r"Seat 1 \(Only a label\): a label and a model are required"
+    ):
+        dialog.seats()
+    dialog.table.item(0, 1).setText("openai/x")  # type: ignore[union-attr]
+    dialog.table.item(0, 3).setText("hot")  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="temperature must be a number from 0 to 2"):
+        dialog.seats()

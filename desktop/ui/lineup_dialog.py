@@ -1,0 +1,149 @@
+"""Edit the seats at the table: add, remove, reorder, and change each seat's settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.model import Seat
+
+COLUMNS = ("Label", "Model (litellm id)", "API base", "Temperature", "System prompt")
+
+
+class LineupDialog(QDialog):
+    """A table of seats; ``seats()`` gives the edited lineup (existing seats keep their ids)."""
+
+    def __init__(self, seats: list[Seat], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Seats at the table")
+        self.resize(900, 360)
+        self._originals: dict[int, Seat] = {}
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Seats")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for seat in seats:
+            self._add_row(seat)
+
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("&Add seat", lambda: self._add_row(None)),
+            ("&Remove seat", self._remove),
+            ("Move &up", lambda: self._move(-1)),
+            ("Move &down", lambda: self._move(1)),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.accepted.connect(self._accept)
+        box.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel("A removed seat leaves the table; its answers stay in the session.")
+        )
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(box)
+
+    def _add_row(self, seat: Seat | None) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        values = ("", "", "", "", "")
+        if seat is not None:
+            temperature = "" if seat.temperature is None else f"{seat.temperature:g}"
+            values = (
+                seat.label,
+                seat.model,
+                seat.api_base or "",
+                temperature,
+                seat.system_prompt or "",
+            )
+        for column, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if column == 0 and seat is not None:
+                item.setData(256, seat.id)  # Qt.UserRole: which seat this row edits
+                self._originals[id(item)] = seat
+            self.table.setItem(row, column, item)
+        self.table.setCurrentCell(row, 0)
+
+    def _remove(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+
+    def _move(self, step: int) -> None:
+        row = self.table.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.table.rowCount():
+            return
+        items = [self.table.takeItem(row, c) for c in range(len(COLUMNS))]
+        others = [self.table.takeItem(target, c) for c in range(len(COLUMNS))]
+        for column in range(len(COLUMNS)):
+            self.table.setItem(target, column, items[column])
+            self.table.setItem(row, column, others[column])
+        self.table.setCurrentCell(target, self.table.currentColumn())
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text().strip() if item is not None else ""
+
+    def seats(self) -> list[Seat]:
+        """The lineup as edited; raises ValueError naming the row and field at fault."""
+        out: list[Seat] = []
+        for row in range(self.table.rowCount()):
+            label, model = self._text(row, 0), self._text(row, 1)
+            where = f"Seat {row + 1}" + (f" ({label})" if label else "")
+            if not label or not model:
+                raise ValueError(f"{where}: a label and a model are required")
+            temperature_text = self._text(row, 3)
+            try:
+                temperature = float(temperature_text) if temperature_text else None
+            except ValueError:
+                raise ValueError(f"{where}: temperature must be a number from 0 to 2") from None
+            if temperature is not None and not 0 <= temperature <= 2:
+                raise ValueError(f"{where}: temperature must be a number from 0 to 2")
+            fields = {
+                "label": label,
+                "model": model,
+                "api_base": self._text(row, 2) or None,
+                "temperature": temperature,
+                "system_prompt": self._text(row, 4) or None,
+            }
+            first = self.table.item(row, 0)
+            original = self._originals.get(id(first)) if first is not None else None
+            out.append(replace(original, **fields) if original is not None else Seat(**fields))  # type: ignore[arg-type]
+        labels = [s.label for s in out]
+        duplicates = {label for label in labels if labels.count(label) > 1}
+        if duplicates:
+            raise ValueError(
+                f"two seats are labelled {sorted(duplicates)[0]!r}; labels must differ"
+            )
+        return out
+
+    def _accept(self) -> None:
+        try:
+            self.seats()
+        except ValueError as exc:
+            QMessageBox.warning(self, "Seats", str(exc))
+            return
+        self.accept()
