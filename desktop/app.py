@@ -14,9 +14,14 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.core.lineup import LineupError, load_lineup, parse_lineup
 from desktop.core.model import ReplyStatus, Seat
+
+if TYPE_CHECKING:  # the window's modules load only once QApplication exists
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.session_controller import SessionController
 
 DEFAULT_LINEUP = """
 [[seat]]
@@ -93,16 +98,17 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     window.closed.connect(closed.set)
     if args.session is not None:
         window.open_path(args.session)
-    elif not (args.send or offer_recovery(window, controller)):
+    # Screenshot and --send runs are scripted: they never stop to offer a recovery.
+    elif args.send or not offer_recovery(window, controller):
         controller.new_session(seats or default_seats())
-    if seats and args.session is None and not controller.session.turns:
-        controller.new_session(seats)
     window.show()
     await asyncio.sleep(0)  # let the first paint happen before the worker starts
     await gateway.start()
     try:
         if args.send:
-            return await _send_and_maybe_shoot(window, controller, args)
+            code = await _send(window, controller, args.send, args.screenshot)
+            if args.screenshot is not None:
+                return code
         await closed.wait()
         return 0
     finally:
@@ -110,23 +116,17 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
         await gateway.aclose()
 
 
-async def _send_and_maybe_shoot(
-    window: object, controller: object, args: argparse.Namespace
+async def _send(
+    window: MainWindow, controller: SessionController, prompt: str, screenshot: Path | None
 ) -> int:
-    from desktop.ui.main_window import MainWindow
-    from desktop.ui.session_controller import SessionController
+    """Send ``prompt`` to every seat and wait; save a PNG of the window if asked.
 
-    assert isinstance(window, MainWindow)
-    assert isinstance(controller, SessionController)
-    await controller.send(args.send)
+    Returns 0 when every reply completed, 1 when one did not.
+    """
+    await controller.send(prompt)
     failed = any(
         r.status is not ReplyStatus.COMPLETE for t in controller.session.turns for r in t.replies
     )
-    if args.screenshot is not None:
-        await asyncio.sleep(0.2)  # let the final renders paint
-        window.grab().save(str(args.screenshot))
-        return 1 if failed else 0
-    closed = asyncio.Event()
-    window.closed.connect(closed.set)
-    await closed.wait()
-    return 0
+    if screenshot is not None:
+        window.grab().save(str(screenshot))  # grab() paints the window as it is now
+    return 1 if failed else 0

@@ -7,6 +7,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop.core.model import ReplyStatus
 from desktop.core.transcript import TranscriptError, load_session
 from desktop.ui.session_controller import SessionController
 
@@ -38,11 +39,10 @@ def offer_recovery(parent: QWidget, controller: SessionController) -> bool:
     if answer != QMessageBox.StandardButton.Yes:
         path.unlink(missing_ok=True)
         return False
+    # Replies that were streaming when the app died are stopped, with their text.
     for turn in session.turns:
         for reply in turn.replies:
             if not reply.status.is_final:
-                from desktop.core.model import ReplyStatus
-
                 reply.status = ReplyStatus.STOPPED
     controller.replace_session(session)
     controller.dirty = True
