@@ -51,6 +51,7 @@ class SessionController(QObject):
         self.read_only = False
         self.dirty = False
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._turn_tasks: set[asyncio.Task[Any]] = set()
         self._autosave = QTimer(self)
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self._autosave_now)
@@ -125,7 +126,8 @@ class SessionController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self.engine.busy
+        """A turn or retry is under way (from the moment it is asked for)."""
+        return self.engine.busy or bool(self._turn_tasks)
 
     @property
     def idle(self) -> bool:
@@ -156,7 +158,7 @@ class SessionController(QObject):
         return self._run_turn(self.engine.add_debate_round(targets, instruction))
 
     def retry(self, reply_id: str) -> asyncio.Task[Any]:
-        task = self.spawn(self.engine.retry(reply_id))
+        task = self._track_turn(self.spawn(self.engine.retry(reply_id)))
         self.turns_changed.emit()
         return task
 
@@ -178,7 +180,17 @@ class SessionController(QObject):
         if not self.provider_ready and wait_ready is not None:
             # Panes say they are waiting for the worker; tell them when it is warm.
             self.spawn(wait_ready())
-        return self.spawn(self._run_and_save(turn))
+        return self._track_turn(self.spawn(self._run_and_save(turn)))
+
+    def _track_turn(self, task: asyncio.Task[Any]) -> asyncio.Task[Any]:
+        self._turn_tasks.add(task)
+        task.add_done_callback(self._turn_ended)
+        self.state_changed.emit()
+        return task
+
+    def _turn_ended(self, task: asyncio.Task[Any]) -> None:
+        self._turn_tasks.discard(task)
+        self.state_changed.emit()
 
     async def _run_and_save(self, turn: Turn) -> None:
         await self.engine.run(turn)

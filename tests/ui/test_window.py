@@ -300,3 +300,57 @@ def test_the_lineup_dialog_names_the_row_at_fault(qtbot: QtBot) -> None:
     dialog.table.item(0, 3).setText("hot")  # type: ignore[union-attr]
     with pytest.raises(ValueError, match="temperature must be a number from 0 to 2"):
         dialog.seats()
+
+
+def test_send_is_disabled_with_the_reason_shown(make_ui: Maker, fake: FakeProviderServer) -> None:
+    ui = make_ui(three_seats(fake))
+    composer = ui.window.composer
+    assert not composer.send.isEnabled()
+    assert composer.reason.text() == "Type a prompt"
+    composer.editor.setPlainText("Hello")
+    assert composer.send.isEnabled()
+    composer.select_only([])
+    assert (composer.send.isEnabled(), composer.reason.text()) == (
+        False,
+        "Choose at least one seat",
+    )
+    composer.select_only([ui.controller.session.seats[0].id])
+    fake.script("ui-a", Stream(text="slow " * 100, chunks=100, delay=0.02))
+    composer.submit()
+    assert (composer.send.isEnabled(), composer.reason.text()) == (False, "Waiting for answers…")
+    ui.settle()
+    assert composer.reason.text() == "Type a prompt"
+
+
+def test_sync_scrolling_moves_every_pane_together(make_ui: Maker, fake: FakeProviderServer) -> None:
+    ui = make_ui(three_seats(fake)[:2])
+    for name in ("ui-a", "ui-b"):
+        fake.script(name, Stream(text="\n\n".join(f"Paragraph {i}" for i in range(200)), chunks=10))
+    ui.controller.send("Long please")
+    ui.settle()
+    first, second = (p.view.verticalScrollBar() for p in ui.window.panes)
+    first.setValue(0)
+    second.setValue(0)
+    first.setValue(first.maximum() // 2)
+    assert second.value() == 0, "panes scroll on their own by default"
+    ui.window.sync_action.trigger()
+    first.setValue(first.maximum())
+    assert second.value() == second.maximum()
+
+
+def test_closing_with_unsaved_changes_asks(
+    make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui = make_ui(three_seats(fake))
+    ui.controller.send("Q")
+    ui.settle()
+    asked: list[str] = []
+
+    def cancel(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr("desktop.ui.main_window.QMessageBox.question", cancel)
+    assert not ui.window.close()
+    assert ui.window.isVisible()
+    assert asked == ["This session has unsaved changes. Save them?"]
