@@ -23,14 +23,12 @@ class Progress:
         self._out = out
         self._tty = out.isatty()
         self._turn: Turn | None = None
-        self._label = ""
         self._drawn_lines = 0
         self._last_draw = 0.0
         self._last_status: dict[str, ReplyStatus] = {}
 
     def begin_turn(self, turn: Turn, label: str) -> None:
         self._turn = turn
-        self._label = label
         self._drawn_lines = 0
         self._out.write(f"{label}\n")
         self._out.flush()

@@ -36,11 +36,6 @@ def load() -> ModuleType:
         return _module
 
 
-def is_loaded() -> bool:
-    """Whether litellm has been imported by :func:`load` in this process."""
-    return _module is not None
-
-
 async def close_clients() -> None:
     """Close litellm's cached async HTTP clients on the running loop (call before exit)."""
     if _module is not None:

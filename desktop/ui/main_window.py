@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self._action("&File", "&Save", self._save, QKeySequence.StandardKey.Save)
         self._action("&File", "Save &as…", self._save_as, QKeySequence("Ctrl+Shift+S"))
         self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.send_action = self._action("&Session", "&Send", self.composer.submit, "Ctrl+Return")
+        self._action("&Session", "&Send", self.composer.submit, "Ctrl+Return")
         self.stop_action = self._action("&Session", "S&top all", self.controller.stop_all, "Esc")
         self._action(
             "&Session", "&Debate round…", lambda: self._debate(self.composer.selected()), "Ctrl+D"
@@ -111,6 +111,13 @@ class MainWindow(QMainWindow):
                 f"Ctrl+{number}",
             )
         self._action("&View", "Focus &composer", lambda: self.composer.editor.setFocus(), "Ctrl+L")
+        for number in range(1, 10):
+            self._action(
+                "&Session",
+                f"Address only pane &{number}",
+                partial(self._address_only, number),
+                f"Alt+{number}",
+            )
         self._fill_recent()
 
     # -- panes ---------------------------------------------------------------------------
@@ -129,6 +136,11 @@ class MainWindow(QMainWindow):
             pane.quote_requested.connect(self.composer.quote)
             pane.key_requested.connect(self._add_key)
             pane.remove_requested.connect(self._remove_seat)
+            pane.view.link_refused.connect(
+                lambda url: self.statusBar().showMessage(
+                    f"Not opened (only web and mail links open): {url}", 10000
+                )
+            )
             pane.view.verticalScrollBar().valueChanged.connect(
                 lambda value, p=pane: self._scrolled(p, value)
             )
@@ -145,7 +157,7 @@ class MainWindow(QMainWindow):
             pane.rebuild(self.controller.session)
         self._refresh_state()
 
-    def _reply_changed(self, turn_id: str, reply_id: str) -> None:
+    def _reply_changed(self, _turn_id: str, reply_id: str) -> None:
         try:
             _, reply = self.controller.session.find_reply(reply_id)
         except KeyError:
@@ -159,6 +171,12 @@ class MainWindow(QMainWindow):
     def _focus_pane(self, number: int, _checked: bool = False) -> None:
         if 0 < number <= len(self.panes):
             self.panes[number - 1].focus_conversation()
+
+    def _address_only(self, number: int, _checked: bool = False) -> None:
+        """Tick only pane ``number`` as the composer's target (a follow-up to one)."""
+        if 0 < number <= len(self.panes):
+            self.composer.select_only([self.panes[number - 1].seat.id])
+            self.composer.editor.setFocus()
 
     def _sync_toggled(self) -> None:
         if self.sync_action.isChecked() and self.panes:

@@ -19,6 +19,7 @@ from desktop.core.conversation import (
     DEFAULT_DEBATE_INSTRUCTION,
     DEFAULT_FORWARD_INSTRUCTION,
     forward_quote,
+    kind_for_new_turn,
 )
 from desktop.core.engine import Engine
 from desktop.core.events import Gateway
@@ -141,8 +142,7 @@ class SessionController(QObject):
 
     def send(self, text: str, targets: Iterable[str] | None = None) -> asyncio.Task[Any]:
         """Send a prompt or follow-up to all seats or to some."""
-        kind = TurnKind.FOLLOW_UP if self.session.turns else TurnKind.PROMPT
-        turn = self.engine.add_turn(kind, text, targets)
+        turn = self.engine.add_turn(kind_for_new_turn(self.session), text, targets)
         return self._run_turn(turn)
 
     def forward(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -68,8 +69,12 @@ def test_a_follow_up_to_one_pane_reaches_only_that_seat(
     ui = make_ui(three_seats(fake))
     type_and_send(ui, qtbot, "First")
     ui.settle()
-    alpha_id = ui.controller.session.seats[0].id
-    ui.window.composer.select_only([alpha_id])
+    address_alpha = next(
+        a for a in ui.window.findChildren(QAction) if a.text() == "Address only pane &1"
+    )
+    assert address_alpha.shortcut().toString() == "Alt+1"
+    address_alpha.trigger()
+    assert [c.isChecked() for c in ui.window.composer.checks.values()] == [True, False, False]
     type_and_send(ui, qtbot, "Here's my less diplomatic take: no.")
     ui.settle()
     assert [len(fake.requests(m)) for m in ("ui-a", "ui-b", "ui-c")] == [2, 1, 1]
