@@ -298,7 +298,10 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Save:
             return self._save()
-        return answer == QMessageBox.StandardButton.Discard
+        if answer == QMessageBox.StandardButton.Discard:
+            self.controller.discard_changes()
+            return True
+        return False
 
     def _new(self) -> None:
         if self._confirm_discard():

@@ -58,6 +58,7 @@ class SessionController(QObject):
         self._autosave.timeout.connect(self._autosave_now)
         self._autosave.start()
         self._saved_at = self.session.updated_at
+        self._discarded = False
 
     # -- session -------------------------------------------------------------------------
 
@@ -70,6 +71,7 @@ class SessionController(QObject):
         self.path = path
         self.read_only = read_only
         self.dirty = False
+        self._discarded = False
         self._saved_at = session.updated_at
         self.seats_changed.emit()
         self.turns_changed.emit()
@@ -206,12 +208,25 @@ class SessionController(QObject):
         return task
 
     async def shutdown(self) -> None:
-        """Stop every stream, wait for them to settle, and flush the autosave."""
+        """Stop every stream and let saves finish; then flush the recovery file if the
+        session is still unsaved, or remove it if the user saved or discarded."""
         self._autosave.stop()
         self.engine.stop_all()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._autosave_async()
+        if self.dirty:
+            await self._autosave_async()
+        else:
+            await self._discard_recovery()
+
+    def discard_changes(self) -> None:
+        """The user chose to drop unsaved changes: nothing is to be recovered."""
+        self._discarded = True
+        self.dirty = False
+        self._saved_at = self.session.updated_at
+        if self.recovery_path is not None:
+            self.recovery_path.unlink(missing_ok=True)
+        self.state_changed.emit()
 
     # -- changes and autosave ------------------------------------------------------------
 
@@ -231,7 +246,11 @@ class SessionController(QObject):
             self.spawn(self._autosave_async())
 
     async def _autosave_async(self) -> None:
-        if self.recovery_path is None or self.session.updated_at == self._saved_at:
+        if (
+            self.recovery_path is None
+            or self._discarded
+            or self.session.updated_at == self._saved_at
+        ):
             return
         if not self.dirty:
             self.dirty = True

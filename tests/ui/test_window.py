@@ -359,3 +359,25 @@ def test_closing_with_unsaved_changes_asks(
     assert not ui.window.close()
     assert ui.window.isVisible()
     assert asked == ["This session has unsaved changes. Save them?"]
+
+
+def test_quitting_mid_stream_stops_it_and_a_discarded_session_leaves_no_recovery(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recovery = tmp_path / "quit" / "recovery.json"
+    ui = make_ui(three_seats(fake)[:1], recovery=recovery)
+    fake.script("ui-a", Stream(text="slowly " * 300, chunks=300, delay=0.03))
+    ui.controller.send("Q")
+    pane = ui.window.panes[0]
+    ui.wait(lambda: pane.reply is not None and len(pane.reply.text) > 20, "streaming")
+    ui.wait(recovery.exists, "the autosave while streaming")
+    monkeypatch.setattr(
+        "desktop.ui.main_window.QMessageBox.question",
+        lambda *a, **k: QMessageBox.StandardButton.Discard,
+    )
+    assert ui.window.close()
+    ui.run(ui.controller.shutdown())
+    assert pane.reply is not None
+    assert pane.reply.status is ReplyStatus.STOPPED
+    assert not recovery.exists(), "a discarded session must not be offered back"
+    ui.wait(lambda: bool(fake.disconnects("ui-a")), "the stream to be closed")
