@@ -103,18 +103,15 @@ class MainWindow(QMainWindow):
         self._action("&Session", "Seats at the &table…", self._edit_lineup, "Ctrl+T")
         self.sync_action = self._action("&View", "&Sync scrolling", self._sync_toggled)
         self.sync_action.setCheckable(True)
-        for number in range(1, 10):
-            self._action(
-                "&View",
-                f"Focus pane &{number}",
-                partial(self._focus_pane, number),
-                f"Ctrl+{number}",
-            )
         self._action("&View", "Focus &composer", lambda: self.composer.editor.setFocus(), "Ctrl+L")
         for number in range(1, 10):
+            pane = f"pane &{number}"
+            self._action(
+                "&View", f"Focus {pane}", partial(self._focus_pane, number), f"Ctrl+{number}"
+            )
             self._action(
                 "&Session",
-                f"Address only pane &{number}",
+                f"Address only {pane}",
                 partial(self._address_only, number),
                 f"Alt+{number}",
             )

@@ -153,19 +153,7 @@ def send_with_a_401_on_beta(make_ui: Maker, fake: FakeProviderServer) -> UI:
 def test_a_401_pane_shows_its_error_while_the_others_complete(
     make_ui: Maker, fake: FakeProviderServer
 ) -> None:
-    ui = make_ui(three_seats(fake))
-    fake.script(
-        "ui-b",
-        Fail(
-            401,
-            {
-                "type": "error",
-                "error": {"type": "authentication_error", "message": "invalid x-api-key"},
-            },
-        ),
-    )
-    ui.controller.send("Q")
-    ui.settle()
+    ui = send_with_a_401_on_beta(make_ui, fake)
     states = [p.state.text() for p in ui.window.panes]
     assert states == ["done", "error", "done"]
     beta = pane_texts(ui)[1]
@@ -183,19 +171,7 @@ def test_add_key_stores_it_in_the_os_keyring_and_nowhere_else(
     memory_keyring: MemoryKeyring,
     tmp_path: Path,
 ) -> None:
-    ui = make_ui(three_seats(fake))
-    fake.script(
-        "ui-b",
-        Fail(
-            401,
-            {
-                "type": "error",
-                "error": {"type": "authentication_error", "message": "invalid x-api-key"},
-            },
-        ),
-    )
-    ui.controller.send("Q")
-    ui.settle()
+    ui = send_with_a_401_on_beta(make_ui, fake)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("typed-in-anthropic-key", True))
     ui.window.panes[1].buttons["key"].click()
     ui.wait(lambda: bool(memory_keyring.passwords), "the key to be stored")
