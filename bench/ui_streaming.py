@@ -63,6 +63,7 @@ def child_stream(panes: int, base: str) -> dict[str, float]:
 
     from desktop.core.model import Seat
     from desktop.providers.worker_client import WorkerGateway
+    from desktop.ui.code_highlighter import warm_up_in_background
     from desktop.ui.main_window import MainWindow
     from desktop.ui.session_controller import SessionController
     from tests.waiting import eventually
@@ -78,6 +79,7 @@ def child_stream(panes: int, base: str) -> dict[str, float]:
     seats = [Seat(f"Seat {i + 1}", f"openai/bench-{i}", api_base=base) for i in range(panes)]
     controller.new_session(seats)
     window.show()
+    warm_up_in_background()  # as the app does after its first paint
     loop.run_until_complete(gateway.wait_ready())
 
     lags: list[float] = []

@@ -87,6 +87,7 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     from PySide6.QtCore import QSettings
 
     from desktop.providers.worker_client import WorkerGateway
+    from desktop.ui.code_highlighter import warm_up_in_background
     from desktop.ui.main_window import MainWindow
     from desktop.ui.recovery import offer_recovery, recovery_path
     from desktop.ui.session_controller import SessionController
@@ -103,6 +104,7 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
         controller.new_session(seats or default_seats())
     window.show()
     await asyncio.sleep(0)  # let the first paint happen before the worker starts
+    warm_up_in_background()
     await gateway.start()
     try:
         if args.send:

@@ -2,7 +2,9 @@
 
 Earlier turns are rendered once. The streaming reply is rendered incrementally: blocks
 that can no longer change are appended once; only the open tail is redrawn, at most
-every ``REDRAW_MS`` milliseconds, then the whole reply is rendered once at the end.
+every ``REDRAW_MS`` milliseconds (the process's views share one redraw budget, see
+``redraw_queue``), then what is left is rendered once at the end. Each redraw is one
+edit block, so the document lays itself out once per redraw, not once per insertion.
 Links open in the system browser only on click and only for http(s) and mailto; no
 remote image is ever fetched; raw HTML in model output shows as text.
 """
@@ -10,8 +12,10 @@ remote image is ever fetched; raw HTML in model output shows as text.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QTextBlockFormat,
@@ -23,8 +27,8 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from desktop.ui.code_highlighter import CodeHighlighter
 from desktop.ui.markdown_blocks import finished_length
+from desktop.ui.redraw_queue import RedrawQueue, shared_queue
 
-REDRAW_MS = 50
 _MARKDOWN = QTextDocument.MarkdownFeature(
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub.value
     | QTextDocument.MarkdownFeature.MarkdownNoHTML.value
@@ -38,8 +42,10 @@ class ConversationView(QTextBrowser):
 
     link_refused = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, queue: RedrawQueue | None = None) -> None:
         super().__init__(parent)
+        # Nobody undoes edits in a read-only view; the undo stack only cost time and memory.
+        self.document().setUndoRedoEnabled(False)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
@@ -47,42 +53,40 @@ class ConversationView(QTextBrowser):
         self._finished_end = 0  # document position after its finished blocks
         self._finished_chars = 0  # characters of the reply text rendered as finished
         self._text = ""
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(REDRAW_MS)
-        self._timer.timeout.connect(self._render_pending)
+        self._queue = queue or shared_queue()
         self.redraws = 0
         self._highlighter = CodeHighlighter(self.document())
 
     # -- history -------------------------------------------------------------------------
 
     def clear_all(self) -> None:
-        self._timer.stop()
+        self._queue.discard(self)
         self.clear()
         self._stream_start = self._finished_end = self._finished_chars = 0
         self._text = ""
 
     def add_user_turn(self, heading: str, text: str) -> None:
         """Append what the user sent, as a quoted block under a heading."""
-        cursor = self._end()
-        if not self.document().isEmpty():
-            cursor.insertBlock()
-        cursor.insertHtml(
-            f"<p><b>{html.escape(heading)}</b></p>"
-            f"<blockquote>{html.escape(text).replace(chr(10), '<br>')}</blockquote>"
-        )
-        # A fresh block with default formats, so the reply does not inherit the quote's.
-        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        with self._edit() as cursor:
+            if not self.document().isEmpty():
+                cursor.insertBlock()
+            cursor.insertHtml(
+                f"<p><b>{html.escape(heading)}</b></p>"
+                f"<blockquote>{html.escape(text).replace(chr(10), '<br>')}</blockquote>"
+            )
+            # A fresh block with default formats, so the reply does not inherit the quote's.
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
 
     def add_reply(self, markdown: str) -> None:
         """Append a whole reply rendered from Markdown (earlier turns, or a final render)."""
-        self._append_markdown(markdown)
+        with self._edit():
+            self._append_markdown(markdown)
 
     def add_note(self, text: str) -> None:
         """Append a plain status line (an error, a stop) under the reply."""
-        cursor = self._end()
-        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        cursor.insertHtml(f"<p><i>{html.escape(text)}</i></p>")
+        with self._edit() as cursor:
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            cursor.insertHtml(f"<p><i>{html.escape(text)}</i></p>")
 
     # -- streaming -----------------------------------------------------------------------
 
@@ -95,8 +99,7 @@ class ConversationView(QTextBrowser):
     def update_stream(self, text: str) -> None:
         """The streaming reply's whole text so far; drawn at a bounded rate."""
         self._text = text
-        if not self._timer.isActive():
-            self._timer.start()
+        self._queue.request(self)
 
     def finish_stream(self, text: str) -> None:
         """Render the end of the reply: what is left becomes finished blocks too.
@@ -105,32 +108,35 @@ class ConversationView(QTextBrowser):
         tests compare the two), so only the tail is rendered again, not the whole reply:
         a full re-render of a long answer stalled the window for 100+ ms per pane.
         """
-        self._timer.stop()
+        self._queue.discard(self)
         if not text.startswith(self._text[: self._finished_chars]):
             self._finished_chars = 0  # the text was replaced, not extended
             self._finished_end = self._stream_start
         self._text = text
-        self._clear_from(self._finished_end)
-        rest = text[self._finished_chars :]
-        if rest.strip():
-            self._append_markdown(rest)
+        with self._edit():
+            self._clear_from(self._finished_end)
+            rest = text[self._finished_chars :]
+            if rest.strip():
+                self._append_markdown(rest)
         self._finished_chars = len(text)
         self._finished_end = self._end().position()
 
-    def _render_pending(self) -> None:
+    def redraw(self) -> None:
+        """Draw the streaming reply as it is now (called by the redraw queue)."""
         self.redraws += 1
         text = self._text
         scrollbar = self.verticalScrollBar()
         at_bottom = scrollbar.value() >= scrollbar.maximum() - 4
-        self._clear_from(self._finished_end)
-        done = finished_length(text, self._finished_chars)
-        if done > self._finished_chars:
-            self._append_markdown(text[self._finished_chars : done])
-            self._finished_chars = done
-            self._finished_end = self._end().position()
-        tail = text[done:]
-        if tail.strip():
-            self._append_markdown(tail)
+        with self._edit():
+            self._clear_from(self._finished_end)
+            done = finished_length(text, self._finished_chars)
+            if done > self._finished_chars:
+                self._append_markdown(text[self._finished_chars : done])
+                self._finished_chars = done
+                self._finished_end = self._end().position()
+            tail = text[done:]
+            if tail.strip():
+                self._append_markdown(tail)
         if at_bottom:
             scrollbar.setValue(scrollbar.maximum())
 
@@ -158,6 +164,16 @@ class ConversationView(QTextBrowser):
         cursor.setPosition(start - 1)
         cursor.setPosition(start + len(_PLACEHOLDER), QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
+
+    @contextmanager
+    def _edit(self) -> Iterator[QTextCursor]:
+        """One edit block at the end of the document: one layout pass, one repaint."""
+        cursor = self._end()
+        cursor.beginEditBlock()
+        try:
+            yield cursor
+        finally:
+            cursor.endEditBlock()
 
     def _end(self) -> QTextCursor:
         cursor = QTextCursor(self.document())

@@ -44,7 +44,7 @@ def test_a_streamed_reply_renders_like_a_one_shot_render(qtbot: QtBot, text: str
     streamed.begin_stream()
     for end in range(1, len(text) + 1, 5):
         streamed.update_stream(text[:end])
-        streamed._render_pending()
+        streamed.redraw()
         # While streaming, the visible text is always the text so far (no duplicates).
         assert streamed.document().characterCount() < 4 * (end + 40)
     streamed.finish_stream(text)
