@@ -6,11 +6,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -56,8 +59,19 @@ class Composer(QWidget):
         self.editor.setTabChangesFocus(True)
         self.editor.textChanged.connect(self.refresh)
 
-        self.targets_row = QHBoxLayout()
+        # The seat toggles scroll sideways when there are many: they must never make the
+        # window wider than the screen.
+        self._targets = QWidget()
+        self.targets_row = QHBoxLayout(self._targets)
+        self.targets_row.setContentsMargins(0, 0, 0, 0)
         self.targets_row.addWidget(QLabel("To:"))
+        self.targets_row.addStretch(1)
+        self.targets_area = QScrollArea()
+        self.targets_area.setWidget(self._targets)
+        self.targets_area.setWidgetResizable(True)
+        self.targets_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.targets_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.targets_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.checks: dict[str, QCheckBox] = {}
         self._seats: list[Seat] = []
 
@@ -80,8 +94,7 @@ class Composer(QWidget):
         self.reason.setAccessibleName("Why Send is disabled")
 
         bottom = QHBoxLayout()
-        bottom.addLayout(self.targets_row)
-        bottom.addStretch(1)
+        bottom.addWidget(self.targets_area, 1)
         bottom.addWidget(self.reason)
         bottom.addWidget(self.quick)
         bottom.addWidget(self.debate)
@@ -107,10 +120,17 @@ class Composer(QWidget):
             check.setChecked(True)
             check.setToolTip(f"Send to {seat.label} (pane {number})")
             check.toggled.connect(self.refresh)
-            self.targets_row.addWidget(check)
+            self.targets_row.insertWidget(self.targets_row.count() - 1, check)
             self.checks[seat.id] = check
+        self._fit_targets_height()
         self._fill_quick_takes()
         self.refresh()
+
+    def _fit_targets_height(self) -> None:
+        # Tall enough for one row of toggles plus a sideways scroll bar when it shows.
+        bar = self.targets_area.horizontalScrollBar().sizeHint().height()
+        row = self._targets.sizeHint().height()
+        self.targets_area.setFixedHeight(row + bar)
 
     def selected(self) -> list[str]:
         return [seat_id for seat_id, check in self.checks.items() if check.isChecked()]

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
 
         self.pane_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.pane_splitter.setChildrenCollapsible(False)
+        self.pane_splitter.splitterMoved.connect(self._remember_pane_widths)
         self.composer = Composer()
         self.main_splitter = QSplitter(Qt.Orientation.Vertical)
         self.main_splitter.addWidget(self.pane_splitter)
@@ -143,9 +144,7 @@ class MainWindow(QMainWindow):
             )
             self.pane_splitter.addWidget(pane)
             self.panes.append(pane)
-        if self.panes:
-            width = max(1, self.pane_splitter.width() // len(self.panes))
-            self.pane_splitter.setSizes([width] * len(self.panes))
+        self._apply_pane_widths()
         self.composer.set_seats(self.controller.session.active_seats)
         self._rebuild_conversations()
 
@@ -368,6 +367,26 @@ class MainWindow(QMainWindow):
         if sizes is not None:
             self.main_splitter.restoreState(sizes)
 
+    def _pane_widths_key(self) -> str:
+        # Per seat count: three panes sized for prose say nothing about five.
+        return f"pane_widths/{len(self.panes)}"
+
+    def _apply_pane_widths(self) -> None:
+        """The widths last chosen for this many panes, else equal widths."""
+        count = len(self.panes)
+        if not count:
+            return
+        fractions = _fractions(self.settings.value(self._pane_widths_key()), count)
+        total = max(self.pane_splitter.width(), 1000)
+        self.pane_splitter.setSizes([max(1, round(f * total)) for f in fractions])
+
+    def _remember_pane_widths(self) -> None:
+        sizes = self.pane_splitter.sizes()
+        total = sum(sizes)
+        if total > 0:
+            value = ",".join(f"{size / total:.4f}" for size in sizes)
+            self.settings.setValue(self._pane_widths_key(), value)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._confirm_discard():
             event.ignore()
@@ -376,3 +395,17 @@ class MainWindow(QMainWindow):
         self.settings.setValue("main_splitter", self.main_splitter.saveState())
         event.accept()
         self.closed.emit()
+
+
+def _fractions(stored: object, count: int) -> list[float]:
+    """Stored pane widths as fractions, or equal ones when absent or not for ``count``."""
+    equal = [1 / count] * count
+    if not isinstance(stored, str):
+        return equal
+    try:
+        fractions = [float(part) for part in stored.split(",")]
+    except ValueError:
+        return equal
+    if len(fractions) != count or any(f <= 0 for f in fractions):
+        return equal
+    return fractions

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QSizePolicy,
-    QToolButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +19,7 @@ from desktop.core.conversation import user_text_for
 from desktop.core.model import ErrorKind, Reply, ReplyStatus, Seat, Session, Turn, TurnKind
 from desktop.providers.keys import provider_of
 from desktop.ui.conversation_view import ConversationView
+from desktop.ui.elided_label import ElidedLabel
 
 STATE_NAMES = {
     None: "idle",
@@ -103,8 +104,11 @@ class SeatPane(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(f"Pane: {seat.label}")
 
-        self.title = QLabel(f"<b>{seat.label}</b>")
-        self.model = QLabel(seat.model)
+        self.title = ElidedLabel(seat.label)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.model = ElidedLabel(seat.model)
         self.model.setStyleSheet("color: palette(mid);")
         self.state = QLabel("idle")
         self.state.setAccessibleName(f"{seat.label} state")
@@ -115,6 +119,7 @@ class SeatPane(QFrame):
         self.busy.setTextVisible(False)
         self.busy.hide()
         self.numbers = QLabel("")
+        self.numbers.setWordWrap(True)  # a narrow pane wraps its numbers, never widens
         self.numbers.setStyleSheet("color: palette(mid);")
         self.numbers.setAccessibleName(f"{seat.label} tokens, cost and timing")
 
@@ -129,8 +134,12 @@ class SeatPane(QFrame):
         self.view.setAccessibleName(f"{seat.label} conversation")
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-        self.buttons: dict[str, QToolButton] = {}
-        actions = QHBoxLayout()
+        # A tool bar, so a narrow pane folds the actions that don't fit into its » menu
+        # instead of refusing to get narrower than a row of eight buttons.
+        self.buttons: dict[str, QAction] = {}
+        actions = QToolBar()
+        actions.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        actions.setAccessibleName(f"{seat.label} actions")
         for key, text, tip in (
             ("stop", "Stop", "Stop this answer, keeping its text"),
             ("retry", "Retry", "Ask again with exactly the same messages"),
@@ -141,21 +150,18 @@ class SeatPane(QFrame):
             ("key", "Add key…", "Store this provider's API key in the OS keyring"),
             ("remove", "Remove", "Take this seat from the table (its answers stay in the session)"),
         ):
-            button = QToolButton()
-            button.setText(text)
-            button.setToolTip(tip)
-            button.setAccessibleName(f"{text.rstrip('…')} {seat.label}")
-            button.clicked.connect(lambda _=False, k=key: self._act(k))
-            actions.addWidget(button)
-            self.buttons[key] = button
-        actions.addStretch(1)
+            action = actions.addAction(text)
+            action.setToolTip(tip)
+            action.triggered.connect(lambda _=False, k=key: self._act(k))
+            actions.widgetForAction(action).setAccessibleName(f"{text.rstrip('…')} {seat.label}")
+            self.buttons[key] = action
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.numbers)
         layout.addWidget(self.view, 1)
-        layout.addLayout(actions)
+        layout.addWidget(actions)
         self._update_header()
 
     # -- rendering -----------------------------------------------------------------------
@@ -208,12 +214,14 @@ class SeatPane(QFrame):
     def _update_header(self) -> None:
         reply = self.reply
         status = reply.status if reply is not None else None
-        state = STATE_NAMES[status]
-        if status is ReplyStatus.WAITING and not self._provider_ready:
-            state = "waiting for the provider worker to start…"
-        self.state.setText(state)
+        self.state.setText(STATE_NAMES[status])
         self.busy.setVisible(status in (ReplyStatus.WAITING, ReplyStatus.STREAMING))
-        self.numbers.setText(reply_numbers(reply))
+        numbers = reply_numbers(reply)
+        if status is ReplyStatus.WAITING and not self._provider_ready:
+            # On the wrapping line, not in the state label: a long label would widen
+            # every pane, and the window with them, for good.
+            numbers = "Waiting for the provider worker to start…"
+        self.numbers.setText(numbers)
         final = reply is not None and reply.status.is_final
         has_text = reply is not None and bool(reply.text)
         self.buttons["stop"].setEnabled(reply is not None and not reply.status.is_final)

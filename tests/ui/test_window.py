@@ -6,15 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.model import ReplyStatus
 from desktop.ui.forward_dialog import ForwardDialog
 from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.recovery import offer_recovery
+from tests.conftest import seat_for
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
 from tests.ui.conftest import UI, three_seats
@@ -90,7 +91,7 @@ def test_forwarding_an_answer(
     ui.controller.send("Q")
     ui.settle()
     monkeypatch.setattr(ForwardDialog, "exec", lambda self: True)
-    ui.window.panes[0].buttons["forward"].click()
+    ui.window.panes[0].buttons["forward"].trigger()
     ui.settle()
     for model in ("ui-b", "ui-c"):
         assert "[Answer from Alpha]\nAlpha's view." in fake.requests(model)[-1].user_texts()[-1]
@@ -121,7 +122,7 @@ def test_stop_mid_stream_keeps_the_text(make_ui: Maker, fake: FakeProviderServer
     pane = ui.window.panes[0]
     ui.wait(lambda: pane.state.text() == "streaming" and len(pane.reply.text) > 30, "streaming")  # type: ignore[union-attr]
     assert pane.buttons["stop"].isEnabled()
-    pane.buttons["stop"].click()
+    pane.buttons["stop"].trigger()
     ui.settle()
     assert pane.state.text() == "stopped"
     reply = pane.reply
@@ -160,8 +161,8 @@ def test_a_401_pane_shows_its_error_while_the_others_complete(
     assert "Anthropic rejected the API key" in beta
     assert "Add or fix the API key" in beta
     assert ui.window.panes[1].buttons["retry"].isEnabled()
-    assert not ui.window.panes[0].buttons["key"].isVisibleTo(ui.window)
-    assert ui.window.panes[1].buttons["key"].isVisibleTo(ui.window)
+    assert not ui.window.panes[0].buttons["key"].isVisible()
+    assert ui.window.panes[1].buttons["key"].isVisible()
 
 
 def test_add_key_stores_it_in_the_os_keyring_and_nowhere_else(
@@ -173,7 +174,7 @@ def test_add_key_stores_it_in_the_os_keyring_and_nowhere_else(
 ) -> None:
     ui = send_with_a_401_on_beta(make_ui, fake)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("typed-in-anthropic-key", True))
-    ui.window.panes[1].buttons["key"].click()
+    ui.window.panes[1].buttons["key"].trigger()
     ui.wait(lambda: bool(memory_keyring.passwords), "the key to be stored")
     assert memory_keyring.passwords == {("roundtable", "anthropic"): "typed-in-anthropic-key"}
     ui.settle()
@@ -264,7 +265,7 @@ def test_editing_the_lineup_adds_reorders_and_removes_seats_keeping_history(
         "desktop.ui.main_window.QMessageBox.question",
         lambda *a, **k: QMessageBox.StandardButton.Yes,
     )
-    other.window.panes[0].buttons["remove"].click()
+    other.window.panes[0].buttons["remove"].trigger()
     assert [p.seat.label for p in other.window.panes] == ["Delta", "Gamma"]
 
 
@@ -357,3 +358,59 @@ def test_quitting_mid_stream_stops_it_and_a_discarded_session_leaves_no_recovery
     assert pane.reply.status is ReplyStatus.STOPPED
     assert not recovery.exists(), "a discarded session must not be offered back"
     ui.wait(lambda: bool(fake.disconnects("ui-a")), "the stream to be closed")
+
+
+def test_pane_widths_are_remembered_per_seat_count(
+    make_ui: Maker, fake: FakeProviderServer
+) -> None:
+    seats = three_seats(fake)
+    ui = make_ui(seats)
+    splitter = ui.window.pane_splitter
+    ui.wait(lambda: splitter.width() > 600, "the window to be laid out")
+    equal = splitter.sizes()
+    assert max(equal) - min(equal) <= 2, "panes start at equal widths"
+    drag_handle(splitter.handle(1), 150)  # widen the first pane
+    first_share = splitter.sizes()[0] / sum(splitter.sizes())
+    assert first_share > 0.45
+    ui.controller.dirty = False
+    ui.window.close()
+
+    again = make_ui(seats)  # same settings file
+    sizes = again.window.pane_splitter.sizes()
+    assert abs(sizes[0] / sum(sizes) - first_share) < 0.02
+    again.controller.set_lineup(seats[:2])
+    two = again.window.pane_splitter.sizes()
+    assert abs(two[0] - two[1]) <= 2, "another seat count starts at equal widths"
+
+
+def drag_handle(handle: QWidget, dx: int) -> None:
+    """Drag a splitter handle with the left button held, as a user does (QTest's
+    mouseMove carries no buttons, so a splitter ignores it)."""
+    start = QPointF(handle.rect().center())
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    steps = [
+        (QEvent.Type.MouseButtonPress, start, left, left),
+        (QEvent.Type.MouseMove, start + QPointF(dx, 0), none, left),
+        (QEvent.Type.MouseButtonRelease, start + QPointF(dx, 0), left, none),
+    ]
+    for kind, pos, button, held in steps:
+        global_pos = QPointF(handle.mapToGlobal(pos.toPoint()))
+        event = QMouseEvent(kind, pos, global_pos, button, held, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(handle, event)
+
+
+def test_six_panes_with_long_names_fit_a_laptop_screen(
+    make_ui: Maker, fake: FakeProviderServer
+) -> None:
+    seats = [
+        seat_for(fake, "openai", f"wide-{i}", f"Seat {i} with a rather long label indeed")
+        for i in range(6)
+    ]
+    ui = make_ui(seats)
+    fake.script("wide-0", Stream(text="slowly " * 50, chunks=50, delay=0.02))
+    ui.controller.send("Q")
+    pane = ui.window.panes[0]
+    ui.wait(lambda: pane.state.text() == "streaming", "a pane streaming, busy bar shown")
+    assert ui.window.minimumSizeHint().width() <= 1280
+    ui.settle()
+    assert ui.window.minimumSizeHint().width() <= 1280
