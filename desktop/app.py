@@ -1,6 +1,7 @@
 """The window: arguments, QApplication on a qasync loop, the worker, the main window.
 
-    roundtable [SESSION.json] [--lineup LINEUP.toml] [--send PROMPT] [--screenshot OUT.png]
+    roundtable [SESSION.json] [--lineup LINEUP.toml]
+               [--send PROMPT [--debate-round [INSTRUCTION]]... [--screenshot OUT.png]]
 
 The GUI process never imports litellm: replies stream from the provider worker, which
 is started right after the first paint so its import runs on the other core while the
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.lineup import LineupError, load_lineup, parse_lineup
 from desktop.core.model import ReplyStatus, Seat
 
@@ -46,6 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--send", metavar="PROMPT", help="send this prompt to every seat at start")
     parser.add_argument(
+        "--debate-round",
+        dest="debate_rounds",
+        action="append",
+        nargs="?",
+        const=DEFAULT_DEBATE_INSTRUCTION,
+        default=[],
+        metavar="INSTRUCTION",
+        help="with --send: then a debate round (each seat sees the others' answers); repeatable",
+    )
+    parser.add_argument(
         "--screenshot",
         type=Path,
         metavar="OUT.png",
@@ -65,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.screenshot and not args.send:
         parser.error("--screenshot needs --send")
+    if args.debate_rounds and not args.send:
+        parser.error("--debate-round needs --send")
     try:
         seats = load_lineup(args.lineup) if args.lineup else None
     except LineupError as exc:
@@ -108,7 +122,7 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     await gateway.start()
     try:
         if args.send:
-            code = await _send(window, controller, args.send, args.screenshot)
+            code = await _send(window, controller, args.send, args.debate_rounds, args.screenshot)
             if args.screenshot is not None:
                 return code
         await closed.wait()
@@ -119,13 +133,19 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
 
 
 async def _send(
-    window: MainWindow, controller: SessionController, prompt: str, screenshot: Path | None
+    window: MainWindow,
+    controller: SessionController,
+    prompt: str,
+    debate_rounds: list[str],
+    screenshot: Path | None,
 ) -> int:
-    """Send ``prompt`` to every seat and wait; save a PNG of the window if asked.
+    """Send ``prompt`` to every seat, run the debate rounds, wait; save a PNG if asked.
 
     Returns 0 when every reply completed, 1 when one did not.
     """
     await controller.send(prompt)
+    for instruction in debate_rounds:
+        await controller.debate_round(instruction=instruction)
     failed = any(
         r.status is not ReplyStatus.COMPLETE for t in controller.session.turns for r in t.replies
     )

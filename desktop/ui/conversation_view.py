@@ -69,13 +69,20 @@ class ConversationView(QTextBrowser):
         """Append what the user sent, as a quoted block under a heading."""
         with self._edit() as cursor:
             if not self.document().isEmpty():
-                cursor.insertBlock()
+                # Default formats: after a reply ending in code, a plain insertBlock()
+                # made the heading a line of that code block (found in a screenshot).
+                cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
             cursor.insertHtml(
                 f"<p><b>{html.escape(heading)}</b></p>"
                 f"<blockquote>{html.escape(text).replace(chr(10), '<br>')}</blockquote>"
             )
             # A fresh block with default formats, so the reply does not inherit the quote's.
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+
+    def scroll_to_end(self) -> None:
+        """Show the newest turn."""
+        scrollbar = self.verticalScrollBar()
+        scrollbar.setValue(scrollbar.maximum())
 
     def add_reply(self, markdown: str) -> None:
         """Append a whole reply rendered from Markdown (earlier turns, or a final render)."""

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.conversation import user_text_for
 from desktop.core.model import ErrorKind, Reply, ReplyStatus, Seat, Session, Turn, TurnKind
 from desktop.providers.keys import provider_of
 from desktop.ui.conversation_view import ConversationView
@@ -45,6 +44,20 @@ def _seconds(reply: Reply) -> tuple[float | None, float | None]:
     if reply.started_at and reply.finished_at:
         total = (reply.finished_at - reply.started_at).total_seconds()
     return first, total
+
+
+def shown_user_text(turn: Turn, seat_id: str) -> str:
+    """What the pane shows of a turn: the text, and whose answers came with it.
+
+    The quoted answers are in their own panes already; repeating them in full (as raw
+    Markdown) buried the instruction and the reply under them.
+    """
+    labels = [q.seat_label for q in turn.quotes if q.seat_id != seat_id]
+    if not labels:
+        return turn.text
+    names = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    answers = "the answer" if len(labels) == 1 else "the answers"
+    return f"{turn.text}\n\nSent with {answers} of {names}."
 
 
 def reply_numbers(reply: Reply | None) -> str:
@@ -174,10 +187,11 @@ class SeatPane(QFrame):
             if self.seat.id not in turn.targets:
                 continue
             self._add_turn(turn)
+        self.view.scroll_to_end()
         self._update_header()
 
     def _add_turn(self, turn: Turn) -> None:
-        self.view.add_user_turn(TURN_HEADINGS[turn.kind], user_text_for(turn, self.seat.id))
+        self.view.add_user_turn(TURN_HEADINGS[turn.kind], shown_user_text(turn, self.seat.id))
         reply = turn.latest_reply(self.seat.id)
         self.reply = reply
         if reply is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -28,10 +29,11 @@ def run_gui(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_screenshot_mode_sends_waits_and_saves_the_window(
+def test_screenshot_mode_sends_runs_a_debate_round_waits_and_saves_the_window(
     tmp_path: Path, fake: FakeProviderServer
 ) -> None:
     fake.script("cli-a", Stream(text="## Alpha\n\n**Yes**, and here is why.", chunks=6, delay=0.02))
+    fake.script("cli-b", Stream(text="Beta says: only with mustard.", chunks=4))
     out = tmp_path / "shot.png"
     result = run_gui(
         tmp_path,
@@ -39,6 +41,7 @@ def test_screenshot_mode_sends_waits_and_saves_the_window(
         str(lineup(tmp_path, fake)),
         "--send",
         "Hot dog?",
+        "--debate-round",
         "--screenshot",
         str(out),
     )
@@ -48,8 +51,11 @@ def test_screenshot_mode_sends_waits_and_saves_the_window(
     assert image.height() >= 500
     for noise in SHUTDOWN_NOISE:
         assert noise not in result.stderr, result.stderr[-3000:]
-    # The worker served all three seats; the GUI process itself never imported litellm.
-    assert [len(fake.requests(m)) for m in ("cli-a", "cli-b", "cli-c")] == [1, 1, 1]
+    # The worker served all three seats twice (prompt, debate round); the GUI process
+    # itself never imported litellm.
+    assert [len(fake.requests(m)) for m in ("cli-a", "cli-b", "cli-c")] == [2, 2, 2]
+    debate = json.dumps(fake.requests("cli-a")[1].body)
+    assert "Beta says: only with mustard." in debate, "the round shows Alpha what Beta said"
 
 
 def test_screenshot_mode_exits_1_when_a_seat_failed(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextFormat
 from pytestqt.qtbot import QtBot
 
 from desktop.ui.conversation_view import ConversationView
@@ -121,3 +122,15 @@ def test_fenced_code_is_highlighted_by_language(qtbot: QtBot) -> None:
     assert "#c678dd" in colours("def f():")  # the keyword
     assert "#6a9955" in colours("    return 1  # done")  # the comment
     assert colours("plain text") == set()
+
+
+def test_a_turn_after_a_reply_ending_in_code_is_not_part_of_the_code(qtbot: QtBot) -> None:
+    view = ConversationView()
+    qtbot.addWidget(view)
+    view.add_user_turn("You asked", "Q")
+    view.add_reply("```python\nreturn round(x)\n```")
+    view.add_user_turn("Debate round", "Where do you disagree?")
+    heading = view.document().findBlock(view.toPlainText().index("Debate round"))
+    assert heading.blockFormat().stringProperty(QTextFormat.Property.BlockCodeLanguage) == ""
+    assert not heading.charFormat().fontFixedPitch()
+    assert not any(r.format.foreground().color().name() for r in heading.layout().formats())
