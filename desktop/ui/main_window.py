@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QInputDialog,
     QMainWindow,
@@ -29,6 +30,16 @@ from desktop.ui.pane import SeatPane
 from desktop.ui.session_controller import SessionController
 
 MAX_RECENT = 8
+REPLY_ACTIONS = (
+    ("stop", "S&top this answer", "Ctrl+."),
+    ("retry", "&Retry", "Ctrl+R"),
+    ("continue", "&Continue after a cut", "Ctrl+Shift+R"),
+    ("copy", "&Copy as Markdown", "Ctrl+Shift+C"),
+    ("forward", "&Forward to…", "Ctrl+Shift+F"),
+    ("quote", "&Quote into composer", "Ctrl+Shift+Q"),
+    ("key", "Add &key…", None),
+    ("remove", "Re&move seat", None),
+)
 FILE_FILTER = "Roundtable sessions (*.json);;All files (*)"
 
 
@@ -116,7 +127,41 @@ class MainWindow(QMainWindow):
                 partial(self._address_only, number),
                 f"Alt+{number}",
             )
+        # The pane buttons again, for the pane that has the focus (Ctrl+1…9 puts it there),
+        # so each reply's actions are reachable from the keyboard.
+        self.reply_actions: dict[str, QAction] = {}
+        for key, text, shortcut in REPLY_ACTIONS:
+            self.reply_actions[key] = self._action(
+                "&Reply", text, partial(self._act_on_focused_pane, key), shortcut
+            )
+        reply_menu = self._menus["&Reply"]
+        reply_menu.aboutToShow.connect(self._refresh_reply_actions)
+        # Enabled again once the menu closes: the focus may move to another pane.
+        reply_menu.aboutToHide.connect(self._enable_reply_actions)
         self._fill_recent()
+
+    def _enable_reply_actions(self) -> None:
+        for action in self.reply_actions.values():
+            action.setEnabled(True)
+
+    def _focused_pane(self) -> SeatPane | None:
+        focus = QApplication.focusWidget()
+        for pane in self.panes:
+            if focus is not None and (focus is pane or pane.isAncestorOf(focus)):
+                return pane
+        return None
+
+    def _act_on_focused_pane(self, key: str, _checked: bool = False) -> None:
+        pane = self._focused_pane()
+        if pane is None:
+            self.statusBar().showMessage("Put the focus in a pane first (Ctrl+1…9).", 5000)
+        elif pane.buttons[key].isEnabled() and pane.buttons[key].isVisible():
+            pane.buttons[key].trigger()
+
+    def _refresh_reply_actions(self) -> None:
+        pane = self._focused_pane()
+        for key, action in self.reply_actions.items():
+            action.setEnabled(pane is None or pane.buttons[key].isEnabled())
 
     # -- panes ---------------------------------------------------------------------------
 

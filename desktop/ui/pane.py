@@ -166,7 +166,9 @@ class SeatPane(QFrame):
             action = actions.addAction(text)
             action.setToolTip(tip)
             action.triggered.connect(lambda _=False, k=key: self._act(k))
-            actions.widgetForAction(action).setAccessibleName(f"{text.rstrip('…')} {seat.label}")
+            button = actions.widgetForAction(action)
+            button.setAccessibleName(f"{text.rstrip('…')} {seat.label}")
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # tool bars skip Tab by default
             self.buttons[key] = action
 
         layout = QVBoxLayout(self)

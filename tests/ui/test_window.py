@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -414,3 +415,23 @@ def test_six_panes_with_long_names_fit_a_laptop_screen(
     assert ui.window.minimumSizeHint().width() <= 1280
     ui.settle()
     assert ui.window.minimumSizeHint().width() <= 1280
+
+
+def test_reply_actions_work_from_the_keyboard_on_the_focused_pane(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot
+) -> None:
+    ui = make_ui(three_seats(fake))
+    ui.controller.send("Q")
+    ui.settle()
+    ui.window.activateWindow()
+    QTest.keyClick(ui.window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ui.window.panes[1].view.hasFocus())
+    QTest.keyClick(ui.window.panes[1].view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    ui.settle()
+    assert [len(fake.requests(m)) for m in ("ui-a", "ui-b", "ui-c")] == [1, 2, 1]
+    QTest.keyClick(
+        ui.window.panes[1].view,
+        Qt.Key.Key_Q,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert ui.window.composer.editor.toPlainText().startswith("> ")
