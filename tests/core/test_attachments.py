@@ -221,6 +221,15 @@ def test_a_decompression_bomb_warning_is_a_refusal_too() -> None:
             "windows-1252",
             "text/csv",
         ),
+        # One accented letter: many encodings read it alike; the most used one is named.
+        ("short.txt", "Café au lait\n", "latin-1", "ISO-8859-1", "text/plain"),
+        (
+            "privet.txt",
+            "Привет, как дела у тебя сегодня?\n",
+            "cp1251",
+            "windows-1251",
+            "text/plain",
+        ),
         ("data.json", '{"ok": true}', "ascii", "UTF-8", "application/json"),
         ("script.py", "print('hi')\n", "utf-8", "UTF-8", "text/x-python"),
         ("Makefile", "all:\n\techo hi\n", "utf-8", "UTF-8", "text/plain"),

@@ -111,11 +111,12 @@ def detect_encoding(data: bytes) -> str | None:
     if not guesses:
         return None
     rank = {codec: i for i, codec in enumerate(_CANDIDATES)}
-    best = min(
-        guesses,
-        key=lambda g: (g.chaos, rank.get(g.encoding, len(rank)), -g.coherence),
+    # Each guess lists the encodings that read the bytes identically; any of them will do.
+    _, _, _, codec = min(
+        (g.chaos, rank.get(c, len(rank)), -g.coherence, c)
+        for g in guesses
+        for c in g.could_be_from_charset
     )
-    codec = best.encoding
     # Windows-1252 differs from ISO-8859-1 only in bytes 0x80–0x9F; without them the
     # file is plain Latin-1, the more exact name.
     if codec == "cp1252" and not any(0x80 <= byte <= 0x9F for byte in data):
