@@ -2,7 +2,8 @@
 
 ``ask`` runs a lineup through the same engine as the window, every seat at once per
 turn, and always writes the transcript: when seats fail, and on Ctrl+C too.
-Exit status: 0 every reply complete, 1 a reply failed, 2 usage error, 130 interrupted.
+Exit status: 0 every reply complete, 1 a reply failed, 2 usage error (including a file
+given with --attach that cannot be sent; then nothing is sent), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop.core import attachments
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.engine import Engine
 from desktop.core.lineup import LineupError, load_lineup
-from desktop.core.model import ReplyStatus, Session, Turn, TurnKind
+from desktop.core.model import Attachment, ReplyStatus, Session, Turn, TurnKind
 from desktop.core.plaintext import render_session
 from desktop.core.transcript import TranscriptError, dumps, load_session, save_session, write_atomic
 
@@ -77,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="INSTRUCTION",
         help="each seat gets the others' latest answers (optional instruction)",
     )
+    ask.add_argument(
+        "--attach",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="a file sent with the prompt to every seat (repeatable): an image, a PDF or text",
+    )
     ask.add_argument("--title", default="", help="the session's title")
     ask.add_argument(
         "--timeout", type=float, default=300.0, help="seconds of provider silence before giving up"
@@ -125,13 +135,24 @@ def _ask(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    # Every file is checked before anything is sent: one that can't go stops it all.
+    try:
+        files = [attachments.read_attachment(path) for path in args.attach]
+        attachments.check_turn_size(files, attachments.DEFAULT_LIMITS)
+    except attachments.AttachmentError as exc:
+        print(f"roundtable: cannot attach {exc}", file=sys.stderr)
+        return EXIT_USAGE
     session = Session(title=args.title, seats=seats)
     steps = [(TurnKind.PROMPT, args.prompt), *(args.steps or [])]
-    return asyncio.run(_run(session, steps, output, args.timeout))
+    return asyncio.run(_run(session, steps, files, output, args.timeout))
 
 
 async def _run(
-    session: Session, steps: list[tuple[TurnKind, str | None]], output: Path, silence_limit: float
+    session: Session,
+    steps: list[tuple[TurnKind, str | None]],
+    files: list[Attachment],
+    output: Path,
+    silence_limit: float,
 ) -> int:
     # Imported here so `roundtable show` and --help never pay for the gateway.
     from desktop.cli_progress import Progress
@@ -158,7 +179,7 @@ async def _run(
             if interrupted.is_set():
                 break
             try:
-                turn = _add(engine, kind, text)
+                turn = _add(engine, kind, text, files if kind is TurnKind.PROMPT else [])
             except ValueError as exc:
                 print(f"roundtable: skipping the {_describe(kind)}: {exc}", file=sys.stderr)
                 failed_step = True
@@ -180,10 +201,10 @@ async def _run(
     return EXIT_OK if _all_complete(session) and not failed_step else EXIT_FAILED
 
 
-def _add(engine: Engine, kind: TurnKind, text: str | None) -> Turn:
+def _add(engine: Engine, kind: TurnKind, text: str | None, files: list[Attachment]) -> Turn:
     if kind is TurnKind.DEBATE_ROUND:
         return engine.add_debate_round(instruction=text or DEFAULT_DEBATE_INSTRUCTION)
-    return engine.add_turn(kind, text or "")
+    return engine.add_turn(kind, text or "", attachments=files)
 
 
 def _describe(kind: TurnKind) -> str:

@@ -55,3 +55,19 @@ def test_importing_the_app_and_its_engine_does_not_import_litellm() -> None:
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+def test_importing_the_engine_leaves_the_file_libraries_for_when_a_file_is_attached() -> None:
+    code = (
+        "import sys, desktop.core.engine, desktop.core.attachments; "
+        "print(sorted(m for m in ('PIL', 'pypdf', 'charset_normalizer') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", code],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=ROOT,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"

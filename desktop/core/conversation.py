@@ -8,8 +8,13 @@ transcript shows exactly who saw what.
 
 from __future__ import annotations
 
-from desktop.core.events import Message
+from typing import Any
+
+from desktop.core.events import ATTACHMENT_PART, Message, attachment_part
 from desktop.core.model import Quote, ReplyStatus, Session, Turn, TurnKind
+
+# A message's content: plain text, or a list of parts when it carries attachments.
+Content = str | list[dict[str, Any]]
 
 DEFAULT_DEBATE_INSTRUCTION = (
     "Here are the other assistants' answers to the same conversation. Where do you "
@@ -38,12 +43,28 @@ def user_text_for(turn: Turn, seat_id: str) -> str:
     return "\n\n".join([turn.text, *blocks]) if turn.text else "\n\n".join(blocks)
 
 
+def user_content_for(turn: Turn, seat_id: str) -> Content:
+    """The user message content for ``turn``: its text, after its attachments if any.
+
+    Attachments come first (the order providers recommend for documents and images),
+    each as an :func:`~desktop.core.events.attachment_part`.
+    """
+    text = user_text_for(turn, seat_id)
+    if not turn.attachment_ids:
+        return text
+    parts: list[dict[str, Any]] = [attachment_part(a) for a in turn.attachment_ids]
+    if text:
+        parts.append({"type": "text", "text": text})
+    return parts
+
+
 def messages_for(session: Session, seat_id: str, turn: Turn) -> list[Message]:
     """The exact messages sent to ``seat_id`` for ``turn``, in chat-completions form.
 
-    History is every earlier turn addressed to the seat and the seat's latest reply to
-    it. A failed reply with no text leaves its turn without an answer; consecutive user
-    messages are merged so that every provider accepts the sequence.
+    History is every earlier turn addressed to the seat (with its attachments) and the
+    seat's latest reply to it. A failed reply with no text leaves its turn without an
+    answer; consecutive user messages are merged so that every provider accepts the
+    sequence.
     """
     seat = session.seat(seat_id)
     messages: list[Message] = []
@@ -54,19 +75,43 @@ def messages_for(session: Session, seat_id: str, turn: Turn) -> list[Message]:
             break
         if seat_id not in earlier.targets:
             continue
-        _append(messages, "user", user_text_for(earlier, seat_id))
+        _append(messages, "user", user_content_for(earlier, seat_id))
         reply = earlier.latest_reply(seat_id)
         if reply is not None and reply.text and reply.status is not ReplyStatus.WAITING:
             _append(messages, "assistant", reply.text)
-    _append(messages, "user", user_text_for(turn, seat_id))
+    _append(messages, "user", user_content_for(turn, seat_id))
     return messages
 
 
-def _append(messages: list[Message], role: str, content: str) -> None:
+def attachment_ids_in(messages: list[Message]) -> list[str]:
+    """The attachments the messages refer to, each once, in order of appearance."""
+    found: dict[str, None] = {}
+    for message in messages:
+        content = message["content"]
+        if isinstance(content, list):
+            for part in content:
+                if part.get("type") == ATTACHMENT_PART:
+                    found.setdefault(part["attachment_id"])
+    return list(found)
+
+
+def _append(messages: list[Message], role: str, content: Content) -> None:
     if messages and messages[-1]["role"] == role:
-        messages[-1] = {"role": role, "content": f"{messages[-1]['content']}\n\n{content}"}
+        messages[-1] = {"role": role, "content": _merge(messages[-1]["content"], content)}
     else:
         messages.append({"role": role, "content": content})
+
+
+def _merge(first: Content, second: Content) -> Content:
+    if isinstance(first, str) and isinstance(second, str):
+        return f"{first}\n\n{second}"
+    return [*_parts(first), *_parts(second)]
+
+
+def _parts(content: Content) -> list[dict[str, Any]]:
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}] if content else []
+    return content
 
 
 def latest_quotes(session: Session, seat_ids: list[str]) -> list[Quote]:

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 from contextlib import aclosing
 
 from desktop.core import conversation
+from desktop.core.attachments.limits import DEFAULT_LIMITS, AttachmentLimits, check_turn_size
 from desktop.core.events import (
+    Delivered,
     Failed,
     Finished,
     Gateway,
@@ -23,6 +25,7 @@ from desktop.core.events import (
     UsageReport,
 )
 from desktop.core.model import (
+    Attachment,
     ErrorKind,
     Quote,
     Reply,
@@ -42,10 +45,15 @@ class Engine:
     """Runs a session's turns against a gateway and keeps the session up to date."""
 
     def __init__(
-        self, session: Session, gateway: Gateway, on_change: ChangeListener | None = None
+        self,
+        session: Session,
+        gateway: Gateway,
+        on_change: ChangeListener | None = None,
+        limits: AttachmentLimits = DEFAULT_LIMITS,
     ) -> None:
         self.session = session
         self.gateway = gateway
+        self.limits = limits
         self._on_change = on_change
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
@@ -67,20 +75,43 @@ class Engine:
         text: str,
         targets: Iterable[str] | None = None,
         quotes: Iterable[Quote] = (),
+        attachments: Iterable[Attachment] = (),
     ) -> Turn:
-        """Append a turn with a waiting reply per target seat; run it with :meth:`run`."""
+        """Append a turn with a waiting reply per target seat; run it with :meth:`run`.
+
+        Attachments (checked files, see ``desktop.core.attachments``) are kept in the
+        session once; a turn over the per-turn size limit raises AttachmentError and
+        nothing is added.
+        """
+        files = list(attachments)
+        check_turn_size(files, self.limits)
         turn = Turn(kind=kind, text=text, targets=self._targets(targets), quotes=list(quotes))
+        turn.attachment_ids = list(dict.fromkeys(self._keep(a).id for a in files))
         turn.replies = [Reply(seat_id=seat_id) for seat_id in turn.targets]
         self.session.turns.append(turn)
         self.session.updated_at = now()
         return turn
 
+    def _keep(self, attachment: Attachment) -> Attachment:
+        """The session's record of this file: an earlier one with the same bytes and
+        name if there is one (the same file attached again), else this one, added."""
+        for kept in self.session.attachments:
+            if kept.sha256 == attachment.sha256 and kept.name == attachment.name:
+                return kept
+        self.session.attachments.append(attachment)
+        return attachment
+
     # -- sending -------------------------------------------------------------------------
 
-    async def send(self, text: str, targets: Iterable[str] | None = None) -> Turn:
-        """Send a prompt (first turn) or a follow-up to all seats or to some."""
+    async def send(
+        self,
+        text: str,
+        targets: Iterable[str] | None = None,
+        attachments: Iterable[Attachment] = (),
+    ) -> Turn:
+        """Send a prompt (first turn) or a follow-up, with files, to all seats or to some."""
         kind = conversation.kind_for_new_turn(self.session)
-        turn = self.add_turn(kind, text, targets)
+        turn = self.add_turn(kind, text, targets, attachments=attachments)
         await self.run(turn)
         return turn
 
@@ -139,15 +170,21 @@ class Engine:
     def request_for(self, turn: Turn, reply: Reply) -> ReplyRequest:
         """What the gateway is asked for this reply: the seat's settings and messages."""
         seat = self.session.seat(reply.seat_id)
+        messages = conversation.messages_for(self.session, seat.id, turn)
         return ReplyRequest(
             reply_id=reply.id,
             seat_label=seat.label,
             model=seat.model,
-            messages=conversation.messages_for(self.session, seat.id, turn),
+            messages=messages,
             api_base=seat.api_base,
             api_key_env=seat.api_key_env,
             temperature=seat.temperature,
             max_tokens=seat.max_tokens,
+            attachments=tuple(
+                self.session.attachment(a) for a in conversation.attachment_ids_in(messages)
+            ),
+            vision=seat.vision,
+            pdf=seat.pdf,
         )
 
     # -- stopping ------------------------------------------------------------------------
@@ -211,6 +248,8 @@ class Engine:
 
     def _apply(self, reply: Reply, event: object) -> None:
         match event:
+            case Delivered(deliveries=deliveries):
+                reply.deliveries = list(deliveries)
             case Started():
                 pass
             case TextDelta(text=text):

@@ -8,18 +8,34 @@ cross a process boundary as JSON.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncGenerator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Protocol
 
-from desktop.core.model import ErrorKind
+from desktop.core.model import Attachment, AttachmentKind, Delivery, DeliveryHow, ErrorKind
 
 Message = dict[str, Any]
+
+# A user message part that stands for an attachment of the request; the gateway turns
+# it into what the seat's model takes (see desktop.providers.parts).
+ATTACHMENT_PART = "roundtable_attachment"
+
+
+def attachment_part(attachment_id: str) -> dict[str, str]:
+    """The message part that stands for one attachment."""
+    return {"type": ATTACHMENT_PART, "attachment_id": attachment_id}
 
 
 @dataclass(frozen=True)
 class ReplyRequest:
-    """One reply to stream: the seat's model settings and the exact messages it is sent."""
+    """One reply to stream: the seat's model settings and the exact messages it is sent.
+
+    Messages are in chat-completions form; a user message with attachments has a list
+    of parts, where :func:`attachment_part` stands for each file and ``attachments``
+    carries the files themselves (each once). ``vision`` and ``pdf`` are the seat's
+    overrides (None: as litellm's model data says).
+    """
 
     reply_id: str
     seat_label: str
@@ -29,13 +45,53 @@ class ReplyRequest:
     api_key_env: str | None = None
     temperature: float | None = None
     max_tokens: int | None = None
+    attachments: tuple[Attachment, ...] = ()
+    vision: bool | None = None
+    pdf: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A JSON-ready form (attachment bytes in base64) for the worker protocol."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["attachments"] = [_attachment_to_dict(a) for a in self.attachments]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ReplyRequest:
-        return cls(**data)
+        fields_ = dict(data)
+        fields_["attachments"] = tuple(
+            _attachment_from_dict(a) for a in fields_.get("attachments", ())
+        )
+        return cls(**fields_)
+
+
+def _attachment_to_dict(a: Attachment) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "name": a.name,
+        "mime_type": a.mime_type,
+        "sha256": a.sha256,
+        "kind": None if a.kind is None else a.kind.value,
+        "width": a.width,
+        "height": a.height,
+        "pages": a.pages,
+        "has_text": a.has_text,
+        "encoding": a.encoding,
+        "data": base64.b64encode(a.data).decode("ascii"),
+    }
+
+
+def _attachment_from_dict(data: dict[str, Any]) -> Attachment:
+    fields_ = dict(data)
+    fields_["data"] = base64.b64decode(fields_["data"])
+    kind = fields_.pop("kind")
+    return Attachment(**fields_, kind=None if kind is None else AttachmentKind(kind))
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """How each attachment of the request is sent to this seat; comes before Started."""
+
+    deliveries: tuple[Delivery, ...]
 
 
 @dataclass(frozen=True)
@@ -72,9 +128,10 @@ class Failed:
     retry_after: float | None = None
 
 
-Event = Started | TextDelta | UsageReport | Finished | Failed
+Event = Delivered | Started | TextDelta | UsageReport | Finished | Failed
 
 _EVENT_TYPES: dict[str, type[Event]] = {
+    "delivered": Delivered,
     "started": Started,
     "delta": TextDelta,
     "usage": UsageReport,
@@ -97,6 +154,11 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         raise ValueError(f"unknown event type in {data!r}")
     if cls is Failed:
         fields["kind"] = ErrorKind(fields["kind"])
+    if cls is Delivered:
+        fields["deliveries"] = tuple(
+            Delivery(d["attachment_id"], DeliveryHow(d["how"]), d["note"])
+            for d in fields["deliveries"]
+        )
     return cls(**fields)
 
 

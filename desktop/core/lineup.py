@@ -3,7 +3,9 @@
     [[seat]]
     label = "Claude Sonnet 4.5"
     model = "anthropic/claude-sonnet-4-5"   # any litellm model id
-    # optional: api_base, api_key_env, system_prompt, temperature, max_tokens
+    # optional: api_base, api_key_env, system_prompt, temperature, max_tokens,
+    # vision and pdf (true/false: whether the model takes images / PDFs, when
+    # litellm's model data is wrong or does not know the model)
 
 A mistake gets a message naming the file, the seat and the field.
 """
@@ -24,6 +26,8 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "system_prompt": (str, "text"),
     "temperature": ((int, float), "a number from 0 to 2"),
     "max_tokens": (int, "a whole number above 0"),
+    "vision": (bool, "true or false"),
+    "pdf": (bool, "true or false"),
 }
 
 
@@ -71,7 +75,8 @@ def _seat(table: Any, where: str) -> Seat:
             raise LineupError(f"{where}: {key!r} is required and must be non-empty text")
     for key, value in table.items():
         kinds, description = _FIELDS[key]
-        if isinstance(value, bool) or not isinstance(value, kinds):
+        # TOML booleans are ints to Python: only the true/false fields take them.
+        if isinstance(value, bool) is not (kinds is bool) or not isinstance(value, kinds):
             raise LineupError(f"{where}: {key!r} must be {description}, not {value!r}")
     temperature = table.get("temperature")
     if temperature is not None and not 0 <= temperature <= 2:
@@ -91,6 +96,8 @@ def _seat(table: Any, where: str) -> Seat:
         system_prompt=table.get("system_prompt"),
         temperature=float(temperature) if temperature is not None else None,
         max_tokens=max_tokens,
+        vision=table.get("vision"),
+        pdf=table.get("pdf"),
     )
 
 

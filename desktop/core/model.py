@@ -72,18 +72,43 @@ class Seat:
     colour: str | None = None
     # A removed seat leaves the table but stays in the session: its replies are history.
     removed: bool = False
+    # Whether the model takes images / PDFs; None means "as litellm's model data says".
+    vision: bool | None = None
+    pdf: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class AttachmentKind(StrEnum):
+    """What an attachment is, which decides how each seat can be sent it."""
+
+    IMAGE = "image"
+    PDF = "pdf"
+    TEXT = "text"
 
 
 @dataclass
 class Attachment:
-    """A file sent with a turn; the bytes live in the session, so it is self-contained."""
+    """A file sent with a turn; the bytes live in the session, so it is self-contained.
+
+    The facts after ``id`` were found when the file was attached (see
+    ``desktop.core.attachments``) and are kept so that a session reopened elsewhere can
+    be sent and shown without looking into the bytes again; None where not known.
+    """
 
     name: str
     mime_type: str
     data: bytes
     sha256: str
     id: str = field(default_factory=new_id)
+    kind: AttachmentKind | None = None
+    # Images: the size as displayed, EXIF orientation applied.
+    width: int | None = None
+    height: int | None = None
+    # PDFs: page count and whether any page has extractable text (False for a scan).
+    pages: int | None = None
+    has_text: bool | None = None
+    # Text files: the encoding the bytes are in, as a Python codec name.
+    encoding: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -117,6 +142,27 @@ class ReplyError:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class DeliveryHow(StrEnum):
+    """How one attachment went to one seat."""
+
+    IMAGE = "image"
+    IMAGE_DOWNSCALED = "image_downscaled"
+    PDF_NATIVE = "pdf_native"
+    PDF_TEXT = "pdf_text"
+    TEXT_INLINE = "text_inline"
+    NOT_SENT = "not_sent"
+
+
+@dataclass
+class Delivery:
+    """How one attachment went to one seat for one reply, with a note a person can read."""
+
+    attachment_id: str
+    how: DeliveryHow
+    note: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class Reply:
     """One seat's answer to one turn."""
@@ -133,6 +179,8 @@ class Reply:
     cost_usd: float | None = None
     model_reported: str | None = None
     retry_of: str | None = None
+    # How each attachment of the request went to this seat (empty when there were none).
+    deliveries: list[Delivery] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -226,6 +274,7 @@ class Session:
         raise KeyError(reply_id)
 
     def attachment(self, attachment_id: str) -> Attachment:
+        """The attachment with this id; KeyError if there is none."""
         for attachment in self.attachments:
             if attachment.id == attachment_id:
                 return attachment

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from desktop.core import attachments
 from desktop.core.conversation import quote_block
 from desktop.core.model import Reply, ReplyStatus, Session, Turn, TurnKind
 
@@ -47,12 +48,22 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
     lines = [f"── Turn {number}: {_KIND_NAMES[turn.kind]} → {seats} " + "─" * 8, ""]
     if turn.text:
         lines += [turn.text, ""]
+    for attachment_id in turn.attachment_ids:
+        attachment = session.attachment(attachment_id)
+        lines.append(f"📎 {attachment.name} — {attachments.describe(attachment)}")
+    if turn.attachment_ids:
+        lines.append("")
     for quote in turn.quotes:
         lines += [quote_block(quote), ""]
     for reply in turn.replies:
         seat = session.seat(reply.seat_id)
         retry = " (retry)" if reply.retry_of else ""
         lines.append(f"▌ {seat.label}{retry} — {reply_stats(reply)}")
+        # How this turn's files went to the seat (earlier turns' files were said there).
+        for delivery in reply.deliveries:
+            if delivery.attachment_id in turn.attachment_ids:
+                name = session.attachment(delivery.attachment_id).name
+                lines.append(f"  📎 {name}: {delivery.note}")
         if reply.text:
             lines += ["", reply.text.rstrip()]
         if reply.status is ReplyStatus.ERROR and reply.error is not None:

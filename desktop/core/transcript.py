@@ -25,6 +25,9 @@ from desktop.core.model import (
     Annotation,
     AnnotationKind,
     Attachment,
+    AttachmentKind,
+    Delivery,
+    DeliveryHow,
     ErrorKind,
     PostSettings,
     Quote,
@@ -83,6 +86,8 @@ def _seat(s: Seat) -> dict[str, Any]:
         "max_tokens": s.max_tokens,
         "colour": s.colour,
         "removed": s.removed,
+        "vision": s.vision,
+        "pdf": s.pdf,
     }
 
 
@@ -114,6 +119,27 @@ def _reply(r: Reply) -> dict[str, Any]:
         "cost_usd": r.cost_usd,
         "model_reported": r.model_reported,
         "retry_of": r.retry_of,
+        "deliveries": [
+            {**d.extra, "attachment_id": d.attachment_id, "how": d.how.value, "note": d.note}
+            for d in r.deliveries
+        ],
+    }
+
+
+def _attachment(a: Attachment) -> dict[str, Any]:
+    return {
+        **a.extra,
+        "id": a.id,
+        "name": a.name,
+        "mime_type": a.mime_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "kind": None if a.kind is None else a.kind.value,
+        "width": a.width,
+        "height": a.height,
+        "pages": a.pages,
+        "has_text": a.has_text,
+        "encoding": a.encoding,
     }
 
 
@@ -155,17 +181,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "updated_at": _time(session.updated_at),
         "seats": [_seat(s) for s in session.seats],
         "turns": [_turn(t) for t in session.turns],
-        "attachments": [
-            {
-                **a.extra,
-                "id": a.id,
-                "name": a.name,
-                "mime_type": a.mime_type,
-                "size": a.size,
-                "sha256": a.sha256,
-            }
-            for a in session.attachments
-        ],
+        "attachments": [_attachment(a) for a in session.attachments],
         "blobs": blobs,
         "annotations": [
             {
@@ -267,6 +283,16 @@ class _Reader:
         value: bool | None = self._get(key, (bool,), "true or false", True)
         return bool(value)
 
+    def opt_flag(self, key: str) -> bool | None:
+        """A true/false field where null (or absent) means "not said"."""
+        value: bool | None = self._get(key, (bool,), "true, false or null", True)
+        return value
+
+    def opt_enum(self, key: str, enum: type[E]) -> E | None:
+        if self.data.get(key) is None:
+            return None
+        return self.enum(key, enum)
+
     def opt_int(self, key: str) -> int | None:
         value: int | None = self._get(key, (int,), "a whole number", True)
         return value
@@ -339,6 +365,8 @@ _SEAT_KEYS = (
     "max_tokens",
     "colour",
     "removed",
+    "vision",
+    "pdf",
 )
 
 
@@ -355,6 +383,8 @@ def _read_seat(data: Any, where: str) -> Seat:
         max_tokens=r.opt_int("max_tokens"),
         colour=r.opt_str("colour"),
         removed=r.opt_bool("removed"),
+        vision=r.opt_flag("vision"),
+        pdf=r.opt_flag("pdf"),
         extra=r.extra,
     )
 
@@ -365,7 +395,7 @@ def _read_reply(data: Any, where: str) -> Reply:
         where,
         (
             "id", "seat_id", "status", "text", "error", "started_at", "first_token_at",
-            "finished_at", "usage", "cost_usd", "model_reported", "retry_of",
+            "finished_at", "usage", "cost_usd", "model_reported", "retry_of", "deliveries",
         ),
     )  # fmt: skip
     error = None
@@ -391,7 +421,15 @@ def _read_reply(data: Any, where: str) -> Reply:
         cost_usd=r.opt_float("cost_usd"),
         model_reported=r.opt_str("model_reported"),
         retry_of=r.opt_str("retry_of"),
+        deliveries=r.objects("deliveries", _read_delivery) if "deliveries" in r.data else [],
         extra=r.extra,
+    )
+
+
+def _read_delivery(data: Any, where: str) -> Delivery:
+    r = _Reader(data, where, ("attachment_id", "how", "note"))
+    return Delivery(
+        r.string("attachment_id"), r.enum("how", DeliveryHow), r.string("note"), r.extra
     )
 
 
@@ -442,7 +480,14 @@ def _read_attachments(r: _Reader) -> list[Attachment]:
     out = []
     for i, item in enumerate(r.array("attachments")):
         where = f"{r.where}.attachments[{i}]"
-        a = _Reader(item, where, ("id", "name", "mime_type", "size", "sha256"))
+        a = _Reader(
+            item,
+            where,
+            (
+                "id", "name", "mime_type", "size", "sha256", "kind", "width", "height", "pages",
+                "has_text", "encoding",
+            ),
+        )  # fmt: skip
         sha = a.string("sha256")
         encoded = blobs.get(sha)
         if not isinstance(encoded, str):
@@ -460,6 +505,12 @@ def _read_attachments(r: _Reader) -> list[Attachment]:
                 mime_type=a.string("mime_type"),
                 data=data,
                 sha256=sha,
+                kind=a.opt_enum("kind", AttachmentKind),
+                width=a.opt_int("width"),
+                height=a.opt_int("height"),
+                pages=a.opt_int("pages"),
+                has_text=a.opt_flag("has_text"),
+                encoding=a.opt_str("encoding"),
                 extra=a.extra,
             )
         )

@@ -8,16 +8,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.events import (
+    Delivered,
     Event,
     Failed,
     Finished,
+    Message,
     ReplyRequest,
     Started,
     TextDelta,
     UsageReport,
 )
 from desktop.core.model import ErrorKind
-from desktop.providers import keys, litellm_runtime
+from desktop.providers import capabilities, keys, litellm_runtime, parts
 from desktop.providers.errors import Classified, classify
 
 
@@ -64,7 +66,10 @@ class LiteLLMGateway:
         self._find_key = find_key
 
     async def stream(self, request: ReplyRequest) -> AsyncGenerator[Event, None]:
-        """Yield Started, TextDelta…, UsageReport, then Finished — or Failed."""
+        """Yield Started, TextDelta…, UsageReport, then Finished — or Failed.
+
+        A request with attachments first yields Delivered: how each goes to this seat.
+        """
         provider = keys.provider_of(request.model)
         litellm = await asyncio.to_thread(litellm_runtime.load)
         lookup = await asyncio.to_thread(self._find_key, provider, request.api_key_env)
@@ -76,7 +81,15 @@ class LiteLLMGateway:
                 f"{keys.lookup_places(provider, request.api_key_env)}.",
             )
             return
-        kwargs = self._kwargs(request, lookup.key)
+        messages = request.messages
+        if request.attachments:
+            # Capability lookup and image/PDF work are blocking: off the loop.
+            caps = await asyncio.to_thread(
+                capabilities.resolve, request.model, request.vision, request.pdf
+            )
+            messages, deliveries = await asyncio.to_thread(parts.deliver, request, caps)
+            yield Delivered(tuple(deliveries))
+        kwargs = self._kwargs(request, lookup.key, messages)
         attempt = 0
         while True:
             attempt += 1
@@ -99,10 +112,12 @@ class LiteLLMGateway:
                     return
                 await asyncio.sleep(delay)
 
-    def _kwargs(self, request: ReplyRequest, key: str | None) -> dict[str, Any]:
+    def _kwargs(
+        self, request: ReplyRequest, key: str | None, messages: list[Message]
+    ) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "model": request.model,
-            "messages": request.messages,
+            "messages": messages,
             "stream": True,
             "stream_options": {"include_usage": True},
             "max_retries": 0,

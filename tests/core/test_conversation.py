@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.core.conversation import (
+    attachment_ids_in,
     latest_quotes,
     messages_for,
     user_text_for,
@@ -91,3 +92,49 @@ def test_latest_quotes_take_each_seats_most_recent_answer_with_text() -> None:
     session.turns = [first, second]
     quotes = latest_quotes(session, [a.id, b.id, c.id])
     assert [(q.seat_label, q.text) for q in quotes] == [("A", "A2"), ("B", "B1")]
+
+
+def _ref(attachment_id: str) -> dict[str, str]:
+    return {"type": "roundtable_attachment", "attachment_id": attachment_id}
+
+
+def test_attachments_come_before_the_text_and_stay_in_the_history() -> None:
+    session, a, b, _ = _session()
+    first = _answered(
+        Turn(TurnKind.PROMPT, "Read this", [a.id, b.id], attachment_ids=["paper", "fig"]),
+        **{a.id: "Done"},
+    )
+    # B's failed reply leaves two user messages in a row, which are merged.
+    first.replies.append(Reply(b.id, status=ReplyStatus.ERROR))
+    now = Turn(TurnKind.FOLLOW_UP, "And this?", [a.id, b.id], attachment_ids=["notes"])
+    session.turns = [first, now]
+
+    a_messages = messages_for(session, a.id, now)
+    assert a_messages[1:] == [
+        {
+            "role": "user",
+            "content": [_ref("paper"), _ref("fig"), {"type": "text", "text": "Read this"}],
+        },
+        {"role": "assistant", "content": "Done"},
+        {"role": "user", "content": [_ref("notes"), {"type": "text", "text": "And this?"}]},
+    ]
+    assert messages_for(session, b.id, now) == [
+        {
+            "role": "user",
+            "content": [
+                _ref("paper"),
+                _ref("fig"),
+                {"type": "text", "text": "Read this"},
+                _ref("notes"),
+                {"type": "text", "text": "And this?"},
+            ],
+        }
+    ]
+    assert attachment_ids_in(a_messages) == ["paper", "fig", "notes"]
+
+
+def test_a_turn_of_only_attachments_has_no_empty_text_part() -> None:
+    session, a, _, _ = _session()
+    turn = Turn(TurnKind.PROMPT, "", [a.id], attachment_ids=["x"])
+    session.turns = [turn]
+    assert messages_for(session, a.id, turn)[-1] == {"role": "user", "content": [_ref("x")]}

@@ -8,45 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from desktop.core.engine import Engine
 from desktop.core.events import Gateway
 from desktop.core.model import ErrorKind, ReplyStatus, Seat, Session, Turn, TurnKind
 from desktop.core.transcript import load_session, save_session
-from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
-from desktop.providers.worker_client import WorkerGateway
-from tests.conftest import TEST_KEYS, seat_for, subprocess_env
+from tests.conftest import TEST_KEYS, seat_for
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def worker_gateway() -> AsyncIterator[WorkerGateway]:
-    gateway = WorkerGateway(env=subprocess_env())
-    assert await gateway.wait_ready()
-    yield gateway
-    await gateway.aclose()
-
-
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def inprocess_gateway() -> AsyncIterator[LiteLLMGateway]:
-    gateway = LiteLLMGateway(retry=RetryPolicy(attempts=1))
-    yield gateway
-    await gateway.aclose()
-
-
-@pytest.fixture(params=["in-process", "worker"])
-def gateway(
-    request: pytest.FixtureRequest, inprocess_gateway: LiteLLMGateway, worker_gateway: WorkerGateway
-) -> Gateway:
-    return inprocess_gateway if request.param == "in-process" else worker_gateway
 
 
 def three_seats(fake: FakeProviderServer) -> tuple[Session, Seat, Seat, Seat]:

@@ -79,3 +79,25 @@ def test_mistakes_name_the_seat_and_field(text: str, message: str) -> None:
 def test_an_unreadable_file_is_a_lineup_error(tmp_path: Path) -> None:
     with pytest.raises(LineupError, match="cannot read the lineup"):
         load_lineup(tmp_path / "missing.toml")
+
+
+def test_vision_and_pdf_overrides() -> None:
+    local, cloud = parse_lineup(
+        "[[seat]]\nlabel='Local'\nmodel='openai/llava'\nvision=true\npdf=false\n"
+        "[[seat]]\nlabel='Cloud'\nmodel='openai/gpt-4o'\n"
+    )
+    assert (local.vision, local.pdf) == (True, False)
+    assert (cloud.vision, cloud.pdf) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("vision = 1", "'vision' must be true or false, not 1"),
+        ("pdf = 'yes'", "'pdf' must be true or false, not 'yes'"),
+        ("max_tokens = true", "'max_tokens' must be a whole number above 0, not True"),
+    ],
+)
+def test_overrides_must_be_true_or_false(line: str, message: str) -> None:
+    with pytest.raises(LineupError, match=message):
+        parse_lineup(f"[[seat]]\nlabel='A'\nmodel='m'\n{line}\n")

@@ -15,10 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core import transcript
+from desktop.core.attachments import describe, read_attachment, save_attachment_out, text_of
 from desktop.core.model import (
     Annotation,
     AnnotationKind,
     Attachment,
+    AttachmentKind,
+    Delivery,
+    DeliveryHow,
     ErrorKind,
     PostSettings,
     Quote,
@@ -32,6 +36,7 @@ from desktop.core.model import (
     Usage,
 )
 from desktop.core.transcript import TranscriptError, load_session, loads, save_session
+from tests import attachment_files as files
 from tests.conftest import ROOT
 
 SCHEMA = json.loads((ROOT / "docs" / "transcript.schema.json").read_text())
@@ -43,9 +48,17 @@ def validate(document: dict[str, Any]) -> None:
 
 def sample_session() -> Session:
     a = Seat("Claude", "anthropic/claude-sonnet-4-5", system_prompt="Be brief.", temperature=0.3)
-    b = Seat("GPT", "openai/gpt-4o", api_base="http://localhost:1/v1", max_tokens=500)
+    b = Seat("GPT", "openai/gpt-4o", api_base="http://localhost:1/v1", max_tokens=500, vision=False)
     data = b"%PDF-1.4 fake"
-    att = Attachment("paper.pdf", "application/pdf", data, hashlib.sha256(data).hexdigest())
+    att = Attachment(
+        "paper.pdf",
+        "application/pdf",
+        data,
+        hashlib.sha256(data).hexdigest(),
+        kind=AttachmentKind.PDF,
+        pages=4,
+        has_text=True,
+    )
     twin = Attachment("copy.pdf", "application/pdf", data, att.sha256)
     first = Turn(
         TurnKind.PROMPT,
@@ -53,7 +66,17 @@ def sample_session() -> Session:
         [a.id, b.id],
         attachment_ids=[att.id, twin.id],
     )
-    ok = Reply(a.id, status=ReplyStatus.COMPLETE, text="No.", usage=Usage(10, 2), cost_usd=0.0001)
+    ok = Reply(
+        a.id,
+        status=ReplyStatus.COMPLETE,
+        text="No.",
+        usage=Usage(10, 2),
+        cost_usd=0.0001,
+        deliveries=[
+            Delivery(att.id, DeliveryHow.PDF_NATIVE, "sent as the PDF itself (4 pages)"),
+            Delivery(twin.id, DeliveryHow.PDF_TEXT, "sent as extracted text, 4 pages"),
+        ],
+    )
     cut = Reply(
         b.id,
         status=ReplyStatus.ERROR,
@@ -107,6 +130,24 @@ def test_the_schema_rejects_a_broken_document(tmp_path: Path) -> None:
     document["turns"][0]["replies"][0]["status"] = "finished-ish"
     with pytest.raises(jsonschema.ValidationError):
         validate(document)
+
+
+def test_a_file_from_before_attachment_facts_and_deliveries_still_loads(tmp_path: Path) -> None:
+    document = transcript.session_to_dict(sample_session())
+    for seat in document["seats"]:
+        del seat["vision"], seat["pdf"]
+    for attachment in document["attachments"]:
+        for key in ("kind", "width", "height", "pages", "has_text", "encoding"):
+            del attachment[key]
+    for turn in document["turns"]:
+        for reply in turn["replies"]:
+            del reply["deliveries"]
+    validate(document)
+    session = loads(json.dumps(document).encode()).session
+    assert [(s.vision, s.pdf) for s in session.seats] == [(None, None), (None, None)]
+    assert session.attachments[0].kind is None
+    assert session.attachments[0].pages is None
+    assert session.turns[0].replies[0].deliveries == []
 
 
 def test_unknown_fields_are_kept_and_written_back(tmp_path: Path) -> None:
@@ -184,6 +225,20 @@ def _document_with(change: Any) -> bytes:
             _document_with(lambda d: d["turns"][0].update(created_at="yesterday")),
             "is not a date and time",
         ),
+        (
+            _document_with(
+                lambda d: d["turns"][0]["replies"][0]["deliveries"][0].update(how="sms")
+            ),
+            "session.turns[0].replies[0].deliveries[0].how is 'sms'",
+        ),
+        (
+            _document_with(lambda d: d["attachments"][0].update(kind="video")),
+            "session.attachments[0].kind is 'video'",
+        ),
+        (
+            _document_with(lambda d: d["seats"][0].update(vision="yes")),
+            "session.seats[0].vision should be true, false or null, not a string",
+        ),
     ],
 )
 def test_damaged_or_foreign_files_get_a_clear_error(
@@ -245,9 +300,22 @@ def sessions(draw: st.DrawFn) -> Session:
         )
         for _ in range(draw(st.integers(1, 3)))
     ]
+    for seat in seats:
+        seat.vision = draw(st.none() | st.booleans())
+        seat.pdf = draw(st.none() | st.booleans())
     blobs = draw(st.lists(st.binary(max_size=64), max_size=3))
     attachments = [
-        Attachment(draw(texts), "application/octet-stream", b, hashlib.sha256(b).hexdigest())
+        Attachment(
+            draw(texts),
+            "application/octet-stream",
+            b,
+            hashlib.sha256(b).hexdigest(),
+            kind=draw(st.none() | st.sampled_from(AttachmentKind)),
+            width=draw(st.none() | st.integers(1, 10_000)),
+            pages=draw(st.none() | st.integers(1, 10_000)),
+            has_text=draw(st.none() | st.booleans()),
+            encoding=draw(st.none() | st.sampled_from(["UTF-8", "ISO-8859-1"])),
+        )
         for b in blobs
     ]
     turns = []
@@ -282,6 +350,10 @@ def sessions(draw: st.DrawFn) -> Session:
                     usage=draw(st.none() | st.builds(Usage, opt_int, opt_int)),
                     cost_usd=draw(opt_float),
                     model_reported=draw(st.none() | texts),
+                    deliveries=[
+                        Delivery(a.id, draw(st.sampled_from(DeliveryHow)), draw(texts))
+                        for a in attachments
+                    ],
                 )
             )
         turns.append(turn)
@@ -305,3 +377,40 @@ def test_random_sessions_round_trip(session: Session) -> None:
     raw = transcript.dumps(session)
     validate(json.loads(raw))
     assert loads(raw).session == session
+
+
+def test_attachments_reopen_on_another_machine_from_the_json_alone(tmp_path: Path) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "photo.jpg").write_bytes(files.jpeg(40, 30, orientation=6))
+    (here / "paper.pdf").write_bytes(files.text_pdf("One", "Two"))
+    (here / "notes.txt").write_bytes("Déjà vu\n".encode("latin-1"))
+    attached = [read_attachment(here / n) for n in ("photo.jpg", "paper.pdf", "notes.txt")]
+    session = sample_session()
+    session.attachments = attached
+    session.turns[0].attachment_ids = [a.id for a in attached]
+    session.turns[0].replies[0].deliveries = [
+        Delivery(attached[0].id, DeliveryHow.IMAGE, "sent as an image"),
+        Delivery(attached[1].id, DeliveryHow.PDF_TEXT, "sent as extracted text, 2 pages"),
+        Delivery(attached[2].id, DeliveryHow.TEXT_INLINE, "sent as text (ISO-8859-1, 1 line)"),
+    ]
+    raw = transcript.dumps(session)
+    validate(json.loads(raw))
+    for path in here.iterdir():
+        path.unlink()
+    here.rmdir()
+
+    # "Another machine": only the JSON document, none of the files.
+    reopened = loads(raw).session
+    assert reopened == session
+    photo, paper, notes = reopened.attachments
+    assert describe(photo) == "JPEG image · 30×40 · 770 bytes"
+    assert describe(paper) == f"PDF · 2 pages · {paper.size} bytes"
+    assert (describe(notes), text_of(notes)) == ("Text (ISO-8859-1) · 8 bytes", "Déjà vu\n")
+    assert [d.how for d in reopened.turns[0].replies[0].deliveries] == [
+        DeliveryHow.IMAGE,
+        DeliveryHow.PDF_TEXT,
+        DeliveryHow.TEXT_INLINE,
+    ]
+    save_attachment_out(photo, tmp_path / "saved-out.jpg")
+    assert (tmp_path / "saved-out.jpg").read_bytes() == files.jpeg(40, 30, orientation=6)

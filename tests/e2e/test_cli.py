@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 
+from tests import attachment_files as files
 from tests.conftest import PYTHON, ROOT, TEST_KEYS, subprocess_env
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
 
@@ -197,3 +198,68 @@ def test_show_on_a_damaged_file_names_it(tmp_path: Path) -> None:
     assert str(damaged) in result.stderr
     assert "not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ask_attach_sends_files_and_show_says_how_each_went(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(files.png(6, 4))
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes("Café au lait\n".encode("latin-1"))
+    out = tmp_path / "s.json"
+    seats = (
+        lineup(tmp_path, fake)
+        .read_text()
+        .replace('model = "openai/cli-a"', 'model = "openai/cli-a"\nvision = true')
+    )
+    (tmp_path / "vision.toml").write_text(seats, encoding="utf-8")
+    result = roundtable(
+        "ask", "--lineup", str(tmp_path / "vision.toml"), "What is attached?",
+        "--attach", str(photo), "--attach", str(notes), "-o", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(document, SCHEMA)
+    assert [a["name"] for a in document["attachments"]] == ["photo.png", "notes.txt"]
+    assert document["attachments"][1]["encoding"] == "ISO-8859-1"
+    hows = [[d["how"] for d in r["deliveries"]] for r in document["turns"][0]["replies"]]
+    assert hows == [
+        ["image", "text_inline"],
+        ["not_sent", "text_inline"],
+        ["not_sent", "text_inline"],
+    ]
+    assert fake.requests("cli-a")[0].user_parts()[1]["type"] == "image_url"
+    assert "File: notes.txt\n```\nCafé au lait\n```" in fake.requests("cli-b")[0].user_texts()[0]
+
+    shown = roundtable("show", str(out))
+    assert shown.returncode == 0, shown.stderr
+    assert "📎 photo.png — PNG image · 6×4 · " in shown.stdout
+    assert "📎 notes.txt — Text (ISO-8859-1) · 13 bytes" in shown.stdout
+    assert "  📎 photo.png: sent as an image" in shown.stdout
+    assert "  📎 photo.png: not sent: this model does not take images" in shown.stdout
+    assert "  📎 notes.txt: sent as text (ISO-8859-1, 1 line)" in shown.stdout
+
+
+def test_a_file_that_cannot_be_sent_stops_ask_before_any_request(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("fine")
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(files.encrypted_pdf())
+    out = tmp_path / "s.json"
+    for bad, why in (
+        (locked, "is password-protected (encrypted)"),
+        (tmp_path / "missing.png", "was not found"),
+        (tmp_path, "is a folder"),
+    ):
+        result = roundtable(
+            "ask", "--lineup", str(lineup(tmp_path, fake)), "Q",
+            "--attach", str(good), "--attach", str(bad), "-o", str(out),
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert f"roundtable: cannot attach {bad}: {why}" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert fake.requests() == []
+    assert not out.exists()

@@ -87,6 +87,17 @@ class LoggedRequest:
         """The text of every user message, in order, whatever the wire format."""
         return [text for role, text in self.conversation() if role == "user"]
 
+    def user_parts(self, index: int = -1) -> list[dict[str, Any]]:
+        """The parts of one user message exactly as received, in the wire's own form
+        (a string content is one text part)."""
+        if self.wire == "gemini":
+            contents = [c for c in self.body.get("contents", []) if c.get("role") != "model"]
+            parts: list[dict[str, Any]] = contents[index].get("parts", [])
+            return parts
+        messages = [m for m in self.body.get("messages", []) if m["role"] == "user"]
+        content = messages[index]["content"]
+        return [{"type": "text", "text": content}] if isinstance(content, str) else content
+
     def conversation(self) -> list[tuple[str, str]]:
         """(role, text) for each message, with the system prompt first when there is one."""
         out: list[tuple[str, str]] = []
@@ -155,7 +166,8 @@ class FakeProviderServer:
         return self
 
     async def _serve(self) -> None:
-        app = web.Application()
+        # Requests with images and PDFs are megabytes; aiohttp refuses over 1 MB by default.
+        app = web.Application(client_max_size=256 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._openai)
         app.router.add_post("/v1/messages", self._anthropic)
         app.router.add_post("/v1beta/models/{target}", self._gemini)
