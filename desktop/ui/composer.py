@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QAction, QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -19,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.model import Seat
+from desktop.core.model import Attachment, Seat
+from desktop.ui.attachment_chips import AttachmentChips
 
 QUICK_TAKES = (
     "Here's my less diplomatic take: …",
@@ -31,9 +35,31 @@ QUICK_TAKES = (
 
 
 class PromptEdit(QPlainTextEdit):
-    """The prompt box; Ctrl+Enter sends from here even when no menu shortcut fires."""
+    """The prompt box; Ctrl+Enter sends from here even when no menu shortcut fires.
+
+    Files dropped or pasted here become attachments, and so does a pasted image,
+    instead of their paths or nothing being typed into the prompt.
+    """
 
     submitted = Signal()
+    files_offered = Signal(list)  # list[Path]
+    image_pasted = Signal(QImage)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return (
+            bool(local_files(source)) or source.hasImage() or super().canInsertFromMimeData(source)
+        )
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        files = local_files(source)
+        if files:
+            self.files_offered.emit(files)
+        elif source.hasImage():
+            image = source.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                self.image_pasted.emit(image)
+        else:
+            super().insertFromMimeData(source)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -44,11 +70,25 @@ class PromptEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-class Composer(QWidget):
-    """Emits send_requested(text, seat ids) and debate_requested(seat ids)."""
+def local_files(source: QMimeData) -> list[Path]:
+    """The local files a drop or paste carries (web links are not files)."""
+    if not source.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in source.urls() if url.isLocalFile()]
 
-    send_requested = Signal(str, list)
+
+class Composer(QWidget):
+    """Emits send_requested(text, seat ids, attachments), debate_requested(seat ids), and
+    files_offered(paths) / image_pasted(image) for the window to read off the UI thread.
+
+    After a send the window calls :meth:`sent` (the prompt and chips are cleared only
+    once the turn was accepted, so a refused send loses nothing).
+    """
+
+    send_requested = Signal(str, list, list)
     debate_requested = Signal(list)
+    files_offered = Signal(list)
+    image_pasted = Signal(QImage)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +98,21 @@ class Composer(QWidget):
         self.editor.setAccessibleName("Prompt")
         self.editor.setTabChangesFocus(True)
         self.editor.textChanged.connect(self.refresh)
+        self.editor.files_offered.connect(self.files_offered)
+        self.editor.image_pasted.connect(self.image_pasted)
+        self.chips = AttachmentChips()
+        self.notice = QLabel("")
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName("Attachment problems")
+        self.notice.setStyleSheet("color: #c0392b;")
+        self.notice.hide()
+
+        self.attach = QPushButton("Attach…")
+        self.attach.setToolTip(
+            "Attach files to send with the prompt (Ctrl+Shift+A); you can also drop files "
+            "or paste an image"
+        )
+        self.attach.clicked.connect(self.choose_files)
 
         # The seat toggles scroll sideways when there are many: they must never make the
         # window wider than the screen.
@@ -96,12 +151,15 @@ class Composer(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.targets_area, 1)
         bottom.addWidget(self.reason)
+        bottom.addWidget(self.attach)
         bottom.addWidget(self.quick)
         bottom.addWidget(self.debate)
         bottom.addWidget(self.send)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 6)
+        layout.addWidget(self.chips)
+        layout.addWidget(self.notice)
         layout.addWidget(self.editor, 1)
         layout.addLayout(bottom)
         self._blocked_reason = ""
@@ -162,8 +220,28 @@ class Composer(QWidget):
         if not self.send.isEnabled():
             return
         text = self.editor.toPlainText().strip()
-        self.send_requested.emit(text, self.selected())
+        self.send_requested.emit(text, self.selected(), self.chips.attachments())
+
+    def sent(self) -> None:
+        """The turn was accepted: clear the prompt and the attachments."""
         self.editor.clear()
+        self.chips.clear()
+        self.show_problems([])
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Attach files")
+        if paths:
+            self.files_offered.emit([Path(p) for p in paths])
+
+    def add_attachment(
+        self, attachment: Attachment, summary: str, thumbnail: QImage | None
+    ) -> None:
+        self.chips.add(attachment, summary, thumbnail)
+
+    def show_problems(self, messages: list[str]) -> None:
+        """Say which files could not be attached, and why (empty to clear)."""
+        self.notice.setText("\n".join(f"Not attached: {m}" for m in messages))
+        self.notice.setVisible(bool(messages))
 
     def insert(self, text: str) -> None:
         self.editor.insertPlainText(text)

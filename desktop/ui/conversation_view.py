@@ -12,7 +12,7 @@ remote image is ever fetched; raw HTML in model output shows as text.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from PySide6.QtCore import QUrl, Signal
@@ -65,16 +65,17 @@ class ConversationView(QTextBrowser):
         self._stream_start = self._finished_end = self._finished_chars = 0
         self._text = ""
 
-    def add_user_turn(self, heading: str, text: str) -> None:
-        """Append what the user sent, as a quoted block under a heading."""
+    def add_user_turn(self, heading: str, text: str, files: Sequence[str] = ()) -> None:
+        """Append what the user sent, as a quoted block under a heading, files first."""
         with self._edit() as cursor:
             if not self.document().isEmpty():
                 # Default formats: after a reply ending in code, a plain insertBlock()
                 # made the heading a line of that code block (found in a screenshot).
                 cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            attached = "".join(f"📎 {html.escape(line)}<br>" for line in files)
             cursor.insertHtml(
                 f"<p><b>{html.escape(heading)}</b></p>"
-                f"<blockquote>{html.escape(text).replace(chr(10), '<br>')}</blockquote>"
+                f"<blockquote>{attached}{html.escape(text).replace(chr(10), '<br>')}</blockquote>"
             )
             # A fresh block with default formats, so the reply does not inherit the quote's.
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
@@ -90,10 +91,11 @@ class ConversationView(QTextBrowser):
             self._append_markdown(markdown)
 
     def add_note(self, text: str) -> None:
-        """Append a plain status line (an error, a stop) under the reply."""
+        """Append a plain status line (an error, a stop, how a file went) under the reply."""
         with self._edit() as cursor:
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-            cursor.insertHtml(f"<p><i>{html.escape(text)}</i></p>")
+            lines = "<br>".join(html.escape(line) for line in text.splitlines())
+            cursor.insertHtml(f"<p><i>{lines}</i></p>")
 
     # -- streaming -----------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ class ElidedLabel(QLabel):
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("Mm…")), hint.height())
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("M…")), hint.height())
 
     def sizeHint(self) -> QSize:
         return QSize(

@@ -21,7 +21,21 @@ from PySide6.QtWidgets import (
 
 from desktop.core.model import Seat
 
-COLUMNS = ("Label", "Model (litellm id)", "API base", "Temperature", "System prompt")
+COLUMNS = (
+    "Label",
+    "Model (litellm id)",
+    "API base",
+    "Temperature",
+    "System prompt",
+    "Images",
+    "PDFs",
+)
+# How a seat takes images and PDFs: "auto" asks litellm's model data.
+CAPABILITY = {"auto": None, "yes": True, "no": False}
+
+
+def _capability_text(value: bool | None) -> str:
+    return {None: "auto", True: "yes", False: "no"}[value]
 
 
 class LineupDialog(QDialog):
@@ -30,7 +44,7 @@ class LineupDialog(QDialog):
     def __init__(self, seats: list[Seat], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Seats at the table")
-        self.resize(900, 360)
+        self.resize(1000, 360)
         self._originals: dict[int, Seat] = {}
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -59,7 +73,10 @@ class LineupDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel("A removed seat leaves the table; its answers stay in the session.")
+            QLabel(
+                "A removed seat leaves the table; its answers stay in the session. "
+                "Images and PDFs: auto (the model's known abilities), yes or no."
+            )
         )
         layout.addWidget(self.table)
         layout.addLayout(buttons)
@@ -68,7 +85,7 @@ class LineupDialog(QDialog):
     def _add_row(self, seat: Seat | None) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        values = ("", "", "", "", "")
+        values: tuple[str, ...] = ("", "", "", "", "", "auto", "auto")
         if seat is not None:
             temperature = "" if seat.temperature is None else f"{seat.temperature:g}"
             values = (
@@ -77,6 +94,8 @@ class LineupDialog(QDialog):
                 seat.api_base or "",
                 temperature,
                 seat.system_prompt or "",
+                _capability_text(seat.vision),
+                _capability_text(seat.pdf),
             )
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
@@ -122,12 +141,20 @@ class LineupDialog(QDialog):
                 raise ValueError(f"{where}: temperature must be a number from 0 to 2") from None
             if temperature is not None and not 0 <= temperature <= 2:
                 raise ValueError(f"{where}: temperature must be a number from 0 to 2")
+            capabilities: list[bool | None] = []
+            for column, what in ((5, "Images"), (6, "PDFs")):
+                text = self._text(row, column).lower() or "auto"
+                if text not in CAPABILITY:
+                    raise ValueError(f"{where}: {what} must be auto, yes or no")
+                capabilities.append(CAPABILITY[text])
             fields = {
                 "label": label,
                 "model": model,
                 "api_base": self._text(row, 2) or None,
                 "temperature": temperature,
                 "system_prompt": self._text(row, 4) or None,
+                "vision": capabilities[0],
+                "pdf": capabilities[1],
             }
             first = self.table.item(row, 0)
             original = self._originals.get(id(first)) if first is not None else None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -19,10 +21,12 @@ from PySide6.QtWidgets import (
     QSplitter,
 )
 
+from desktop.core.attachments import AttachmentError, human_size, save_attachment_out
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
-from desktop.core.model import new_id
+from desktop.core.model import Attachment, new_id
 from desktop.core.transcript import TranscriptError
-from desktop.ui.composer import Composer
+from desktop.ui.attach_loading import Loaded, Refused, load_files, load_pasted_image
+from desktop.ui.composer import Composer, local_files
 from desktop.ui.forward_dialog import ForwardDialog
 from desktop.ui.key_dialog import ask_and_store_key
 from desktop.ui.lineup_dialog import LineupDialog
@@ -67,6 +71,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_splitter)
 
         self.composer.send_requested.connect(self._send)
+        self.composer.files_offered.connect(self.attach_files)
+        self.composer.image_pasted.connect(
+            lambda image: self.controller.spawn(self._attach_loaded([load_pasted_image(image)]))
+        )
+        self.setAcceptDrops(True)
         self.composer.debate_requested.connect(self._debate)
         controller.seats_changed.connect(self._rebuild_panes)
         controller.turns_changed.connect(self._rebuild_conversations)
@@ -106,8 +115,10 @@ class MainWindow(QMainWindow):
         self.recent_menu = self._menus["&File"].addMenu("Open &recent")
         self._action("&File", "&Save", self._save, QKeySequence.StandardKey.Save)
         self._action("&File", "Save &as…", self._save_as, QKeySequence("Ctrl+Shift+S"))
+        self._action("&File", "Save a&ttachment…", self._save_attachment)
         self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self._action("&Session", "&Send", self.composer.submit, "Ctrl+Return")
+        self._action("&Session", "&Attach files…", self.composer.choose_files, "Ctrl+Shift+A")
         self.stop_action = self._action("&Session", "S&top all", self.controller.stop_all, "Esc")
         self._action(
             "&Session", "&Debate round…", lambda: self._debate(self.composer.selected()), "Ctrl+D"
@@ -238,8 +249,66 @@ class MainWindow(QMainWindow):
 
     # -- turns ---------------------------------------------------------------------------
 
-    def _send(self, text: str, targets: list[str]) -> None:
-        self.controller.send(text, targets)
+    def _send(self, text: str, targets: list[str], attachments: list[Attachment]) -> None:
+        try:
+            self.controller.send(text, targets, attachments)
+        except AttachmentError as exc:
+            self.composer.show_problems([str(exc)])
+            return
+        self.composer.sent()
+
+    # -- attachments ---------------------------------------------------------------------
+
+    def attach_files(self, paths: list[Path]) -> None:
+        """Read and check ``paths`` off the UI thread, then show them as chips."""
+        self.statusBar().showMessage(f"Reading {len(paths)} file(s)…")
+        self.controller.spawn(self._attach_loaded([load_files(paths)]))
+
+    async def _attach_loaded(
+        self, loads: list[Coroutine[Any, Any, list[Loaded | Refused] | Loaded | Refused]]
+    ) -> None:
+        results: list[Loaded | Refused] = []
+        for load in loads:
+            outcome = await load
+            results.extend(outcome if isinstance(outcome, list) else [outcome])
+        for result in results:
+            if isinstance(result, Loaded):
+                self.composer.add_attachment(result.attachment, result.summary, result.thumbnail)
+        self.composer.show_problems([r.message for r in results if isinstance(r, Refused)])
+        self.statusBar().clearMessage()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = local_files(event.mimeData())
+        if files:
+            event.acceptProposedAction()
+            self.attach_files(files)
+
+    def _save_attachment(self) -> None:
+        """Save one of the session's attachments back out to a file."""
+        attachments = self.controller.session.attachments
+        if not attachments:
+            self.statusBar().showMessage("This session has no attachments.", 5000)
+            return
+        names = [f"{a.name} ({human_size(a.size)})" for a in attachments]
+        choice, ok = QInputDialog.getItem(self, "Save attachment", "Attachment:", names, 0, False)
+        if not ok:
+            return
+        attachment = attachments[names.index(choice)]
+        path, _ = QFileDialog.getSaveFileName(self, "Save attachment as", attachment.name)
+        if path:
+            self.controller.spawn(self._write_attachment(attachment, Path(path)))
+
+    async def _write_attachment(self, attachment: Attachment, path: Path) -> None:
+        try:
+            await asyncio.to_thread(save_attachment_out, attachment, path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save attachment", f"Could not save {path}: {exc.strerror}")
+            return
+        self.statusBar().showMessage(f"Saved {path}", 5000)
 
     def _debate(self, targets: list[str]) -> None:
         instruction, ok = QInputDialog.getMultiLineText(

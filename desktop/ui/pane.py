@@ -113,6 +113,8 @@ class SeatPane(QFrame):
         super().__init__(parent)
         self.seat = seat
         self.reply: Reply | None = None
+        self._turn: Turn | None = None
+        self._session = Session()
         self._provider_ready = True
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(f"Pane: {seat.label}")
@@ -127,7 +129,7 @@ class SeatPane(QFrame):
         self.state.setAccessibleName(f"{seat.label} state")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(60)
+        self.busy.setFixedWidth(36)
         self.busy.setMaximumHeight(10)
         self.busy.setTextVisible(False)
         self.busy.hide()
@@ -185,6 +187,7 @@ class SeatPane(QFrame):
         """Render the seat's whole conversation from the session."""
         self.view.clear_all()
         self.reply = None
+        self._session = session
         for turn in session.turns:
             if self.seat.id not in turn.targets:
                 continue
@@ -193,9 +196,17 @@ class SeatPane(QFrame):
         self._update_header()
 
     def _add_turn(self, turn: Turn) -> None:
-        self.view.add_user_turn(TURN_HEADINGS[turn.kind], shown_user_text(turn, self.seat.id))
+        from desktop.core.attachments import describe  # Pillow & co. load on first use
+
+        files = [self._session.attachment(i) for i in turn.attachment_ids]
+        self.view.add_user_turn(
+            TURN_HEADINGS[turn.kind],
+            shown_user_text(turn, self.seat.id),
+            [f"{a.name} · {describe(a)}" for a in files],
+        )
         reply = turn.latest_reply(self.seat.id)
         self.reply = reply
+        self._turn = turn
         if reply is None:
             return
         if reply.status.is_final:
@@ -217,10 +228,25 @@ class SeatPane(QFrame):
         self._update_header()
 
     def _add_note(self, reply: Reply) -> None:
+        self._add_deliveries(reply)
         if reply.status is ReplyStatus.ERROR and reply.error is not None:
             self.view.add_note(f"⚠ {reply.error.message} {error_action(reply)}")
         elif reply.status is ReplyStatus.STOPPED:
             self.view.add_note("■ Stopped. The text so far is kept.")
+
+    def _add_deliveries(self, reply: Reply) -> None:
+        """How each of this turn's files went to this seat (the transcript has the same)."""
+        turn = self._turn
+        if turn is None or not turn.attachment_ids:
+            return
+        names = {i: self._session.attachment(i).name for i in turn.attachment_ids}
+        lines = [
+            f"📎 {names[d.attachment_id]}: {d.note}"
+            for d in reply.deliveries
+            if d.attachment_id in names
+        ]
+        if lines:
+            self.view.add_note("\n".join(lines))
 
     def set_provider_ready(self, ready: bool) -> None:
         """Whether the provider worker is warm; a waiting reply says so when it is not."""

@@ -23,7 +23,7 @@ from desktop.core.conversation import (
 )
 from desktop.core.engine import Engine
 from desktop.core.events import Gateway
-from desktop.core.model import Reply, Seat, Session, Turn, TurnKind, now
+from desktop.core.model import Attachment, Reply, Seat, Session, Turn, TurnKind, now
 from desktop.core.transcript import LoadedSession, dumps, load_session, write_atomic
 
 AUTOSAVE_MS = 2000
@@ -142,9 +142,20 @@ class SessionController(QObject):
         """False while the provider worker is still starting (sends wait for it)."""
         return bool(getattr(self.gateway, "is_ready", True))
 
-    def send(self, text: str, targets: Iterable[str] | None = None) -> asyncio.Task[Any]:
-        """Send a prompt or follow-up to all seats or to some."""
-        turn = self.engine.add_turn(kind_for_new_turn(self.session), text, targets)
+    def send(
+        self,
+        text: str,
+        targets: Iterable[str] | None = None,
+        attachments: Iterable[Attachment] = (),
+    ) -> asyncio.Task[Any]:
+        """Send a prompt or follow-up, with files, to all seats or to some.
+
+        Raises AttachmentError (nothing added or sent) when the files are over the
+        per-turn limit.
+        """
+        turn = self.engine.add_turn(
+            kind_for_new_turn(self.session), text, targets, attachments=attachments
+        )
         return self._run_turn(turn)
 
     def forward(

@@ -1,0 +1,131 @@
+"""Attaching files in the window: the button, drop, paste, remove, and what each seat got."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from desktop.core.model import DeliveryHow
+from tests.attachment_files import png, text_pdf
+from tests.fakes.provider_server import FakeProviderServer
+from tests.ui.conftest import UI, three_seats
+
+Maker = Callable[..., UI]
+
+
+def offer_in_dialog(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in paths], "")
+    )
+
+
+def drop_on(widget: object, *paths: Path) -> None:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    point = QPointF(10, 10)
+    actions = Qt.DropAction.CopyAction
+    buttons, keys = Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(point.toPoint(), actions, data, buttons, keys)
+    QApplication.sendEvent(widget, enter)  # type: ignore[arg-type]
+    assert enter.isAccepted()
+    QApplication.sendEvent(widget, QDropEvent(point, actions, data, buttons, keys))  # type: ignore[arg-type]
+
+
+def chip_names(ui: UI) -> list[str]:
+    return [chip.attachment.name for chip in ui.window.composer.chips.chips]
+
+
+def test_attach_by_button_drop_and_paste_then_remove(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui = make_ui(three_seats(fake))
+    composer = ui.window.composer
+    (tmp_path / "chart.png").write_bytes(png(64, 48))
+    (tmp_path / "notes.md").write_text("# Notes\n\nA hinged bun.", encoding="utf-8")
+    (tmp_path / "paper.pdf").write_bytes(text_pdf("Hot dogs are tacos."))
+    composer.editor.setPlainText("What do you make of these?")
+
+    offer_in_dialog(monkeypatch, tmp_path / "chart.png", tmp_path / "notes.md")
+    composer.attach.click()
+    ui.wait(lambda: chip_names(ui) == ["chart.png", "notes.md"], "two chips from the button")
+    chart = composer.chips.chips[0]
+    assert "PNG image · 64×48" in chart.toolTip()
+    assert (
+        "Markdown" in composer.chips.chips[1].toolTip()
+        or "Text" in composer.chips.chips[1].toolTip()
+    )
+
+    drop_on(ui.window, tmp_path / "paper.pdf")
+    ui.wait(lambda: "paper.pdf" in chip_names(ui), "a chip from a drop on the window")
+
+    image = QImage(20, 10, QImage.Format.Format_RGB32)
+    image.fill(QColor("green"))
+    QApplication.clipboard().setImage(image)
+    composer.editor.paste()
+    ui.wait(lambda: "Pasted image.png" in chip_names(ui), "a chip from a pasted image")
+    assert composer.editor.toPlainText() == "What do you make of these?", "paste typed nothing"
+
+    composer.chips.chips[1].remove_button.click()
+    ui.wait(lambda: "notes.md" not in chip_names(ui), "the chip to go")
+    assert chip_names(ui) == ["chart.png", "paper.pdf", "Pasted image.png"]
+
+
+def test_a_file_that_cannot_be_sent_is_named_and_nothing_is_lost(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
+) -> None:
+    ui = make_ui(three_seats(fake))
+    composer = ui.window.composer
+    composer.editor.setPlainText("Typed with care")
+    (tmp_path / "archive.zip").write_bytes(b"PK\x03\x04" + bytes(200))
+    (tmp_path / "ok.txt").write_text("fine", encoding="utf-8")
+    drop_on(composer.editor, tmp_path / "archive.zip", tmp_path / "ok.txt")
+    ui.wait(lambda: composer.notice.isVisible(), "the problem to be shown")
+    assert "archive.zip" in composer.notice.text()
+    assert chip_names(ui) == ["ok.txt"], "the good file is still attached"
+    assert composer.editor.toPlainText() == "Typed with care"
+    assert fake.requests() == []
+
+
+def test_each_seat_gets_the_file_the_way_it_takes_it_and_the_pane_says_how(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alpha, beta, gamma = three_seats(fake)
+    seats = [replace(alpha, vision=True), replace(beta, vision=False), gamma]
+    ui = make_ui(seats)
+    composer = ui.window.composer
+    (tmp_path / "chart.png").write_bytes(png(64, 48))
+    offer_in_dialog(monkeypatch, tmp_path / "chart.png")
+    composer.attach.click()
+    ui.wait(lambda: chip_names(ui) == ["chart.png"], "the chip")
+    composer.editor.setPlainText("Describe the chart")
+    composer.submit()
+    ui.settle()
+
+    assert chip_names(ui) == [], "the chips are cleared once sent"
+    assert composer.editor.toPlainText() == ""
+    alpha_parts = fake.requests("ui-a")[0].user_parts()
+    assert any(
+        p.get("type") == "image_url" and p["image_url"]["url"].startswith("data:image/png;base64,")
+        for p in alpha_parts
+    )
+    beta_parts = fake.requests("ui-b")[0].user_parts()
+    assert not any(p.get("type") == "image" for p in beta_parts), "no image to a non-vision seat"
+
+    turn = ui.controller.session.turns[0]
+    assert [a.name for a in ui.controller.session.attachments] == ["chart.png"]
+    for pane in ui.window.panes:
+        reply = turn.latest_reply(pane.seat.id)
+        assert reply is not None
+        assert reply.deliveries, pane.seat.label
+        text = pane.view.toPlainText()
+        assert "📎 chart.png · PNG image" in text, "the turn shows its file"
+        assert f"📎 chart.png: {reply.deliveries[0].note}" in text, "and how it went to this seat"
+    how = {p.seat.label: turn.latest_reply(p.seat.id).deliveries[0].how for p in ui.window.panes}  # type: ignore[union-attr]
+    assert how["Alpha"] is DeliveryHow.IMAGE
+    assert how["Beta"] is DeliveryHow.NOT_SENT
