@@ -87,6 +87,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a file sent with the prompt to every seat (repeatable): an image, a PDF or text",
     )
+    ask.add_argument(
+        "--max-file-mb",
+        type=_megabytes,
+        default=attachments.DEFAULT_LIMITS.per_file / attachments.MB,
+        metavar="MB",
+        help="the largest file --attach takes (default: %(default)g MB)",
+    )
+    ask.add_argument(
+        "--max-turn-mb",
+        type=_megabytes,
+        default=attachments.DEFAULT_LIMITS.per_turn / attachments.MB,
+        metavar="MB",
+        help="the most all --attach files of the prompt may add up to (default: %(default)g MB)",
+    )
     ask.add_argument("--title", default="", help="the session's title")
     ask.add_argument(
         "--timeout", type=float, default=300.0, help="seconds of provider silence before giving up"
@@ -136,9 +150,13 @@ def _ask(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     # Every file is checked before anything is sent: one that can't go stops it all.
+    limits = attachments.AttachmentLimits(
+        per_file=round(args.max_file_mb * attachments.MB),
+        per_turn=round(args.max_turn_mb * attachments.MB),
+    )
     try:
-        files = [attachments.read_attachment(path) for path in args.attach]
-        attachments.check_turn_size(files, attachments.DEFAULT_LIMITS)
+        files = [attachments.read_attachment(path, limits) for path in args.attach]
+        attachments.check_turn_size(files, limits)
     except attachments.AttachmentError as exc:
         print(f"roundtable: cannot attach {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -234,3 +252,14 @@ def _all_complete(session: Session) -> bool:
             if reply is None or reply.status is not ReplyStatus.COMPLETE:
                 return False
     return True
+
+
+def _megabytes(text: str) -> float:
+    """A size limit in MB from the command line: a number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("a size limit must be above 0 MB")
+    return value

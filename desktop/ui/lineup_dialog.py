@@ -50,7 +50,10 @@ class LineupDialog(QDialog):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setAccessibleName("Seats")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for column in (5, 6):  # auto / yes / no need little room; the model id needs it
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         for seat in seats:
             self._add_row(seat)
 

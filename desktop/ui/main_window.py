@@ -29,6 +29,7 @@ from desktop.ui.attach_loading import Loaded, Refused, load_files, load_pasted_i
 from desktop.ui.composer import Composer, local_files
 from desktop.ui.forward_dialog import ForwardDialog
 from desktop.ui.key_dialog import ask_and_store_key
+from desktop.ui.limits_dialog import LimitsDialog, stored_limits
 from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.pane import SeatPane
 from desktop.ui.session_controller import SessionController
@@ -73,7 +74,9 @@ class MainWindow(QMainWindow):
         self.composer.send_requested.connect(self._send)
         self.composer.files_offered.connect(self.attach_files)
         self.composer.image_pasted.connect(
-            lambda image: self.controller.spawn(self._attach_loaded([load_pasted_image(image)]))
+            lambda image: self.controller.spawn(
+                self._attach_loaded([load_pasted_image(image, self.controller.limits)])
+            )
         )
         self.setAcceptDrops(True)
         self.composer.debate_requested.connect(self._debate)
@@ -83,6 +86,7 @@ class MainWindow(QMainWindow):
         controller.state_changed.connect(self._refresh_state)
         controller.error.connect(lambda text: self.statusBar().showMessage(text, 15000))
 
+        controller.set_limits(stored_limits(settings))
         self._build_menus()
         self._rebuild_panes()
         self._restore_geometry()
@@ -119,6 +123,7 @@ class MainWindow(QMainWindow):
         self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self._action("&Session", "&Send", self.composer.submit, "Ctrl+Return")
         self._action("&Session", "&Attach files…", self.composer.choose_files, "Ctrl+Shift+A")
+        self._action("&Session", "Attachment &limits…", self._edit_limits)
         self.stop_action = self._action("&Session", "S&top all", self.controller.stop_all, "Esc")
         self._action(
             "&Session", "&Debate round…", lambda: self._debate(self.composer.selected()), "Ctrl+D"
@@ -262,7 +267,7 @@ class MainWindow(QMainWindow):
     def attach_files(self, paths: list[Path]) -> None:
         """Read and check ``paths`` off the UI thread, then show them as chips."""
         self.statusBar().showMessage(f"Reading {len(paths)} file(s)…")
-        self.controller.spawn(self._attach_loaded([load_files(paths)]))
+        self.controller.spawn(self._attach_loaded([load_files(paths, self.controller.limits)]))
 
     async def _attach_loaded(
         self, loads: list[Coroutine[Any, Any, list[Loaded | Refused] | Loaded | Refused]]
@@ -276,6 +281,12 @@ class MainWindow(QMainWindow):
                 self.composer.add_attachment(result.attachment, result.summary, result.thumbnail)
         self.composer.show_problems([r.message for r in results if isinstance(r, Refused)])
         self.statusBar().clearMessage()
+
+    def _edit_limits(self) -> None:
+        dialog = LimitsDialog(self.controller.limits, self)
+        if dialog.exec():
+            dialog.store(self.settings)
+            self.controller.set_limits(dialog.limits())
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if local_files(event.mimeData()):

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.core.attachments import DEFAULT_LIMITS, AttachmentLimits
 from desktop.core.conversation import (
     DEFAULT_DEBATE_INSTRUCTION,
     DEFAULT_FORWARD_INSTRUCTION,
@@ -47,6 +48,7 @@ class SessionController(QObject):
         self.gateway = gateway
         self.recovery_path = recovery_path
         self.session = Session()
+        self.limits = DEFAULT_LIMITS
         self.engine = Engine(self.session, gateway, on_change=self._on_change)
         self.path: Path | None = None
         self.read_only = False
@@ -67,7 +69,7 @@ class SessionController(QObject):
     ) -> None:
         self.engine.stop_all()
         self.session = session
-        self.engine = Engine(session, self.gateway, on_change=self._on_change)
+        self.engine = Engine(session, self.gateway, on_change=self._on_change, limits=self.limits)
         self.path = path
         self.read_only = read_only
         self.dirty = False
@@ -141,6 +143,11 @@ class SessionController(QObject):
     def provider_ready(self) -> bool:
         """False while the provider worker is still starting (sends wait for it)."""
         return bool(getattr(self.gateway, "is_ready", True))
+
+    def set_limits(self, limits: AttachmentLimits) -> None:
+        """How big attachments may be, from now on."""
+        self.limits = limits
+        self.engine.limits = limits
 
     def send(
         self,

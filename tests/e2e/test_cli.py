@@ -261,5 +261,14 @@ def test_a_file_that_cannot_be_sent_stops_ask_before_any_request(
         assert result.returncode == 2, result.stderr
         assert f"roundtable: cannot attach {bad}: {why}" in result.stderr
         assert "Traceback" not in result.stderr
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 3000)
+    over = roundtable(
+        "ask", "--lineup", str(lineup(tmp_path, fake)), "Q",
+        "--attach", str(big), "--max-file-mb", "0.001", "-o", str(out),
+    )  # fmt: skip
+    assert over.returncode == 2, over.stderr
+    assert f"roundtable: cannot attach {big}:" in over.stderr
+    assert "limit" in over.stderr
     assert fake.requests() == []
     assert not out.exists()

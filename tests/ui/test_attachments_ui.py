@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog
 
+from desktop.core.attachments import MB
 from desktop.core.model import DeliveryHow
+from desktop.ui.limits_dialog import LimitsDialog
 from tests.attachment_files import png, text_pdf
 from tests.fakes.provider_server import FakeProviderServer
 from tests.ui.conftest import UI, three_seats
@@ -129,3 +131,27 @@ def test_each_seat_gets_the_file_the_way_it_takes_it_and_the_pane_says_how(
     how = {p.seat.label: turn.latest_reply(p.seat.id).deliveries[0].how for p in ui.window.panes}  # type: ignore[union-attr]
     assert how["Alpha"] is DeliveryHow.IMAGE
     assert how["Beta"] is DeliveryHow.NOT_SENT
+
+
+def test_attachment_limits_are_settable_and_remembered(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui = make_ui(three_seats(fake))
+
+    def choose_a_small_limit(dialog: LimitsDialog) -> bool:
+        dialog.per_file.setValue(0.1)
+        return True
+
+    monkeypatch.setattr(LimitsDialog, "exec", choose_a_small_limit)
+    limits_action = next(
+        a for a in ui.window.findChildren(QAction) if a.text() == "Attachment &limits…"
+    )
+    limits_action.trigger()
+    assert ui.controller.limits.per_file == round(0.1 * MB)
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 200_000)
+    drop_on(ui.window.composer.editor, big)
+    ui.wait(lambda: ui.window.composer.notice.isVisible(), "the refusal")
+    assert "big.txt" in ui.window.composer.notice.text()
+    assert chip_names(ui) == []
+    assert make_ui(three_seats(fake)).controller.limits.per_file == round(0.1 * MB)

@@ -356,7 +356,7 @@ def test_quitting_mid_stream_stops_it_and_a_discarded_session_leaves_no_recovery
     assert ui.window.close()
     ui.run(ui.controller.shutdown())
     assert pane.reply is not None
-    assert pane.reply.status is ReplyStatus.STOPPED
+    assert pane.reply.status is ReplyStatus.STOPPED, pane.reply.error
     assert not recovery.exists(), "a discarded session must not be offered back"
     ui.wait(lambda: bool(fake.disconnects("ui-a")), "the stream to be closed")
 

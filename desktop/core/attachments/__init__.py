@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.core.attachments.limits import (
     DEFAULT_LIMITS,
+    MB,
     AttachmentError,
     AttachmentLimits,
     check_turn_size,
@@ -46,6 +47,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MB",
     "AttachmentError",
     "AttachmentLimits",
     "attachment_from_bytes",

@@ -1,0 +1,73 @@
+"""Set how big an attached file, and all the files of one prompt, may be."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QWidget,
+)
+
+from desktop.core.attachments import DEFAULT_LIMITS, MB, AttachmentLimits
+
+_KEYS = ("attachments/per_file_mb", "attachments/per_turn_mb")
+
+
+def stored_limits(settings: QSettings) -> AttachmentLimits:
+    """The limits the user set, or the defaults (also for unreadable values)."""
+    defaults = (DEFAULT_LIMITS.per_file, DEFAULT_LIMITS.per_turn)
+    values = []
+    for key, default in zip(_KEYS, defaults, strict=True):
+        try:
+            megabytes = float(str(settings.value(key, default / MB)))
+        except ValueError:
+            megabytes = default / MB
+        values.append(round(megabytes * MB) if megabytes > 0 else default)
+    return AttachmentLimits(per_file=values[0], per_turn=values[1])
+
+
+class LimitsDialog(QDialog):
+    """Two sizes in MB; ``limits()`` gives them back."""
+
+    def __init__(self, limits: AttachmentLimits, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Attachment limits")
+        self.per_file = self._spin(limits.per_file, "Largest file")
+        self.per_turn = self._spin(limits.per_turn, "All files of one prompt")
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(
+            QLabel(
+                "Files over these sizes are refused before anything is sent. The defaults sit "
+                "near the providers' own limits."
+            )
+        )
+        form.addRow("Largest file:", self.per_file)
+        form.addRow("All files of one prompt:", self.per_turn)
+        form.addRow(box)
+
+    def _spin(self, size: int, name: str) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setRange(0.1, 2048)
+        spin.setDecimals(1)
+        spin.setSuffix(" MB")
+        spin.setValue(size / MB)
+        spin.setAccessibleName(name)
+        return spin
+
+    def limits(self) -> AttachmentLimits:
+        return AttachmentLimits(
+            per_file=round(self.per_file.value() * MB), per_turn=round(self.per_turn.value() * MB)
+        )
+
+    def store(self, settings: QSettings) -> None:
+        for key, spin in zip(_KEYS, (self.per_file, self.per_turn), strict=True):
+            settings.setValue(key, spin.value())
