@@ -23,10 +23,36 @@ from tests.waiting import eventually
 T = TypeVar("T")
 
 
+class RunningQEventLoop(qasync.QEventLoop):  # type: ignore[misc]
+    """qasync's loop, whose callbacks always run with it as asyncio's running loop.
+
+    Tests call run_until_complete many times, and Qt events get processed between
+    those calls: qasync does one more pass after each call returns, and pytest-qt does
+    one around every test phase. A task step run in such a pass finds no running loop,
+    and asyncio's queues, events and locks then raise "bound to a different event loop"
+    (a streaming reply failed that way about once in fifteen runs; reproduced by
+    processing events between two runs). The app never meets this: it lives inside a
+    single run_until_complete, modal dialogs included.
+    """
+
+    def call_soon(self, callback: Callable[..., object], *args: object, context: Any = None) -> Any:
+        return super().call_soon(self._as_running, callback, *args, context=context)
+
+    def _as_running(self, callback: Callable[..., object], *args: object) -> None:
+        if asyncio.events._get_running_loop() is not None:
+            callback(*args)
+            return
+        asyncio.events._set_running_loop(self)
+        try:
+            callback(*args)
+        finally:
+            asyncio.events._set_running_loop(None)
+
+
 @pytest.fixture(scope="session")
 def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """The one qasync loop UI tests run on (pytest-qt has no asyncio support)."""
-    loop = qasync.QEventLoop(qapp)
+    loop = RunningQEventLoop(qapp)
     yield loop
     loop.run_until_complete(asyncio.sleep(0))
     loop.close()
