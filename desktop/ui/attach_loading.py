@@ -14,14 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage, QImageReader, QImageWriter
 
-from desktop.core.attachments import (
-    DEFAULT_LIMITS,
-    AttachmentError,
-    AttachmentLimits,
-    attachment_from_bytes,
-    describe,
-    read_attachment,
-)
+from desktop.core.attachments import DEFAULT_LIMITS, AttachmentError, AttachmentLimits
 from desktop.core.model import Attachment, AttachmentKind
 from desktop.ui.attachment_chips import THUMBNAIL_PX
 
@@ -56,7 +49,13 @@ async def load_pasted_image(
     return await asyncio.to_thread(_load_image, image, limits)
 
 
+# The reading functions are imported where they run, on the worker thread: they bring
+# Pillow, pypdf and charset-normalizer (~0.2 s), which must stay out of the window's start.
+
+
 def _load_path(path: Path, limits: AttachmentLimits) -> Loaded | Refused:
+    from desktop.core.attachments import read_attachment
+
     try:
         return _loaded(read_attachment(path, limits))
     except AttachmentError as exc:
@@ -71,6 +70,8 @@ def _load_image(image: QImage, limits: AttachmentLimits) -> Loaded | Refused:
     if not writer.write(image):
         return Refused(f"Pasted image: could not be encoded ({writer.errorString()})")
     buffer.close()
+    from desktop.core.attachments import attachment_from_bytes
+
     try:
         return _loaded(attachment_from_bytes("Pasted image.png", bytes(data.data()), limits))
     except AttachmentError as exc:
@@ -78,6 +79,8 @@ def _load_image(image: QImage, limits: AttachmentLimits) -> Loaded | Refused:
 
 
 def _loaded(attachment: Attachment) -> Loaded:
+    from desktop.core.attachments import describe
+
     return Loaded(attachment, describe(attachment), _thumbnail(attachment))
 
 

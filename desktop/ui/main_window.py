@@ -7,10 +7,17 @@ from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -21,18 +28,19 @@ from PySide6.QtWidgets import (
     QSplitter,
 )
 
-from desktop.core.attachments import AttachmentError, human_size, save_attachment_out
+from desktop.core.attachments import AttachmentError, human_size
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.model import Attachment, new_id
-from desktop.core.transcript import TranscriptError
-from desktop.ui.attach_loading import Loaded, Refused, load_files, load_pasted_image
 from desktop.ui.composer import Composer, local_files
-from desktop.ui.forward_dialog import ForwardDialog
-from desktop.ui.key_dialog import ask_and_store_key
 from desktop.ui.limits_dialog import LimitsDialog, stored_limits
-from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.pane import SeatPane
 from desktop.ui.session_controller import SessionController
+
+if TYPE_CHECKING:
+    from desktop.ui.attach_loading import Loaded, Refused
+
+# Modules used only after a click (dialogs, file reading, transcripts) are imported where
+# they are used: together they were ~50 ms of start-up before the first paint.
 
 MAX_RECENT = 8
 REPLY_ACTIONS = (
@@ -73,11 +81,7 @@ class MainWindow(QMainWindow):
 
         self.composer.send_requested.connect(self._send)
         self.composer.files_offered.connect(self.attach_files)
-        self.composer.image_pasted.connect(
-            lambda image: self.controller.spawn(
-                self._attach_loaded([load_pasted_image(image, self.controller.limits)])
-            )
-        )
+        self.composer.image_pasted.connect(self._attach_pasted)
         self.setAcceptDrops(True)
         self.composer.debate_requested.connect(self._debate)
         controller.seats_changed.connect(self._rebuild_panes)
@@ -267,11 +271,22 @@ class MainWindow(QMainWindow):
     def attach_files(self, paths: list[Path]) -> None:
         """Read and check ``paths`` off the UI thread, then show them as chips."""
         self.statusBar().showMessage(f"Reading {len(paths)} file(s)…")
+        from desktop.ui.attach_loading import load_files
+
         self.controller.spawn(self._attach_loaded([load_files(paths, self.controller.limits)]))
+
+    def _attach_pasted(self, image: QImage) -> None:
+        from desktop.ui.attach_loading import load_pasted_image
+
+        self.controller.spawn(
+            self._attach_loaded([load_pasted_image(image, self.controller.limits)])
+        )
 
     async def _attach_loaded(
         self, loads: list[Coroutine[Any, Any, list[Loaded | Refused] | Loaded | Refused]]
     ) -> None:
+        from desktop.ui.attach_loading import Loaded, Refused
+
         results: list[Loaded | Refused] = []
         for load in loads:
             outcome = await load
@@ -314,6 +329,9 @@ class MainWindow(QMainWindow):
             self.controller.spawn(self._write_attachment(attachment, Path(path)))
 
     async def _write_attachment(self, attachment: Attachment, path: Path) -> None:
+        # Imported here: reading brings Pillow and pypdf, which the first paint can do without.
+        from desktop.core.attachments import save_attachment_out
+
         try:
             await asyncio.to_thread(save_attachment_out, attachment, path)
         except OSError as exc:
@@ -338,6 +356,8 @@ class MainWindow(QMainWindow):
         _, reply = session.find_reply(reply_id)
         source = session.seat(reply.seat_id)
         others = [s for s in session.seats if s.id != source.id]
+        from desktop.ui.forward_dialog import ForwardDialog
+
         dialog = ForwardDialog(source, others, self)
         if dialog.exec() and dialog.targets():
             self.controller.forward(
@@ -350,6 +370,8 @@ class MainWindow(QMainWindow):
                 self, "Seats", "Wait for the answers to finish (or stop them) first."
             )
             return
+        from desktop.ui.lineup_dialog import LineupDialog
+
         dialog = LineupDialog(self.controller.session.active_seats, self)
         if dialog.exec():
             self.controller.set_lineup(dialog.seats())
@@ -367,6 +389,8 @@ class MainWindow(QMainWindow):
         self.controller.spawn(self._store_key(provider))
 
     async def _store_key(self, provider: str) -> None:
+        from desktop.ui.key_dialog import ask_and_store_key
+
         if await ask_and_store_key(self, provider):
             self.statusBar().showMessage(
                 "Key saved in the OS keyring. Retry the pane to use it.", 15000
@@ -438,6 +462,8 @@ class MainWindow(QMainWindow):
             self.open_path(Path(path))
 
     def open_path(self, path: Path) -> bool:
+        from desktop.core.transcript import TranscriptError
+
         try:
             self.controller.open(path)
         except TranscriptError as exc:

@@ -8,7 +8,6 @@ import platformdirs
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.model import ReplyStatus
-from desktop.core.transcript import TranscriptError, load_session
 from desktop.ui.session_controller import SessionController
 
 
@@ -22,6 +21,8 @@ def offer_recovery(parent: QWidget, controller: SessionController) -> bool:
     path = controller.recovery_path
     if path is None or not path.exists():
         return False
+    from desktop.core.transcript import TranscriptError, load_session  # only when there is one
+
     try:
         loaded = load_session(path)
     except TranscriptError as exc:

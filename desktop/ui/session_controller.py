@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Coroutine, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -25,7 +25,12 @@ from desktop.core.conversation import (
 from desktop.core.engine import Engine
 from desktop.core.events import Gateway
 from desktop.core.model import Attachment, Reply, Seat, Session, Turn, TurnKind, now
-from desktop.core.transcript import LoadedSession, dumps, load_session, write_atomic
+
+if TYPE_CHECKING:
+    from desktop.core.transcript import LoadedSession
+
+# desktop.core.transcript is imported where a file is read or written (~20 ms that the
+# first paint can do without).
 
 AUTOSAVE_MS = 2000
 CONTINUE_PROMPT = (
@@ -84,6 +89,8 @@ class SessionController(QObject):
 
     def open(self, path: Path) -> LoadedSession:
         """Open a transcript (raises TranscriptError with a clear message)."""
+        from desktop.core.transcript import load_session
+
         loaded = load_session(path)
         self.replace_session(loaded.session, path, loaded.read_only)
         for warning in loaded.warnings:
@@ -95,6 +102,8 @@ class SessionController(QObject):
         target = path or self.path
         if target is None:
             raise ValueError("no file to save to")
+        from desktop.core.transcript import dumps, write_atomic
+
         data = dumps(self.session)
         await asyncio.to_thread(write_atomic, target, data)
         self.path = target
@@ -274,6 +283,8 @@ class SessionController(QObject):
             self.dirty = True
             self.state_changed.emit()
         self._saved_at = self.session.updated_at
+        from desktop.core.transcript import dumps, write_atomic
+
         data = dumps(self.session)
         self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(write_atomic, self.recovery_path, data)
