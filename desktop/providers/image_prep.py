@@ -1,5 +1,5 @@
 """Images made ready for one provider: EXIF rotation baked in, GIFs as their first
-frame, and scaled down to what the provider's model sees.
+frame, scaled down to what the provider's model sees, camera and location data left out.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps
 
 from desktop.core.attachments.limits import MB
+from desktop.providers.image_metadata import without_metadata
 
 _EXIF_ORIENTATION = 0x0112
 
@@ -81,7 +82,10 @@ def prepare_image(data: bytes, mime_type: str, limits: ImageLimits) -> PreparedI
     width, height = image.size
     scale = min(1.0, limits.max_edge / max(width, height))
     if scale == 1.0 and not changes and len(data) <= limits.max_bytes:
-        return PreparedImage(mime_type, data, width, height, None, ())
+        # Sent as it is, but without EXIF/XMP (a re-encoded image never carries them).
+        clean, removed = without_metadata(data, mime_type)
+        note = ("camera and location data removed",) if removed else ()
+        return PreparedImage(mime_type, clean, width, height, None, note)
     if scale < 1.0:
         image = _resized(image, scale)
     image_format = _FORMATS.get(mime_type, "PNG")
