@@ -65,19 +65,7 @@ class ReplyRequest:
 
 
 def _attachment_to_dict(a: Attachment) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "mime_type": a.mime_type,
-        "sha256": a.sha256,
-        "kind": None if a.kind is None else a.kind.value,
-        "width": a.width,
-        "height": a.height,
-        "pages": a.pages,
-        "has_text": a.has_text,
-        "encoding": a.encoding,
-        "data": base64.b64encode(a.data).decode("ascii"),
-    }
+    return {**a.facts(), "data": base64.b64encode(a.data).decode("ascii")}
 
 
 def _attachment_from_dict(data: dict[str, Any]) -> Attachment:

@@ -115,6 +115,21 @@ class Attachment:
     def size(self) -> int:
         return len(self.data)
 
+    def facts(self) -> dict[str, Any]:
+        """Everything but the bytes and unknown fields, JSON-ready (transcript, worker)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "mime_type": self.mime_type,
+            "sha256": self.sha256,
+            "kind": None if self.kind is None else self.kind.value,
+            "width": self.width,
+            "height": self.height,
+            "pages": self.pages,
+            "has_text": self.has_text,
+            "encoding": self.encoding,
+        }
+
 
 @dataclass
 class Quote:

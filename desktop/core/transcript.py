@@ -127,20 +127,7 @@ def _reply(r: Reply) -> dict[str, Any]:
 
 
 def _attachment(a: Attachment) -> dict[str, Any]:
-    return {
-        **a.extra,
-        "id": a.id,
-        "name": a.name,
-        "mime_type": a.mime_type,
-        "size": a.size,
-        "sha256": a.sha256,
-        "kind": None if a.kind is None else a.kind.value,
-        "width": a.width,
-        "height": a.height,
-        "pages": a.pages,
-        "has_text": a.has_text,
-        "encoding": a.encoding,
-    }
+    return {**a.extra, **a.facts(), "size": a.size}
 
 
 def _turn(t: Turn) -> dict[str, Any]:
