@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QAction, QImage, QKeyEvent
+from PySide6.QtGui import QAction, QImage, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -104,7 +104,6 @@ class Composer(QWidget):
         self.notice = QLabel("")
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Attachment problems")
-        self.notice.setStyleSheet("color: #c0392b;")
         self.notice.hide()
 
         self.attach = QPushButton("Attach…")
@@ -240,6 +239,9 @@ class Composer(QWidget):
 
     def show_problems(self, messages: list[str]) -> None:
         """Say which files could not be attached, and why (empty to clear)."""
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        # A red that reads on the palette in use (the darker one is dim on dark grey).
+        self.notice.setStyleSheet(f"color: {'#ff7b6b' if dark else '#c0392b'};")
         self.notice.setText("\n".join(f"Not attached: {m}" for m in messages))
         self.notice.setVisible(bool(messages))
 

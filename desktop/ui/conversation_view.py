@@ -54,6 +54,7 @@ class ConversationView(QTextBrowser):
         self._finished_chars = 0  # characters of the reply text rendered as finished
         self._text = ""
         self._queue = queue or shared_queue()
+        self._turn_starts: list[tuple[str, int]] = []  # turn id, document position
         self.redraws = 0
         self._highlighter = CodeHighlighter(self.document())
 
@@ -61,17 +62,21 @@ class ConversationView(QTextBrowser):
 
     def clear_all(self) -> None:
         self._queue.discard(self)
+        self._turn_starts.clear()
         self.clear()
         self._stream_start = self._finished_end = self._finished_chars = 0
         self._text = ""
 
-    def add_user_turn(self, heading: str, text: str, files: Sequence[str] = ()) -> None:
+    def add_user_turn(
+        self, heading: str, text: str, files: Sequence[str] = (), turn_id: str = ""
+    ) -> None:
         """Append what the user sent, as a quoted block under a heading, files first."""
         with self._edit() as cursor:
             if not self.document().isEmpty():
                 # Default formats: after a reply ending in code, a plain insertBlock()
                 # made the heading a line of that code block (found in a screenshot).
                 cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            self._turn_starts.append((turn_id, cursor.position()))
             attached = "".join(f"📎 {html.escape(line)}<br>" for line in files)
             cursor.insertHtml(
                 f"<p><b>{html.escape(heading)}</b></p>"
@@ -79,6 +84,16 @@ class ConversationView(QTextBrowser):
             )
             # A fresh block with default formats, so the reply does not inherit the quote's.
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+
+    def turn_anchors(self) -> list[tuple[str, float]]:
+        """Each turn's id and the y (in scroll-bar units) where its heading starts."""
+        layout = self.document().documentLayout()
+        anchors = []
+        for turn_id, position in self._turn_starts:
+            block = self.document().findBlock(position)
+            if block.isValid():
+                anchors.append((turn_id, layout.blockBoundingRect(block).top()))
+        return anchors
 
     def scroll_to_end(self) -> None:
         """Show the newest turn."""

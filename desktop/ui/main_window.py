@@ -34,6 +34,7 @@ from desktop.core.model import Attachment, new_id
 from desktop.ui.composer import Composer, local_files
 from desktop.ui.limits_dialog import LimitsDialog, stored_limits
 from desktop.ui.pane import SeatPane
+from desktop.ui.scroll_sync import aligned_position
 from desktop.ui.session_controller import SessionController
 
 if TYPE_CHECKING:
@@ -133,7 +134,9 @@ class MainWindow(QMainWindow):
             "&Session", "&Debate round…", lambda: self._debate(self.composer.selected()), "Ctrl+D"
         )
         self._action("&Session", "Seats at the &table…", self._edit_lineup, "Ctrl+T")
-        self.sync_action = self._action("&View", "&Sync scrolling", self._sync_toggled)
+        self.sync_action = self._action(
+            "&View", "&Sync scrolling (turns side by side)", self._sync_toggled
+        )
         self.sync_action.setCheckable(True)
         self._action("&View", "Focus &composer", lambda: self.composer.editor.setFocus(), "Ctrl+L")
         for number in range(1, 10):
@@ -248,11 +251,23 @@ class MainWindow(QMainWindow):
             return
         self._sync_guard = True
         try:
+            anchors = source.view.turn_anchors()
+            height = source.view.document().size().height()
             maximum = max(1, source.view.verticalScrollBar().maximum())
             for pane in self.panes:
-                if pane is not source:
-                    bar = pane.view.verticalScrollBar()
-                    bar.setValue(round(value / maximum * bar.maximum()))
+                if pane is source:
+                    continue
+                bar = pane.view.verticalScrollBar()
+                aligned = aligned_position(
+                    anchors,
+                    height,
+                    value,
+                    pane.view.turn_anchors(),
+                    pane.view.document().size().height(),
+                )
+                # Same turn side by side; by proportion only when no turn lines up.
+                target = aligned if aligned is not None else value / maximum * bar.maximum()
+                bar.setValue(round(target))
         finally:
             self._sync_guard = False
 

@@ -203,6 +203,7 @@ class SeatPane(QFrame):
             TURN_HEADINGS[turn.kind],
             shown_user_text(turn, self.seat.id),
             [f"{a.name} · {describe(a)}" for a in files],
+            turn.id,
         )
         reply = turn.latest_reply(self.seat.id)
         self.reply = reply

@@ -305,20 +305,35 @@ def test_send_is_disabled_with_the_reason_shown(make_ui: Maker, fake: FakeProvid
     assert composer.reason.text() == "Type a prompt"
 
 
-def test_sync_scrolling_moves_every_pane_together(make_ui: Maker, fake: FakeProviderServer) -> None:
+def test_sync_scrolling_lines_up_the_same_turn_in_every_pane(
+    make_ui: Maker, fake: FakeProviderServer
+) -> None:
     ui = make_ui(three_seats(fake)[:2])
+
+    def paragraphs(count: int, what: str) -> str:
+        return "\n\n".join(f"{what} {i}" for i in range(count))
+
+    fake.script("ui-a", Stream(text=paragraphs(150, "Long"), chunks=10))
+    fake.script("ui-b", Stream(text=paragraphs(10, "Short"), chunks=5))
     for name in ("ui-a", "ui-b"):
-        fake.script(name, Stream(text="\n\n".join(f"Paragraph {i}" for i in range(200)), chunks=10))
-    ui.controller.send("Long please")
+        fake.script(name, Stream(text=paragraphs(150, "Second"), chunks=10))
+    ui.controller.send("First")
     ui.settle()
-    first, second = (p.view.verticalScrollBar() for p in ui.window.panes)
-    first.setValue(0)
-    second.setValue(0)
-    first.setValue(first.maximum() // 2)
-    assert second.value() == 0, "panes scroll on their own by default"
+    ui.controller.send("Second")
+    ui.settle()
+    a, b = ui.window.panes
+    bar_a, bar_b = a.view.verticalScrollBar(), b.view.verticalScrollBar()
+    second_a, second_b = a.view.turn_anchors()[1][1], b.view.turn_anchors()[1][1]
+    assert second_a > 2 * second_b, "the first answers differ in length"
+
+    bar_b.setValue(0)
+    bar_a.setValue(round(second_a))
+    assert bar_b.value() == 0, "panes scroll on their own by default"
     ui.window.sync_action.trigger()
-    first.setValue(first.maximum())
-    assert second.value() == second.maximum()
+    bar_a.setValue(round(second_a) + 1)
+    assert abs(bar_b.value() - second_b) <= 2, "the second turn is at the top of both panes"
+    bar_a.setValue(round(second_a / 2))
+    assert abs(bar_b.value() - second_b / 2) <= 2, "halfway into the first turn in both"
 
 
 def test_closing_with_unsaved_changes_asks(
