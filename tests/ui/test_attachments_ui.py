@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
 from desktop.core.attachments import MB
 from desktop.core.model import DeliveryHow
@@ -155,3 +155,27 @@ def test_attachment_limits_are_settable_and_remembered(
     assert "big.txt" in ui.window.composer.notice.text()
     assert chip_names(ui) == []
     assert make_ui(three_seats(fake)).controller.limits.per_file == round(0.1 * MB)
+
+
+def test_an_attachment_is_saved_back_out_of_the_session(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui = make_ui(three_seats(fake))
+    original = png(30, 20)
+    (tmp_path / "chart.png").write_bytes(original)
+    offer_in_dialog(monkeypatch, tmp_path / "chart.png")
+    ui.window.composer.attach.click()
+    ui.wait(lambda: chip_names(ui) == ["chart.png"], "the chip")
+    ui.window.composer.editor.setPlainText("Look")
+    ui.window.composer.submit()
+    ui.settle()
+    (tmp_path / "chart.png").unlink()  # the session is all there is now
+
+    out = tmp_path / "out" / "copy.png"
+    out.parent.mkdir()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    save = next(a for a in ui.window.findChildren(QAction) if a.text() == "Save a&ttachment…")
+    save.trigger()
+    ui.wait(out.exists, "the attachment written back out")
+    assert out.read_bytes() == original
