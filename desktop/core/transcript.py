@@ -530,7 +530,7 @@ def _session(data: Any) -> Session:
         excluded_ids=p.strings("excluded_ids") if "excluded_ids" in post_data else [],
         extra=p.extra,
     )
-    return Session(
+    session = Session(
         id=r.string("id"),
         title=r.string("title"),
         created_at=r.time("created_at"),
@@ -542,6 +542,28 @@ def _session(data: Any) -> Session:
         post=post,
         extra=r.extra,
     )
+    _check_references(session)
+    return session
+
+
+def _check_references(session: Session) -> None:
+    """Every seat and attachment a turn names is in the file (else it would open, then
+    fail when shown or sent)."""
+    seats = {seat.id for seat in session.seats}
+    attachments = {a.id for a in session.attachments}
+    for i, turn in enumerate(session.turns):
+        for j, attachment_id in enumerate(turn.attachment_ids):
+            if attachment_id not in attachments:
+                raise _Problem(
+                    f"session.turns[{i}].attachments[{j}] names attachment {attachment_id!r}, "
+                    "which is not in session.attachments"
+                )
+        for j, reply in enumerate(turn.replies):
+            if reply.seat_id not in seats:
+                raise _Problem(
+                    f"session.turns[{i}].replies[{j}].seat_id names seat {reply.seat_id!r}, "
+                    "which is not in session.seats"
+                )
 
 
 def loads(raw: bytes, path: Path | str = "<transcript>") -> LoadedSession:

@@ -87,7 +87,15 @@ class LiteLLMGateway:
             caps = await asyncio.to_thread(
                 capabilities.resolve, request.model, request.vision, request.pdf
             )
-            messages, deliveries = await asyncio.to_thread(parts.deliver, request, caps)
+            try:
+                messages, deliveries = await asyncio.to_thread(parts.deliver, request, caps)
+            except Exception as exc:  # a file that slipped past the checks must not hang
+                yield Failed(
+                    ErrorKind.INTERNAL,
+                    f"An attachment could not be prepared for this model "
+                    f"({type(exc).__name__}: {exc}). Remove it and send again.",
+                )
+                return
             yield Delivered(tuple(deliveries))
         kwargs = self._kwargs(request, lookup.key, messages)
         attempt = 0

@@ -99,6 +99,16 @@ def _collapsed(parts: list[Part]) -> str | list[Part]:
 
 
 def _convert(attachment: Attachment, caps: Capabilities, images: ImageLimits) -> _Converted:
+    """How one attachment goes to this seat; a file that breaks a converter is not sent,
+    with a notice, rather than failing the whole reply."""
+    try:
+        return _converted(attachment, caps, images)
+    except Exception as exc:  # Pillow and pypdf raise more than they document
+        why = f"it could not be prepared ({type(exc).__name__}: {exc})"
+        return _notice(attachment, why, f"not sent: {why}")
+
+
+def _converted(attachment: Attachment, caps: Capabilities, images: ImageLimits) -> _Converted:
     if attachment.kind is None:
         # Saved without its facts (an older or foreign transcript): check it now.
         try:

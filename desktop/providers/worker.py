@@ -23,7 +23,8 @@ from collections.abc import Callable
 from contextlib import aclosing
 from typing import Any
 
-from desktop.core.events import Event, ReplyRequest, TextDelta, event_to_dict
+from desktop.core.events import Event, Failed, ReplyRequest, TextDelta, event_to_dict
+from desktop.core.model import ErrorKind
 from desktop.providers import litellm_runtime
 from desktop.providers.gateway import LiteLLMGateway
 
@@ -126,6 +127,11 @@ class Worker:
             async with aclosing(self._gateway.stream(request)) as events:
                 async for event in events:
                     self._coalescer.emit(request.reply_id, event)
+        except Exception as exc:
+            # Every reply ends with Finished or Failed: without one, the window's pane
+            # would wait for ever.
+            message = f"Unexpected error in the provider worker: {type(exc).__name__}: {exc}"
+            self._coalescer.emit(request.reply_id, Failed(ErrorKind.INTERNAL, message))
         finally:
             self._coalescer.flush(request.reply_id)
             self._tasks.pop(request.reply_id, None)

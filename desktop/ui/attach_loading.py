@@ -60,6 +60,8 @@ def _load_path(path: Path, limits: AttachmentLimits) -> Loaded | Refused:
         return _loaded(read_attachment(path, limits))
     except AttachmentError as exc:
         return Refused(str(exc))
+    except Exception as exc:  # a reader bug must still name the file, not lose it
+        return Refused(f"{path}: could not be read ({type(exc).__name__}: {exc})")
 
 
 def _load_image(image: QImage, limits: AttachmentLimits) -> Loaded | Refused:

@@ -73,8 +73,10 @@ class AttachmentChips(QScrollArea):
         self.hide()
 
     def add(self, attachment: Attachment, summary: str, thumbnail: QImage | None) -> None:
-        """Show ``attachment`` (the same file twice is shown once)."""
-        if any(c.attachment.sha256 == attachment.sha256 for c in self.chips):
+        """Show ``attachment`` (the same file attached twice is shown once; the same
+        bytes under another name are another attachment, as the transcript keeps them)."""
+        same = (attachment.sha256, attachment.name)
+        if any((c.attachment.sha256, c.attachment.name) == same for c in self.chips):
             return
         chip = Chip(attachment, summary, thumbnail)
         chip.remove_requested.connect(self.remove)

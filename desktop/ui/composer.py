@@ -54,7 +54,8 @@ class PromptEdit(QPlainTextEdit):
         files = local_files(source)
         if files:
             self.files_offered.emit(files)
-        elif source.hasImage():
+        elif source.hasImage() and not source.hasText():
+            # Spreadsheet cells come as text and a picture of them: the text is meant.
             image = source.imageData()
             if isinstance(image, QImage) and not image.isNull():
                 self.image_pasted.emit(image)
@@ -126,6 +127,7 @@ class Composer(QWidget):
         self.targets_area.setFrameShape(QFrame.Shape.NoFrame)
         self.targets_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.targets_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.targets_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its toggles take Tab
         self.checks: dict[str, QCheckBox] = {}
         self._seats: list[Seat] = []
 
@@ -162,6 +164,7 @@ class Composer(QWidget):
         layout.addWidget(self.editor, 1)
         layout.addLayout(bottom)
         self._blocked_reason = ""
+        self._reading = 0
         self._fill_quick_takes()
         self.refresh()
 
@@ -201,8 +204,13 @@ class Composer(QWidget):
         self._blocked_reason = reason
         self.refresh()
 
+    def set_reading(self, count: int) -> None:
+        """How many files are being read: until they are, Send waits for them."""
+        self._reading = count
+        self.refresh()
+
     def refresh(self) -> None:
-        reason = self._blocked_reason
+        reason = self._blocked_reason or ("Reading files…" if self._reading else "")
         if not reason and not self.checks:
             reason = "Add a seat first"
         elif not reason and not self.selected():

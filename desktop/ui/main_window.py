@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.panes: list[SeatPane] = []
         self._sync_guard = False
+        self._reading = 0  # attachment loads in progress
 
         self.pane_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.pane_splitter.setChildrenCollapsible(False)
@@ -184,7 +185,8 @@ class MainWindow(QMainWindow):
     def _refresh_reply_actions(self) -> None:
         pane = self._focused_pane()
         for key, action in self.reply_actions.items():
-            action.setEnabled(pane is None or pane.buttons[key].isEnabled())
+            button = pane.buttons[key] if pane is not None else None
+            action.setEnabled(button is None or (button.isEnabled() and button.isVisible()))
 
     # -- panes ---------------------------------------------------------------------------
 
@@ -303,9 +305,15 @@ class MainWindow(QMainWindow):
         from desktop.ui.attach_loading import Loaded, Refused
 
         results: list[Loaded | Refused] = []
-        for load in loads:
-            outcome = await load
-            results.extend(outcome if isinstance(outcome, list) else [outcome])
+        self._reading += 1
+        self.composer.set_reading(self._reading)
+        try:
+            for load in loads:
+                outcome = await load
+                results.extend(outcome if isinstance(outcome, list) else [outcome])
+        finally:
+            self._reading -= 1
+            self.composer.set_reading(self._reading)
         for result in results:
             if isinstance(result, Loaded):
                 self.composer.add_attachment(result.attachment, result.summary, result.thumbnail)
@@ -334,9 +342,10 @@ class MainWindow(QMainWindow):
         if not attachments:
             self.statusBar().showMessage("This session has no attachments.", 5000)
             return
-        names = [f"{a.name} ({human_size(a.size)})" for a in attachments]
+        # Numbered, so two files of the same name and size are still told apart.
+        names = [f"{i}. {a.name} ({human_size(a.size)})" for i, a in enumerate(attachments, 1)]
         choice, ok = QInputDialog.getItem(self, "Save attachment", "Attachment:", names, 0, False)
-        if not ok:
+        if not ok or choice not in names:
             return
         attachment = attachments[names.index(choice)]
         path, _ = QFileDialog.getSaveFileName(self, "Save attachment as", attachment.name)

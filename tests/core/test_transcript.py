@@ -239,6 +239,14 @@ def _document_with(change: Any) -> bytes:
             _document_with(lambda d: d["seats"][0].update(vision="yes")),
             "session.seats[0].vision should be true, false or null, not a string",
         ),
+        (
+            _document_with(lambda d: d["turns"][0]["attachments"].append("gone")),
+            "session.turns[0].attachments[2] names attachment 'gone', which is not in",
+        ),
+        (
+            _document_with(lambda d: d["turns"][0]["replies"][0].update(seat_id="nobody")),
+            "session.turns[0].replies[0].seat_id names seat 'nobody', which is not in",
+        ),
     ],
 )
 def test_damaged_or_foreign_files_get_a_clear_error(

@@ -18,7 +18,7 @@ from desktop.core.events import (
     event_from_dict,
     event_to_dict,
 )
-from desktop.core.model import Attachment, Delivery, DeliveryHow, new_id
+from desktop.core.model import Attachment, AttachmentKind, Delivery, DeliveryHow, new_id
 from desktop.providers import image_prep, parts
 from desktop.providers.capabilities import Capabilities, resolve
 from tests import attachment_files as files
@@ -94,6 +94,18 @@ def test_an_attachment_saved_without_its_facts_is_checked_when_sent() -> None:
     assert "--- Page 1 ---\nOld file" in messages[0]["content"]
     assert deliveries[1].note.startswith("not sent: it is binary data of a type Roundtable")
     assert bare.kind is None  # the request's attachment is left as it was
+
+
+def test_a_file_that_breaks_its_converter_is_not_sent_and_the_reply_goes_on() -> None:
+    # A transcript that says "image" over bytes that are not one (edited, or damaged).
+    data = b"GIF89a" + bytes(40)
+    broken = Attachment(
+        "odd.gif", "image/gif", data, hashlib.sha256(data).hexdigest(), kind=AttachmentKind.IMAGE
+    )
+    messages, deliveries = parts.deliver(request_with(broken), Capabilities(True, True))
+    assert [d.how for d in deliveries] == [DeliveryHow.NOT_SENT]
+    assert deliveries[0].note.startswith("not sent: it could not be prepared (")
+    assert "odd.gif" in json.dumps(messages)
 
 
 def test_requests_and_delivered_events_cross_the_worker_boundary_as_json() -> None:

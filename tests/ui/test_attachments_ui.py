@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -179,3 +180,39 @@ def test_an_attachment_is_saved_back_out_of_the_session(
     save.trigger()
     ui.wait(out.exists, "the attachment written back out")
     assert out.read_bytes() == original
+
+
+def test_send_waits_while_files_are_read_and_pasted_cells_stay_text(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.ui.attach_loading as loading
+
+    ui = make_ui(three_seats(fake))
+    composer = ui.window.composer
+    composer.editor.setPlainText("About this file")
+    release = threading.Event()
+    real_load = loading._load_path
+
+    def slow_load(path: Path, limits: object) -> object:
+        release.wait(timeout=30)
+        return real_load(path, limits)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loading, "_load_path", slow_load)
+    (tmp_path / "a.txt").write_text("same\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("same\n", encoding="utf-8")
+    drop_on(composer.editor, tmp_path / "a.txt", tmp_path / "b.txt")
+    ui.wait(lambda: composer.reason.text() == "Reading files…", "Send to wait for the files")
+    assert not composer.send.isEnabled()
+    release.set()
+    ui.wait(lambda: composer.send.isEnabled(), "Send once the files are read")
+    assert chip_names(ui) == ["a.txt", "b.txt"], "same bytes under two names: two files"
+
+    cells = QMimeData()
+    cells.setText("a\tb\n1\t2")
+    picture = QImage(8, 8, QImage.Format.Format_RGB32)
+    picture.fill(QColor("white"))
+    cells.setImageData(picture)
+    composer.editor.clear()
+    composer.editor.insertFromMimeData(cells)
+    assert composer.editor.toPlainText() == "a\tb\n1\t2", "spreadsheet cells paste as text"
+    assert chip_names(ui) == ["a.txt", "b.txt"]

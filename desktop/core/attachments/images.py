@@ -6,7 +6,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 # EXIF orientations that turn the picture a quarter turn, swapping width and height.
 _QUARTER_TURNS = frozenset({5, 6, 7, 8})
@@ -41,6 +41,10 @@ def inspect_image(data: bytes, image_format: str) -> ImageFacts:
                 raise _too_many_pixels(width, height)
             image.load()
             orientation = image.getexif().get(_EXIF_ORIENTATION)
+            # What sending will do (count frames, turn by EXIF): a file that breaks
+            # these is refused now, not when a seat is sent it.
+            getattr(image, "n_frames", 1)
+            ImageOps.exif_transpose(image)
     except Image.DecompressionBombError as exc:
         # Pillow refused it in open(), before we could read its size; its message has
         # the pixel count.
@@ -51,7 +55,7 @@ def inspect_image(data: bytes, image_format: str) -> ImageFacts:
             f"{max_pixels() / 1e6:.0f} megapixels, so it could be a decompression bomb. "
             "Scale it down and attach it again"
         ) from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except Exception as exc:  # Pillow raises many kinds on damaged files, not only OSError
         raise ImageRefused(
             f"is damaged or cut short and cannot be read as an image ({exc})"
         ) from None
