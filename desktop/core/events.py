@@ -9,10 +9,11 @@ cross a process boundary as JSON.
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Protocol
 
+from desktop.core.blobs import base64_of
 from desktop.core.model import Attachment, AttachmentKind, Delivery, DeliveryHow, ErrorKind
 
 Message = dict[str, Any]
@@ -49,28 +50,38 @@ class ReplyRequest:
     vision: bool | None = None
     pdf: bool | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form (attachment bytes in base64) for the worker protocol."""
+    def to_dict(self, with_bytes: bool = True) -> dict[str, Any]:
+        """A JSON-ready form for the worker protocol: attachment bytes in base64, or
+        left out (``with_bytes=False``) when the worker already has them by sha256."""
         data = {f.name: getattr(self, f.name) for f in fields(self)}
-        data["attachments"] = [_attachment_to_dict(a) for a in self.attachments]
+        data["attachments"] = [_attachment_to_dict(a, with_bytes) for a in self.attachments]
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ReplyRequest:
+    def from_dict(
+        cls, data: dict[str, Any], blobs: Mapping[str, bytes] | None = None
+    ) -> ReplyRequest:
+        """The request back; attachments sent without bytes take them from ``blobs``
+        (by sha256; KeyError when one is missing)."""
         fields_ = dict(data)
         fields_["attachments"] = tuple(
-            _attachment_from_dict(a) for a in fields_.get("attachments", ())
+            _attachment_from_dict(a, blobs or {}) for a in fields_.get("attachments", ())
         )
         return cls(**fields_)
 
 
-def _attachment_to_dict(a: Attachment) -> dict[str, Any]:
-    return {**a.facts(), "data": base64.b64encode(a.data).decode("ascii")}
+def _attachment_to_dict(a: Attachment, with_bytes: bool) -> dict[str, Any]:
+    if not with_bytes:
+        return a.facts()
+    return {**a.facts(), "data": base64_of(a).decode("ascii")}
 
 
-def _attachment_from_dict(data: dict[str, Any]) -> Attachment:
+def _attachment_from_dict(data: dict[str, Any], blobs: Mapping[str, bytes]) -> Attachment:
     fields_ = dict(data)
-    fields_["data"] = base64.b64decode(fields_["data"])
+    if "data" in fields_:
+        fields_["data"] = base64.b64decode(fields_["data"])
+    else:
+        fields_["data"] = blobs[fields_["sha256"]]
     kind = fields_.pop("kind")
     return Attachment(**fields_, kind=None if kind is None else AttachmentKind(kind))
 

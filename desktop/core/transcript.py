@@ -14,13 +14,15 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from desktop.core.blobs import base64_of
 from desktop.core.model import (
     Annotation,
     AnnotationKind,
@@ -155,9 +157,20 @@ def _turn(t: Turn) -> dict[str, Any]:
 
 def session_to_dict(session: Session) -> dict[str, Any]:
     """The JSON-ready document for a session (attachment bytes deduplicated by sha256)."""
-    blobs: dict[str, str] = {}
+    blobs = {sha: data.decode("ascii") for sha, data in _blobs(session).items()}
+    return _document(session, blobs)
+
+
+def _blobs(session: Session) -> dict[str, bytes]:
+    blobs: dict[str, bytes] = {}
     for a in session.attachments:
-        blobs.setdefault(a.sha256, base64.b64encode(a.data).decode("ascii"))
+        if a.sha256 not in blobs:
+            blobs[a.sha256] = base64_of(a)
+    return blobs
+
+
+def _document(session: Session, blobs: object) -> dict[str, Any]:
+    """The document, with ``blobs`` as the value of its "blobs" field."""
     return {
         **session.extra,
         "format": FORMAT,
@@ -195,7 +208,27 @@ def session_to_dict(session: Session) -> dict[str, Any]:
 
 def dumps(session: Session) -> bytes:
     """The session as UTF-8 JSON bytes."""
-    return json.dumps(session_to_dict(session), ensure_ascii=False, indent=1).encode("utf-8")
+    return b"".join(dump_chunks(session))
+
+
+def dump_chunks(session: Session) -> list[bytes]:
+    """The session as UTF-8 JSON, in pieces that join into :func:`dumps`'s bytes.
+
+    The blobs (base64, already JSON-safe and cached per content) go in as pieces of
+    their own instead of through json.dumps and one big join: escaping and copying tens
+    of megabytes on every autosave stalled the window for a large part of a second.
+    Write the pieces with :func:`write_atomic`, off the UI thread.
+    """
+    marker = f'"blobs-{uuid.uuid4().hex}"'.encode("ascii")
+    text = json.dumps(
+        _document(session, marker[1:-1].decode("ascii")), ensure_ascii=False, indent=1
+    )
+    head, tail = text.encode("utf-8").split(marker, 1)
+    chunks = [head, b"{"]
+    for number, (sha, data) in enumerate(_blobs(session).items()):
+        chunks += [b',\n  "' if number else b'\n  "', sha.encode("ascii"), b'": "', data, b'"']
+    chunks += [b"\n }" if len(chunks) > 2 else b"}", tail]
+    return chunks
 
 
 def save_session(session: Session, path: Path | str) -> None:
@@ -203,17 +236,20 @@ def save_session(session: Session, path: Path | str) -> None:
     write_atomic(path, dumps(session))
 
 
-def write_atomic(path: Path | str, data: bytes) -> None:
-    """Write bytes atomically: a temporary file in the same folder, fsync, rename.
+def write_atomic(path: Path | str, data: bytes | Sequence[bytes]) -> None:
+    """Write bytes (or pieces of them, in order) atomically: a temporary file in the
+    same folder, fsync, rename.
 
     A crash at any moment leaves either the old file or the new one, never a mix.
-    Safe to call from a worker thread with bytes made by :func:`dumps`.
+    Safe to call from a worker thread with what :func:`dumps` or :func:`dump_chunks` made.
     """
+    pieces = [data] if isinstance(data, bytes) else data
     target = Path(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in pieces:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)

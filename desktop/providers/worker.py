@@ -16,6 +16,7 @@ Anything a library prints goes to stderr, never into the protocol.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import sys
@@ -94,6 +95,7 @@ class Worker:
         self._out = out
         self._gateway = gateway
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._blobs: dict[str, bytes] = {}  # attachment bytes by sha256, sent once each
         self._coalescer = DeltaCoalescer(self._write_event, asyncio.get_running_loop())
 
     def _send(self, message: dict[str, Any]) -> None:
@@ -108,8 +110,17 @@ class Worker:
         while line := await reader.readline():
             message = json.loads(line)
             op = message.get("op")
-            if op == "start":
-                request = ReplyRequest.from_dict(message["request"])
+            if op == "blob":
+                self._blobs[message["sha256"]] = base64.b64decode(message["data"])
+            elif op == "start":
+                try:
+                    request = ReplyRequest.from_dict(message["request"], self._blobs)
+                except KeyError as exc:
+                    failed = Failed(
+                        ErrorKind.INTERNAL, f"An attachment's bytes never arrived ({exc})."
+                    )
+                    self._write_event(message["id"], failed)
+                    continue
                 self._tasks[request.reply_id] = asyncio.create_task(self._run(request))
             elif op == "cancel":
                 task = self._tasks.get(message["id"])

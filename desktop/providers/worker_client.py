@@ -14,9 +14,10 @@ import json
 import os
 import sys
 from collections import deque
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
 from typing import Any
 
+from desktop.core.blobs import base64_of
 from desktop.core.events import (
     Event,
     Failed,
@@ -24,7 +25,7 @@ from desktop.core.events import (
     ReplyRequest,
     event_from_dict,
 )
-from desktop.core.model import ErrorKind
+from desktop.core.model import Attachment, ErrorKind
 
 MAX_LINE = 256 * 1024 * 1024
 
@@ -40,11 +41,32 @@ class _Process:
         self.was_ready = False
         self.stderr_tail: deque[str] = deque(maxlen=20)
         self.tasks: list[asyncio.Task[None]] = []
+        self.sent_blobs: set[str] = set()  # attachment bytes this process already has
 
     def send(self, message: dict[str, Any]) -> None:
         stdin = self.proc.stdin
         if self.alive and stdin is not None and not stdin.is_closing():
             stdin.write(json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n")
+
+    def send_blobs(self, attachments: Iterable[Attachment]) -> None:
+        """Give the worker each attachment's bytes once (by sha256).
+
+        Requests then name the files instead of carrying them: encoding a 30 MB file
+        into every request line, for every seat and again in every later turn (the
+        history), froze the window for half a second per seat. The line is written in
+        pieces (base64 needs no JSON escaping), so it is never built as one string.
+        """
+        stdin = self.proc.stdin
+        for attachment in attachments:
+            if attachment.sha256 in self.sent_blobs:
+                continue
+            if not self.alive or stdin is None or stdin.is_closing():
+                return
+            stdin.write(b'{"op": "blob", "sha256": "' + attachment.sha256.encode("ascii"))
+            stdin.write(b'", "data": "')
+            stdin.write(base64_of(attachment))
+            stdin.write(b'"}\n')
+            self.sent_blobs.add(attachment.sha256)
 
 
 class WorkerGateway:
@@ -178,7 +200,10 @@ class WorkerGateway:
             return
         queue: asyncio.Queue[Event] = asyncio.Queue()
         worker.streams[request.reply_id] = queue
-        worker.send({"op": "start", "id": request.reply_id, "request": request.to_dict()})
+        worker.send_blobs(request.attachments)
+        worker.send(
+            {"op": "start", "id": request.reply_id, "request": request.to_dict(with_bytes=False)}
+        )
         ended = False
         try:
             while True:

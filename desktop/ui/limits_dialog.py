@@ -56,7 +56,9 @@ class LimitsDialog(QDialog):
 
     def _spin(self, size: int, name: str) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
-        spin.setRange(0.1, 2048)
+        # A file goes to the provider worker as one base64 line (MAX_LINE, 256 MB), and
+        # no provider takes a request anywhere near 150 MB.
+        spin.setRange(0.1, 150)
         spin.setDecimals(1)
         spin.setSuffix(" MB")
         spin.setValue(size / MB)

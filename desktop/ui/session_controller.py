@@ -102,9 +102,9 @@ class SessionController(QObject):
         target = path or self.path
         if target is None:
             raise ValueError("no file to save to")
-        from desktop.core.transcript import dumps, write_atomic
+        from desktop.core.transcript import dump_chunks, write_atomic
 
-        data = dumps(self.session)
+        data = dump_chunks(self.session)
         await asyncio.to_thread(write_atomic, target, data)
         self.path = target
         self.read_only = False
@@ -283,9 +283,9 @@ class SessionController(QObject):
             self.dirty = True
             self.state_changed.emit()
         self._saved_at = self.session.updated_at
-        from desktop.core.transcript import dumps, write_atomic
+        from desktop.core.transcript import dump_chunks, write_atomic
 
-        data = dumps(self.session)
+        data = dump_chunks(self.session)
         self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(write_atomic, self.recovery_path, data)
 

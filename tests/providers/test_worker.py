@@ -8,16 +8,19 @@ import os
 import signal
 import subprocess
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
+from desktop.core.attachments import attachment_from_bytes
 from desktop.core.engine import Engine
 from desktop.core.events import Finished, TextDelta, UsageReport
 from desktop.core.model import ErrorKind, ReplyStatus, Session, TurnKind
 from desktop.providers.worker import DeltaCoalescer
 from desktop.providers.worker_client import WorkerGateway
+from tests import attachment_files as files
 from tests.conftest import PYTHON, ROOT, seat_for, subprocess_env
 from tests.fakes.provider_server import FakeProviderServer, Stream
 from tests.providers.helpers import collect, request_for, text_of
@@ -157,3 +160,49 @@ async def test_the_coalescer_merges_deltas_and_keeps_event_order() -> None:
     assert written == [("a", TextDelta("hello")), ("a", Finished("stop", "m"))]
     await eventually(lambda: len(written) == 3, what="the timed flush")
     assert written[-1] == ("b", TextDelta("x"))
+
+
+async def test_an_attachment_crosses_to_the_worker_once_however_many_seats_and_turns(
+    fake: FakeProviderServer, worker: WorkerGateway
+) -> None:
+    session = Session(seats=[seat_for(fake, "openai", f"blob-{i}", f"Seat {i}") for i in range(3)])
+    for seat in session.seats:
+        seat.vision = True
+    engine = Engine(session, worker)
+    picture = attachment_from_bytes("chart.png", files.png(30, 20))
+    await engine.send("Look", attachments=[picture])
+    await engine.send("And again")  # the history carries the picture again
+    assert worker._worker is not None
+    assert worker._worker.sent_blobs == {picture.sha256}
+    for seat in session.seats:
+        requests = fake.requests(seat.model.split("/", 1)[1])
+        assert len(requests) == 2
+        for request in requests:
+            url = next(p for p in request.user_parts(0) if p.get("type") == "image_url")
+            assert url["image_url"]["url"].startswith("data:image/png;base64,")
+
+
+async def test_a_request_naming_bytes_the_worker_never_got_fails_clearly(
+    fake: FakeProviderServer,
+) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        PYTHON, "-m", "desktop.providers.worker",
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=subprocess_env(), cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    picture = attachment_from_bytes("chart.png", files.png(8, 8))
+    request = replace(request_for("openai/m", fake.api_base("openai")), attachments=(picture,))
+    start = {"op": "start", "id": request.reply_id, "request": request.to_dict(with_bytes=False)}
+    proc.stdin.write(json.dumps(start).encode() + b"\n")
+    messages: list[dict[str, Any]] = []
+    while not messages or "event" not in messages[-1]:
+        line = await asyncio.wait_for(proc.stdout.readline(), 120)
+        assert line, "the worker ended early"
+        messages.append(json.loads(line))
+    proc.stdin.write(b'{"op": "shutdown"}\n')
+    await asyncio.wait_for(proc.communicate(), 30)
+    event = messages[-1]["event"]
+    assert event["type"] == "failed"
+    assert "bytes never arrived" in event["message"]
