@@ -15,7 +15,7 @@ import struct
 _JPEG_DROPPED = {0xE1, 0xED}  # APP1: EXIF and XMP; APP13: Photoshop/IPTC
 _JPEG_NO_LENGTH = {0xD8, 0x01, *range(0xD0, 0xD8)}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_PNG_DROPPED = {b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"tIME"}
+_PNG_DROPPED = {b"eXIf", b"tEXt", b"iTXt", b"zTXt"}
 _WEBP_DROPPED = {b"EXIF", b"XMP "}
 _VP8X_METADATA_FLAGS = 0x08 | 0x04  # "has EXIF", "has XMP"
 
@@ -55,8 +55,12 @@ def _jpeg(data: bytes) -> bytes:
         segment = data[i - 2 : i + length]
         if len(segment) != length + 2:
             raise ValueError("truncated segment")
-        if marker == 0xDA:  # start of scan: the compressed picture and the rest, as is
-            out += data[i - 2 :]
+        if marker == 0xDA:
+            # Start of scan: the compressed picture up to its end marker, as is. What
+            # follows is a phone's second picture (MPF: depth map, gain map), which
+            # carries its own EXIF: left out.
+            end = data.find(b"\xff\xd9", i)
+            out += data[i - 2 :] if end < 0 else data[i - 2 : end + 2]
             return bytes(out)
         if marker not in _JPEG_DROPPED:
             out += segment

@@ -115,6 +115,9 @@ def _resized(image: Image.Image, scale: float) -> Image.Image:
 
 
 def _encode(image: Image.Image, image_format: str) -> bytes:
+    if image.mode == "I" or image.mode.startswith("I;16"):
+        # 16-bit greys: a plain convert clips everything above 255 to white.
+        image = image.point(lambda v: v / 256).convert("L")
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = _flattened(image)
     elif image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):

@@ -233,6 +233,8 @@ def test_a_decompression_bomb_warning_is_a_refusal_too() -> None:
         ("data.json", '{"ok": true}', "ascii", "UTF-8", "application/json"),
         ("script.py", "print('hi')\n", "utf-8", "UTF-8", "text/x-python"),
         ("Makefile", "all:\n\techo hi\n", "utf-8", "UTF-8", "text/plain"),
+        # Mentions a PDF header, but it is a note, not a PDF with junk before its header.
+        ("notes.md", "Every PDF starts with `%PDF-1.7`.\n", "utf-8", "UTF-8", "text/markdown"),
     ],
 )
 def test_text_files_are_decoded_in_their_encoding(

@@ -78,3 +78,33 @@ def test_every_real_image_fixture_still_decodes_after_stripping() -> None:
         data = path.read_bytes()
         clean, _ = without_metadata(data, mime)
         assert pixels(clean) == pixels(data), path.name
+
+
+def test_a_phones_second_picture_and_its_location_are_left_out() -> None:
+    # MPF: portrait and HDR photos carry a second picture (depth or gain map) after the
+    # first, with EXIF of its own.
+    first = io.BytesIO(photo_with_location("JPEG"))
+    with Image.open(first) as main, Image.open(io.BytesIO(photo_with_location("JPEG"))) as extra:
+        exif = main.getexif().tobytes()
+        out = io.BytesIO()
+        main.save(out, "MPO", save_all=True, append_images=[extra], exif=exif)
+    mpo = out.getvalue()
+    assert mpo.count(b"PhoneCo") == 2
+    clean, removed = without_metadata(mpo, "image/jpeg")
+    assert removed
+    assert b"PhoneCo" not in clean
+    assert pixels(clean) == pixels(mpo), "the first picture is unchanged"
+
+
+def test_sixteen_bit_greys_keep_their_shades_when_scaled() -> None:
+    gradient = Image.new("I;16", (4000, 10))
+    gradient.putdata([round(x / 3999 * 65535) for x in range(4000)] * 10)
+    out = io.BytesIO()
+    gradient.save(out, "PNG")
+    prepared = prepare_image(out.getvalue(), "image/png", IMAGE_LIMITS["anthropic"])
+    assert prepared.scaled_from == (4000, 10)
+    with Image.open(io.BytesIO(prepared.data)) as sent:
+        row = sent.convert("L")
+        middle = row.getpixel((row.width // 2, 0))
+    assert isinstance(middle, int)
+    assert 100 < middle < 155, f"mid-grey, not clipped to white ({middle})"

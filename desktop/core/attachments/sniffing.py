@@ -80,9 +80,20 @@ def sniff(data: bytes) -> Sniffed | None:
         return Sniffed(AttachmentKind.IMAGE, "image/gif", "GIF")
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return Sniffed(AttachmentKind.IMAGE, "image/webp", "WEBP")
-    if b"%PDF-" in data[:_PDF_HEADER_WINDOW]:
+    header = data.find(b"%PDF-", 0, _PDF_HEADER_WINDOW)
+    if header == 0 or (header > 0 and not _looks_like_text(data[:header])):
         return Sniffed(AttachmentKind.PDF, "application/pdf")
     return None
+
+
+def _looks_like_text(prefix: bytes) -> bool:
+    """Whether what comes before a "%PDF-" reads as text: then it is a note or a script
+    that mentions PDFs, not a PDF with junk in front of its header."""
+    try:
+        decoded = prefix.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in "\t\r\n" for ch in decoded)
 
 
 def unsupported_type(data: bytes, name: str) -> str | None:
