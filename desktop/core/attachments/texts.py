@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from pathlib import PurePath
 
 import charset_normalizer
@@ -28,7 +27,9 @@ _BOMS = (
 # Above this share of control characters (other than tab, newline, CR, form feed and
 # escape), "text" is really binary data that happens to decode.
 _MAX_CONTROL_SHARE = 0.05
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\x1b")
+# Unicode's control characters (category Cc: C0, DEL, C1) but tab, newline, carriage
+# return, form feed and escape (terminal colours in logs).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 
 # The encodings non-UTF-8 text files are in today, most used first. charset-normalizer
 # only weighs these: left to itself it ranks rare DOS code pages (cp775, Baltic) above
@@ -132,9 +133,9 @@ def _is_text(data: bytes, encoding: str) -> bool:
         return False
     if not text:
         return True
-    controls = sum(
-        1 for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc"
-    )
+    # A regex count instead of a per-character loop: 6 s for a 28 MB file, holding the
+    # GIL in bursts that stalled the window by up to 275 ms.
+    controls = sum(1 for _ in _CONTROL.finditer(text))
     return controls / len(text) <= _MAX_CONTROL_SHARE
 
 
