@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from PIL import Image
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 EXIF_ORIENTATION = 0x0112
 
@@ -81,6 +81,17 @@ def blank_pdf(pages: int = 1) -> bytes:
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(612, 792)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def owner_password_pdf(text: str = "Restricted but readable") -> bytes:
+    """A PDF that opens without a password but has an owner password (no copying)."""
+    reader = PdfReader(io.BytesIO(text_pdf(text)))
+    writer = PdfWriter()
+    writer.append_pages_from_reader(reader)
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

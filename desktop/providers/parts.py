@@ -30,7 +30,7 @@ from typing import Any
 
 from desktop.core.attachments import AttachmentError, attachment_from_bytes, describe
 from desktop.core.attachments.limits import GB, AttachmentLimits
-from desktop.core.attachments.pdfs import PdfRefused, page_texts
+from desktop.core.attachments.pdfs import PdfRefused, is_restricted, page_texts
 from desktop.core.attachments.texts import decode
 from desktop.core.events import ATTACHMENT_PART, Message, ReplyRequest
 from desktop.core.model import Attachment, AttachmentKind, Delivery, DeliveryHow
@@ -127,9 +127,10 @@ def _converted(attachment: Attachment, caps: Capabilities, images: ImageLimits) 
             )
         return _cached(attachment, ("image", images.provider), lambda: _image(attachment, images))
     if attachment.kind is AttachmentKind.PDF:
-        if caps.pdf:
-            return _cached(attachment, ("pdf",), lambda: _pdf_native(attachment))
-        return _cached(attachment, ("pdf_text",), lambda: _pdf_as_text(attachment))
+        if not caps.pdf:
+            why = "this model does not take PDFs"
+            return _cached(attachment, ("pdf_text",), lambda: _pdf_as_text(attachment, why))
+        return _cached(attachment, ("pdf",), lambda: _pdf_for_a_pdf_model(attachment))
     return _cached(attachment, ("text",), lambda: _text(attachment))
 
 
@@ -153,6 +154,13 @@ def _image(attachment: Attachment, limits: ImageLimits) -> _Converted:
     return _Converted(parts, DeliveryHow.IMAGE, f"sent as an image{extra}", len(url))
 
 
+def _pdf_for_a_pdf_model(attachment: Attachment) -> _Converted:
+    if is_restricted(attachment.data):
+        why = "the PDF has an owner password, and providers refuse such documents"
+        return _pdf_as_text(attachment, why)
+    return _pdf_native(attachment)
+
+
 def _pdf_native(attachment: Attachment) -> _Converted:
     encoded = base64.b64encode(attachment.data).decode("ascii")
     data_url = f"data:application/pdf;base64,{encoded}"
@@ -162,7 +170,7 @@ def _pdf_native(attachment: Attachment) -> _Converted:
     return _Converted((_label(attachment), file_part), DeliveryHow.PDF_NATIVE, note, len(encoded))
 
 
-def _pdf_as_text(attachment: Attachment) -> _Converted:
+def _pdf_as_text(attachment: Attachment, why: str) -> _Converted:
     try:
         pages = page_texts(attachment.data)
     except PdfRefused as refused:
@@ -178,7 +186,7 @@ def _pdf_as_text(attachment: Attachment) -> _Converted:
     count = _count(len(pages), "page")
     heading = f"File: {attachment.name} (a PDF, sent as extracted text, {count})"
     text = f"{heading}\n{_fenced(body, '')}"
-    note = f"sent as extracted text, {count} (this model does not take PDFs)"
+    note = f"sent as extracted text, {count} ({why})"
     return _Converted(({"type": "text", "text": text},), DeliveryHow.PDF_TEXT, note, len(text))
 
 

@@ -108,6 +108,16 @@ def test_a_file_that_breaks_its_converter_is_not_sent_and_the_reply_goes_on() ->
     assert "odd.gif" in json.dumps(messages)
 
 
+def test_a_pdf_with_only_an_owner_password_is_kept_and_sent_as_its_text() -> None:
+    restricted = attachment_from_bytes("rules.pdf", files.owner_password_pdf("House rules"))
+    assert restricted.kind is AttachmentKind.PDF
+    assert restricted.has_text
+    messages, deliveries = parts.deliver(request_with(restricted), Capabilities(True, True))
+    assert [d.how for d in deliveries] == [DeliveryHow.PDF_TEXT]
+    assert "owner password" in deliveries[0].note
+    assert "House rules" in json.dumps(messages)
+
+
 def test_requests_and_delivered_events_cross_the_worker_boundary_as_json() -> None:
     pasted = attachment_from_bytes("pasted.png", files.png(5, 5))
     request = ReplyRequest(

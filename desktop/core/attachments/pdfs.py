@@ -36,12 +36,30 @@ def _open(data: bytes) -> PdfReader:
     # on damaged input; any of them means "cannot be read".
     except Exception as exc:
         raise PdfRefused(f"is damaged and cannot be read as a PDF ({exc})") from None
-    if encrypted:
+    # An owner password alone (no password to open) only restricts printing or copying:
+    # the text reads with an empty password, so the file is kept (sent as its text).
+    if encrypted and not _opens_without_password(reader):
         raise PdfRefused(
             "is password-protected (encrypted); models cannot read encrypted PDFs. Save a copy "
             "without the password (e.g. print it to a new PDF) and attach that"
         )
     return reader
+
+
+def _opens_without_password(reader: PdfReader) -> bool:
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # see _open: an unusual encryption is treated as a password
+        return False
+
+
+def is_restricted(data: bytes) -> bool:
+    """Whether a readable PDF is encrypted (an owner password): providers refuse those
+    as documents, so its text is sent instead."""
+    try:
+        return PdfReader(io.BytesIO(data), strict=False).is_encrypted
+    except Exception:  # damaged files were refused when attached
+        return False
 
 
 def inspect_pdf(data: bytes) -> PdfFacts:
