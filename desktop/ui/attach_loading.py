@@ -44,9 +44,10 @@ async def load_files(
 
 async def load_pasted_image(
     image: QImage, limits: AttachmentLimits = DEFAULT_LIMITS
-) -> Loaded | Refused:
-    """A pasted image as a PNG attachment (encoded on a worker thread)."""
-    return await asyncio.to_thread(_load_image, image, limits)
+) -> list[Loaded | Refused]:
+    """A pasted image as a PNG attachment (encoded on a worker thread), as a list like
+    :func:`load_files` gives."""
+    return [await asyncio.to_thread(_load_image, image, limits)]
 
 
 # The reading functions are imported where they run, on the worker thread: they bring

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import html
+
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QScrollArea,
-    QSizePolicy,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop.core.model import Attachment
+from desktop.ui.sideways_row import SidewaysRow
 
 THUMBNAIL_PX = 32
 
@@ -39,7 +34,7 @@ class Chip(QFrame):
             picture.setPixmap(QPixmap.fromImage(thumbnail))
             layout.addWidget(picture)
         self.text = QLabel(
-            f"<b>{_escape(attachment.name)}</b><br><small>{_escape(summary)}</small>"
+            f"<b>{html.escape(attachment.name)}</b><br><small>{html.escape(summary)}</small>"
         )
         layout.addWidget(self.text)
         remove = QToolButton()
@@ -52,23 +47,11 @@ class Chip(QFrame):
         self.remove_button = remove
 
 
-class AttachmentChips(QScrollArea):
-    """A row of chips that scrolls sideways; hidden while there is nothing attached."""
-
-    changed = Signal()
+class AttachmentChips(SidewaysRow):
+    """The chips, in a row that scrolls sideways; hidden while nothing is attached."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._row_widget = QWidget()
-        self._row = QHBoxLayout(self._row_widget)
-        self._row.setContentsMargins(0, 0, 0, 0)
-        self._row.addStretch(1)
-        self.setWidget(self._row_widget)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setAccessibleName("Attachments")
+        super().__init__("Attachments", parent)
         self.chips: list[Chip] = []
         self.hide()
 
@@ -80,17 +63,15 @@ class AttachmentChips(QScrollArea):
             return
         chip = Chip(attachment, summary, thumbnail)
         chip.remove_requested.connect(self.remove)
-        self._row.insertWidget(self._row.count() - 1, chip)
         self.chips.append(chip)
-        self._fit()
+        self.append(chip)
+        self.show()
 
     def remove(self, attachment_id: str) -> None:
-        for chip in list(self.chips):
-            if chip.attachment.id == attachment_id:
-                self.chips.remove(chip)
-                self._row.removeWidget(chip)
-                chip.deleteLater()
-        self._fit()
+        for chip in [c for c in self.chips if c.attachment.id == attachment_id]:
+            self.chips.remove(chip)
+            self.discard(chip)
+        self.setVisible(bool(self.chips))
 
     def clear(self) -> None:
         for chip in list(self.chips):
@@ -98,13 +79,3 @@ class AttachmentChips(QScrollArea):
 
     def attachments(self) -> list[Attachment]:
         return [chip.attachment for chip in self.chips]
-
-    def _fit(self) -> None:
-        self.setVisible(bool(self.chips))
-        bar = self.horizontalScrollBar().sizeHint().height()
-        self.setFixedHeight(self._row_widget.sizeHint().height() + bar)
-        self.changed.emit()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, Signal
@@ -9,14 +11,11 @@ from PySide6.QtGui import QAction, QImage, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.model import Attachment, Seat
 from desktop.ui.attachment_chips import AttachmentChips
+from desktop.ui.sideways_row import SidewaysRow
 
 QUICK_TAKES = (
     "Here's my less diplomatic take: …",
@@ -116,18 +116,8 @@ class Composer(QWidget):
 
         # The seat toggles scroll sideways when there are many: they must never make the
         # window wider than the screen.
-        self._targets = QWidget()
-        self.targets_row = QHBoxLayout(self._targets)
-        self.targets_row.setContentsMargins(0, 0, 0, 0)
-        self.targets_row.addWidget(QLabel("To:"))
-        self.targets_row.addStretch(1)
-        self.targets_area = QScrollArea()
-        self.targets_area.setWidget(self._targets)
-        self.targets_area.setWidgetResizable(True)
-        self.targets_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.targets_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.targets_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.targets_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its toggles take Tab
+        self.targets_area = SidewaysRow("Send to")
+        self.targets_area.append(QLabel("To:"))
         self.checks: dict[str, QCheckBox] = {}
         self._seats: list[Seat] = []
 
@@ -171,8 +161,7 @@ class Composer(QWidget):
     def set_seats(self, seats: list[Seat]) -> None:
         """One toggle per seat, all selected."""
         for check in self.checks.values():
-            self.targets_row.removeWidget(check)
-            check.deleteLater()
+            self.targets_area.discard(check)
         self.checks = {}
         self._seats = list(seats)
         for number, seat in enumerate(seats, 1):
@@ -180,17 +169,10 @@ class Composer(QWidget):
             check.setChecked(True)
             check.setToolTip(f"Send to {seat.label} (pane {number})")
             check.toggled.connect(self.refresh)
-            self.targets_row.insertWidget(self.targets_row.count() - 1, check)
+            self.targets_area.append(check)
             self.checks[seat.id] = check
-        self._fit_targets_height()
         self._fill_quick_takes()
         self.refresh()
-
-    def _fit_targets_height(self) -> None:
-        # Tall enough for one row of toggles plus a sideways scroll bar when it shows.
-        bar = self.targets_area.horizontalScrollBar().sizeHint().height()
-        row = self._targets.sizeHint().height()
-        self.targets_area.setFixedHeight(row + bar)
 
     def selected(self) -> list[str]:
         return [seat_id for seat_id, check in self.checks.items() if check.isChecked()]
@@ -204,10 +186,16 @@ class Composer(QWidget):
         self._blocked_reason = reason
         self.refresh()
 
-    def set_reading(self, count: int) -> None:
-        """How many files are being read: until they are, Send waits for them."""
-        self._reading = count
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """While files are read for attaching, Send waits for them (loads may overlap)."""
+        self._reading += 1
         self.refresh()
+        try:
+            yield
+        finally:
+            self._reading -= 1
+            self.refresh()
 
     def refresh(self) -> None:
         reason = self._blocked_reason or ("Reading files…" if self._reading else "")

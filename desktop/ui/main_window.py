@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import (
@@ -68,7 +68,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.panes: list[SeatPane] = []
         self._sync_guard = False
-        self._reading = 0  # attachment loads in progress
 
         self.pane_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.pane_splitter.setChildrenCollapsible(False)
@@ -287,38 +286,24 @@ class MainWindow(QMainWindow):
 
     def attach_files(self, paths: list[Path]) -> None:
         """Read and check ``paths`` off the UI thread, then show them as chips."""
-        self.statusBar().showMessage(f"Reading {len(paths)} file(s)…")
         from desktop.ui.attach_loading import load_files
 
-        self.controller.spawn(self._attach_loaded([load_files(paths, self.controller.limits)]))
+        self.controller.spawn(self._attach_loaded(load_files(paths, self.controller.limits)))
 
     def _attach_pasted(self, image: QImage) -> None:
         from desktop.ui.attach_loading import load_pasted_image
 
-        self.controller.spawn(
-            self._attach_loaded([load_pasted_image(image, self.controller.limits)])
-        )
+        self.controller.spawn(self._attach_loaded(load_pasted_image(image, self.controller.limits)))
 
-    async def _attach_loaded(
-        self, loads: list[Coroutine[Any, Any, list[Loaded | Refused] | Loaded | Refused]]
-    ) -> None:
+    async def _attach_loaded(self, load: Awaitable[list[Loaded | Refused]]) -> None:
         from desktop.ui.attach_loading import Loaded, Refused
 
-        results: list[Loaded | Refused] = []
-        self._reading += 1
-        self.composer.set_reading(self._reading)
-        try:
-            for load in loads:
-                outcome = await load
-                results.extend(outcome if isinstance(outcome, list) else [outcome])
-        finally:
-            self._reading -= 1
-            self.composer.set_reading(self._reading)
+        with self.composer.reading():
+            results = await load
         for result in results:
             if isinstance(result, Loaded):
                 self.composer.add_attachment(result.attachment, result.summary, result.thumbnail)
         self.composer.show_problems([r.message for r in results if isinstance(r, Refused)])
-        self.statusBar().clearMessage()
 
     def _edit_limits(self) -> None:
         dialog = LimitsDialog(self.controller.limits, self)

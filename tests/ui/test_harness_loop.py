@@ -9,6 +9,8 @@ import time
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from tests.waiting import eventually
+
 
 def test_a_queue_consumer_survives_qt_events_processed_between_runs(
     qloop: qasync.QEventLoop, qapp: QApplication
@@ -26,7 +28,7 @@ def test_a_queue_consumer_survives_qt_events_processed_between_runs(
             await asyncio.sleep(0.001)
 
     consumer, producer = qloop.create_task(consume()), qloop.create_task(produce())
-    qloop.run_until_complete(asyncio.sleep(0.02))
+    qloop.run_until_complete(eventually(lambda: len(got) >= 5, what="the consumer to run"))
     # What qasync and pytest-qt do between runs: Qt processes events, asyncio not running.
     deadline = time.monotonic() + 10
     while len(got) < 100 and not consumer.done() and time.monotonic() < deadline:
