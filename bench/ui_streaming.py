@@ -61,11 +61,11 @@ def child_stream(panes: int, base: str) -> dict[str, float]:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop.core.document import SessionDocument
     from desktop.core.model import Seat
     from desktop.providers.worker_client import WorkerGateway
     from desktop.ui.code_highlighter import warm_up_in_background
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.session_controller import SessionController
     from tests.waiting import eventually
 
     app = QApplication(sys.argv[:1])
@@ -73,11 +73,11 @@ def child_stream(panes: int, base: str) -> dict[str, float]:
     asyncio.set_event_loop(loop)
     settings = QSettings(_scratch_settings(), QSettings.Format.IniFormat)
     gateway = WorkerGateway()
-    controller = SessionController(gateway, None)
-    window = MainWindow(controller, settings)
+    document = SessionDocument(gateway)
+    window = MainWindow(document, settings)
     window.resize(1600, 1000)
     seats = [Seat(f"Seat {i + 1}", f"openai/bench-{i}", api_base=base) for i in range(panes)]
-    controller.new_session(seats)
+    document.new(seats)
     window.show()
     warm_up_in_background()  # as the app does after its first paint
     loop.run_until_complete(gateway.wait_ready())
@@ -100,16 +100,16 @@ def child_stream(panes: int, base: str) -> dict[str, float]:
         last = time.perf_counter()
         timer.start()
         cpu = time.thread_time()
-        await controller.send("Go")
-        await eventually(lambda: controller.idle, within=300, what="every pane to finish")
+        await document.send("Go")
+        await eventually(lambda: document.idle, within=300, what="every pane to finish")
         timer.stop()
         return time.thread_time() - cpu
 
     started = time.perf_counter()
     cpu = loop.run_until_complete(run())
     wall = time.perf_counter() - started
-    chars = [len(r.text) for t in controller.session.turns for r in t.replies]
-    loop.run_until_complete(controller.shutdown())
+    chars = [len(r.text) for t in document.session.turns for r in t.replies]
+    loop.run_until_complete(document.shutdown())
     loop.run_until_complete(gateway.aclose())
     ordered = sorted(lags)
     return {
@@ -148,13 +148,13 @@ def child_first_paint(bare: bool, started: float) -> float:
         window.setCentralWidget(central)
     else:
         from desktop.app import default_seats
+        from desktop.core.document import SessionDocument
         from desktop.providers.worker_client import WorkerGateway
         from desktop.ui.main_window import MainWindow
-        from desktop.ui.session_controller import SessionController
 
-        controller = SessionController(WorkerGateway(), None)
-        window = MainWindow(controller, QSettings(_scratch_settings(), QSettings.Format.IniFormat))
-        controller.new_session(default_seats())
+        document = SessionDocument(WorkerGateway())
+        window = MainWindow(document, QSettings(_scratch_settings(), QSettings.Format.IniFormat))
+        document.new(default_seats())
     watch = PaintWatch()
     window.installEventFilter(watch)
     window.show()

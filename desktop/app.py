@@ -22,8 +22,9 @@ from desktop.core.lineup import LineupError, load_lineup, parse_lineup
 from desktop.core.model import ReplyStatus, Seat
 
 if TYPE_CHECKING:  # the window's modules load only once QApplication exists
+    from desktop.core.document import SessionDocument
+    from desktop.providers.worker_client import WorkerGateway
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.session_controller import SessionController
 
 DEFAULT_LINEUP = """
 [[seat]]
@@ -100,41 +101,51 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     from PySide6.QtCore import QSettings
 
+    from desktop.core.document import SessionDocument
+    from desktop.core.recovery import RecoveryStore
     from desktop.providers.worker_client import WorkerGateway
     from desktop.ui.code_highlighter import warm_up_in_background
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.recovery import offer_recovery, recovery_path
-    from desktop.ui.session_controller import SessionController
+    from desktop.ui.recovery import offer_recovery, recovery_folder
 
     gateway = WorkerGateway()
-    controller = SessionController(gateway, recovery_path())
-    window = MainWindow(controller, QSettings())
+    document = SessionDocument(gateway, recovery=RecoveryStore(recovery_folder()))
+    window = MainWindow(document, QSettings(), provider_ready=False)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     if args.session is not None:
-        window.open_path(args.session)
-    # Screenshot and --send runs are scripted: they never stop to offer a recovery.
-    elif args.send or not offer_recovery(window, controller):
-        controller.new_session(seats or default_seats())
+        window.files.open_path(args.session)
+    # Scripted runs never stop to ask; a recovery file they skip stays for the next start.
+    elif args.send or not offer_recovery(window, document):
+        document.new(seats or default_seats())
     window.show()
     await asyncio.sleep(0)  # let the first paint happen before the worker starts
     warm_up_in_background()
     await gateway.start()
+    warming = asyncio.ensure_future(_tell_when_warm(window, gateway))
     try:
         if args.send:
-            code = await _send(window, controller, args.send, args.debate_rounds, args.screenshot)
+            code = await _send(document, window, args.send, args.debate_rounds, args.screenshot)
             if args.screenshot is not None:
                 return code
         await closed.wait()
         return 0
     finally:
-        await controller.shutdown()
+        warming.cancel()
+        await document.shutdown()
+        await window.tasks.wait()
         await gateway.aclose()
+        window.dispose()
+
+
+async def _tell_when_warm(window: MainWindow, gateway: WorkerGateway) -> None:
+    await gateway.wait_ready()
+    window.set_provider_ready(True)
 
 
 async def _send(
+    document: SessionDocument,
     window: MainWindow,
-    controller: SessionController,
     prompt: str,
     debate_rounds: list[str],
     screenshot: Path | None,
@@ -143,11 +154,11 @@ async def _send(
 
     Returns 0 when every reply completed, 1 when one did not.
     """
-    await controller.send(prompt)
+    await document.send(prompt)
     for instruction in debate_rounds:
-        await controller.debate_round(instruction=instruction)
+        await document.debate_round(instruction=instruction)
     failed = any(
-        r.status is not ReplyStatus.COMPLETE for t in controller.session.turns for r in t.replies
+        r.status is not ReplyStatus.COMPLETE for t in document.session.turns for r in t.replies
     )
     if screenshot is not None:
         window.grab().save(str(screenshot))  # grab() paints the window as it is now

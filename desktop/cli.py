@@ -19,14 +19,13 @@ from typing import Any
 
 from desktop.core import attachments
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
-from desktop.core.engine import Engine
+from desktop.core.document import SessionDocument
 from desktop.core.lineup import LineupError, load_lineup
 from desktop.core.model import Attachment, ReplyStatus, Session, Turn, TurnKind
 from desktop.core.plaintext import render_session
-from desktop.core.transcript import TranscriptError, dumps, load_session, save_session, write_atomic
+from desktop.core.transcript import TranscriptError, load_session
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-AUTOSAVE_SECONDS = 2.0
 
 
 class _Step(argparse.Action):
@@ -149,24 +148,24 @@ def _ask(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    # Every file is checked before anything is sent: one that can't go stops it all.
     limits = attachments.AttachmentLimits(
         per_file=round(args.max_file_mb * attachments.MB),
         per_turn=round(args.max_turn_mb * attachments.MB),
     )
+    # Every file is checked before anything is sent: one that can't go stops it all.
     try:
         files = [attachments.read_attachment(path, limits) for path in args.attach]
-        attachments.check_turn_size(files, limits)
     except attachments.AttachmentError as exc:
         print(f"roundtable: cannot attach {exc}", file=sys.stderr)
         return EXIT_USAGE
     session = Session(title=args.title, seats=seats)
     steps = [(TurnKind.PROMPT, args.prompt), *(args.steps or [])]
-    return asyncio.run(_run(session, steps, files, output, args.timeout))
+    return asyncio.run(_run(session, limits, steps, files, output, args.timeout))
 
 
 async def _run(
     session: Session,
+    limits: attachments.AttachmentLimits,
     steps: list[tuple[TurnKind, str | None]],
     files: list[Attachment],
     output: Path,
@@ -176,53 +175,77 @@ async def _run(
     from desktop.cli_progress import Progress
     from desktop.providers.gateway import LiteLLMGateway
 
-    progress = Progress(session, sys.stderr)
     gateway = LiteLLMGateway(timeout=silence_limit)
-    engine = Engine(session, gateway, on_change=progress.changed)
+    document = SessionDocument(gateway, session, limits=limits, autosave_in_place=True)
+    document.path = output
+    try:
+        # The prompt's files are checked against the turn limit before any request.
+        first = document.add_prompt(steps[0][1] or "", attachments=files)
+    except attachments.AttachmentError as exc:
+        print(f"roundtable: cannot attach {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    progress = Progress(session, sys.stderr)
+    document.subscribe(progress.changed)
     interrupted = asyncio.Event()
     loop = asyncio.get_running_loop()
 
     def on_interrupt() -> None:
         interrupted.set()
-        engine.stop_all()
+        document.stop_all()
         # A second Ctrl+C gets Python's default behaviour.
         loop.remove_signal_handler(signal.SIGINT)
 
     with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows loops
         loop.add_signal_handler(signal.SIGINT, on_interrupt)
-    autosave = asyncio.create_task(_autosave(session, output))
+    # Save while streaming, so a hard kill loses at most a couple of seconds.
+    autosave = asyncio.create_task(document.autosave_forever())
     failed_step = False
     try:
         for number, (kind, text) in enumerate(steps, 1):
             if interrupted.is_set():
                 break
             try:
-                turn = _add(engine, kind, text, files if kind is TurnKind.PROMPT else [])
+                turn = first if number == 1 else _add(document, kind, text)
             except ValueError as exc:
                 print(f"roundtable: skipping the {_describe(kind)}: {exc}", file=sys.stderr)
                 failed_step = True
                 continue
             progress.begin_turn(turn, f"Turn {number}/{len(steps)}: {_describe(kind)}")
-            await engine.run(turn)
+            await document.start(turn)
             progress.end_turn()
-            save_session(session, output)
+            await _save(document)
     finally:
         autosave.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await autosave
-        save_session(session, output)
+        # Writes are serialised: this one lands after any autosave still being written.
+        saved = await _save(document)
         await gateway.aclose()
-    print(f"Transcript written to {output}", file=sys.stderr)
+    if saved:
+        print(f"Transcript written to {output}", file=sys.stderr)
     if interrupted.is_set():
         print("Interrupted: the text so far is kept, marked stopped.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if not saved:
+        return EXIT_FAILED
     return EXIT_OK if _all_complete(session) and not failed_step else EXIT_FAILED
 
 
-def _add(engine: Engine, kind: TurnKind, text: str | None, files: list[Attachment]) -> Turn:
+async def _save(document: SessionDocument) -> bool:
+    try:
+        await document.save()
+    except OSError as exc:
+        print(
+            f"roundtable: could not write {document.path}: {exc.strerror or exc}", file=sys.stderr
+        )
+        return False
+    return True
+
+
+def _add(document: SessionDocument, kind: TurnKind, text: str | None) -> Turn:
     if kind is TurnKind.DEBATE_ROUND:
-        return engine.add_debate_round(instruction=text or DEFAULT_DEBATE_INSTRUCTION)
-    return engine.add_turn(kind, text or "", attachments=files)
+        return document.add_debate_round(instruction=text or DEFAULT_DEBATE_INSTRUCTION)
+    return document.add_prompt(text or "")
 
 
 def _describe(kind: TurnKind) -> str:
@@ -232,17 +255,6 @@ def _describe(kind: TurnKind) -> str:
         TurnKind.DEBATE_ROUND: "debate round",
         TurnKind.FORWARD: "forward",
     }[kind]
-
-
-async def _autosave(session: Session, output: Path) -> None:
-    """Save while streaming, so a hard kill loses at most a couple of seconds."""
-    saved_at = session.updated_at
-    while True:
-        await asyncio.sleep(AUTOSAVE_SECONDS)
-        if session.updated_at != saved_at:
-            saved_at = session.updated_at
-            # Serialise here (the session is only touched on this thread); write off it.
-            await asyncio.to_thread(write_atomic, output, dumps(session))
 
 
 def _all_complete(session: Session) -> bool:

@@ -10,13 +10,14 @@ import shutil
 import time
 from typing import TextIO
 
+from desktop.core.changes import Change, ReplyChanged
 from desktop.core.model import Reply, ReplyStatus, Session, Turn
 
 _REDRAW_SECONDS = 0.1
 
 
 class Progress:
-    """Receives the engine's change notifications and draws them."""
+    """Receives the session document's changes and draws the replies' progress."""
 
     def __init__(self, session: Session, out: TextIO) -> None:
         self._session = session
@@ -33,7 +34,11 @@ class Progress:
         self._out.write(f"{label}\n")
         self._out.flush()
 
-    def changed(self, turn: Turn, reply: Reply) -> None:
+    def changed(self, change: Change) -> None:
+        """Draw a reply's change (the session document's listener)."""
+        if not isinstance(change, ReplyChanged):
+            return
+        turn, reply = change.turn, change.reply
         if self._tty:
             now = time.monotonic()
             if now - self._last_draw >= _REDRAW_SECONDS or reply.status.is_final:

@@ -73,7 +73,9 @@ class LiteLLMGateway:
         provider = keys.provider_of(request.model)
         litellm = await asyncio.to_thread(litellm_runtime.load)
         lookup = await asyncio.to_thread(self._find_key, provider, request.api_key_env)
-        if lookup.key is None and provider not in keys.KEYLESS and not request.api_base:
+        # A base URL is no reason to go keyless: litellm refuses a keyless OpenAI-family
+        # call itself, with a confusing "provider error" after the request was built.
+        if lookup.key is None and provider not in keys.KEYLESS:
             notes = "".join(f" ({note})" for note in lookup.notes)
             yield Failed(
                 ErrorKind.AUTH,

@@ -50,6 +50,8 @@ class Chip(QFrame):
 class AttachmentChips(SidewaysRow):
     """The chips, in a row that scrolls sideways; hidden while nothing is attached."""
 
+    changed = Signal()  # a chip was added or removed
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Attachments", parent)
         self.chips: list[Chip] = []
@@ -66,11 +68,13 @@ class AttachmentChips(SidewaysRow):
         self.chips.append(chip)
         self.append(chip)
         self.show()
+        self.changed.emit()
 
     def remove(self, attachment_id: str) -> None:
         for chip in [c for c in self.chips if c.attachment.id == attachment_id]:
             self.chips.remove(chip)
             self.discard(chip)
+            self.changed.emit()
         self.setVisible(bool(self.chips))
 
     def clear(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import Attachment, Seat
+from desktop.core.recovery import Draft
 from desktop.ui.attachment_chips import AttachmentChips
 from desktop.ui.sideways_row import SidewaysRow
 
@@ -87,6 +88,7 @@ class Composer(QWidget):
     """
 
     send_requested = Signal(str, list, list)
+    draft_changed = Signal()  # the unsent text or files changed
     debate_requested = Signal(list)
     files_offered = Signal(list)
     image_pasted = Signal(QImage)
@@ -99,9 +101,11 @@ class Composer(QWidget):
         self.editor.setAccessibleName("Prompt")
         self.editor.setTabChangesFocus(True)
         self.editor.textChanged.connect(self.refresh)
+        self.editor.textChanged.connect(self.draft_changed)
         self.editor.files_offered.connect(self.files_offered)
         self.editor.image_pasted.connect(self.image_pasted)
         self.chips = AttachmentChips()
+        self.chips.changed.connect(self.draft_changed)
         self.notice = QLabel("")
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Attachment problems")
@@ -222,6 +226,20 @@ class Composer(QWidget):
         self.editor.clear()
         self.chips.clear()
         self.show_problems([])
+
+    def draft(self) -> tuple[str, list[Attachment]]:
+        """The unsent prompt and files (kept by the session document for recovery)."""
+        return self.editor.toPlainText(), self.chips.attachments()
+
+    def restore_draft(self, draft: Draft) -> None:
+        """Put a recovered draft back (thumbnails are not kept; the name and kind are)."""
+        self.editor.setPlainText(draft.text)
+        self.chips.clear()
+        if draft.attachments:
+            from desktop.core.attachments import describe  # Pillow & co. load on first use
+
+            for attachment in draft.attachments:
+                self.chips.add(attachment, describe(attachment), None)
 
     def choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Attach files")

@@ -49,28 +49,36 @@ class ConversationView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
+        self._reply_start = 0  # document position where the newest reply begins
         self._stream_start = 0  # document position where the streaming reply begins
         self._finished_end = 0  # document position after its finished blocks
         self._finished_chars = 0  # characters of the reply text rendered as finished
         self._text = ""
         self._queue = queue or shared_queue()
         self._turn_starts: list[tuple[str, int]] = []  # turn id, document position
+        # How often the history was cleared and how many turns were drawn: a new turn or
+        # a retry must draw only itself (the tests count).
         self.redraws = 0
+        self.clears = 0
+        self.turns_drawn = 0
         self._highlighter = CodeHighlighter(self.document())
 
     # -- history -------------------------------------------------------------------------
 
     def clear_all(self) -> None:
+        """Empty the view (before drawing a whole conversation again)."""
+        self.clears += 1
         self._queue.discard(self)
         self._turn_starts.clear()
         self.clear()
-        self._stream_start = self._finished_end = self._finished_chars = 0
+        self._reply_start = self._stream_start = self._finished_end = self._finished_chars = 0
         self._text = ""
 
     def add_user_turn(
         self, heading: str, text: str, files: Sequence[str] = (), turn_id: str = ""
     ) -> None:
         """Append what the user sent, as a quoted block under a heading, files first."""
+        self.turns_drawn += 1
         with self._edit() as cursor:
             if not self.document().isEmpty():
                 # Default formats: after a reply ending in code, a plain insertBlock()
@@ -102,6 +110,7 @@ class ConversationView(QTextBrowser):
 
     def add_reply(self, markdown: str) -> None:
         """Append a whole reply rendered from Markdown (earlier turns, or a final render)."""
+        self._reply_start = self._end().position()
         with self._edit():
             self._append_markdown(markdown)
 
@@ -118,7 +127,15 @@ class ConversationView(QTextBrowser):
         """Start a reply that will arrive in pieces."""
         self._text = ""
         self._finished_chars = 0
-        self._stream_start = self._finished_end = self._end().position()
+        self._reply_start = self._stream_start = self._finished_end = self._end().position()
+
+    def replace_reply(self) -> None:
+        """Take the newest reply (and its notes) away and start streaming its successor
+        in its place (a retry); everything before it stays as drawn."""
+        self._queue.discard(self)
+        with self._edit():
+            self._clear_from(self._reply_start)
+        self.begin_stream()
 
     def update_stream(self, text: str) -> None:
         """The streaming reply's whole text so far; drawn at a bounded rate."""

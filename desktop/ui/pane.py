@@ -19,6 +19,7 @@ from desktop.core.model import ErrorKind, Reply, ReplyStatus, Seat, Session, Tur
 from desktop.providers.keys import provider_of
 from desktop.ui.conversation_view import ConversationView
 from desktop.ui.elided_label import ElidedLabel
+from desktop.ui.reply_actions import REPLY_ACTIONS
 
 STATE_NAMES = {
     None: "idle",
@@ -155,18 +156,10 @@ class SeatPane(QFrame):
         actions = QToolBar()
         actions.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         actions.setAccessibleName(f"{seat.label} actions")
-        for key, text, tip in (
-            ("stop", "Stop", "Stop this answer, keeping its text"),
-            ("retry", "Retry", "Ask again with exactly the same messages"),
-            ("continue", "Continue", "Ask the seat to go on from the text kept"),
-            ("copy", "Copy", "Copy the answer as Markdown"),
-            ("forward", "Forward…", "Send this answer to other seats"),
-            ("quote", "Quote", "Quote this answer into the composer"),
-            ("key", "Add key…", "Store this provider's API key in the OS keyring"),
-            ("remove", "Remove", "Take this seat from the table (its answers stay in the session)"),
-        ):
+        for spec in REPLY_ACTIONS:
+            key, text = spec.key, spec.button
             action = actions.addAction(text)
-            action.setToolTip(tip)
+            action.setToolTip(spec.tip)
             action.triggered.connect(lambda _=False, k=key: self._act(k))
             button = actions.widgetForAction(action)
             button.setAccessibleName(f"{text.rstrip('…')} {seat.label}")
@@ -193,6 +186,29 @@ class SeatPane(QFrame):
                 continue
             self._add_turn(turn)
         self.view.scroll_to_end()
+        self._update_header()
+
+    def append_turn(self, session: Session, turn: Turn) -> None:
+        """A turn was added: draw it (if it is addressed to this seat) after the rest."""
+        if self.seat.id not in turn.targets:
+            return
+        self._session = session
+        self._add_turn(turn)
+        self.view.scroll_to_end()
+        self._update_header()
+
+    def reply_added(self, turn: Turn, reply: Reply) -> None:
+        """A retry: the new reply takes the old one's place; earlier turns stay drawn."""
+        if reply.seat_id != self.seat.id:
+            return
+        if turn is not self._turn:
+            # Only the newest turn's reply can be retried from a pane; another one
+            # means the history itself changed.
+            self.rebuild(self._session)
+            return
+        self.reply = reply
+        self.view.replace_reply()
+        self.view.update_stream(reply.text)
         self._update_header()
 
     def _add_turn(self, turn: Turn) -> None:

@@ -1,50 +1,72 @@
-"""Crash recovery: where the autosave of an unsaved session lives, and offering it back."""
+"""Offering back the session of a Roundtable that did not close cleanly."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import platformdirs
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.core.model import ReplyStatus
-from desktop.ui.session_controller import SessionController
+from desktop.core.document import SessionDocument
 
 
-def recovery_path() -> Path:
-    """The recovery file for this user (under the platform's state folder)."""
-    return Path(platformdirs.user_state_dir("roundtable")) / "recovery.json"
+def recovery_folder() -> Path:
+    """Where this user's recovery files live (under the platform's state folder)."""
+    return Path(platformdirs.user_state_dir("roundtable")) / "recovery"
 
 
-def offer_recovery(parent: QWidget, controller: SessionController) -> bool:
-    """If a previous run left a recovery file, offer to restore it; True if restored."""
-    path = controller.recovery_path
-    if path is None or not path.exists():
+def offer_recovery(parent: QWidget, document: SessionDocument) -> bool:
+    """If an instance that died left a recovery file, offer it; True if restored.
+
+    The newest is offered; "Later" keeps it (and any others) for the next start.
+    """
+    store = document.recovery
+    if store is None:
         return False
-    from desktop.core.transcript import TranscriptError, load_session  # only when there is one
+    orphans = store.orphans()
+    if not orphans:
+        return False
+    newest, rest = orphans[0], orphans[1:]
+    for other in rest:
+        store.release(other)
+    from desktop.core.transcript import TranscriptError  # only when there is one
 
     try:
-        loaded = load_session(path)
+        found = store.load(newest)
     except TranscriptError as exc:
-        QMessageBox.warning(parent, "Recovery file damaged", f"{exc}\n\nIt has been set aside.")
-        path.rename(path.with_suffix(".damaged.json"))
+        aside = store.set_aside(newest)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Recovery file damaged", "", parent=parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"{exc}\n\nIt has been set aside as {aside}.")
+        box.exec()
         return False
-    session = loaded.session
-    answer = QMessageBox.question(
+    session = found.session
+    draft = " and the prompt you had not sent" if found.draft else ""
+    choice = ask_restore(
         parent,
-        "Restore the last session?",
         f"Roundtable did not close cleanly. Restore the unsaved session "
-        f"“{session.title or 'Untitled'}” with {len(session.turns)} turn(s)?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        f"“{session.title or 'Untitled'}” with {len(session.turns)} turn(s){draft}?",
     )
-    if answer != QMessageBox.StandardButton.Yes:
-        path.unlink(missing_ok=True)
-        return False
-    # Replies that were streaming when the app died are stopped, with their text.
-    for turn in session.turns:
-        for reply in turn.replies:
-            if not reply.status.is_final:
-                reply.status = ReplyStatus.STOPPED
-    controller.replace_session(session)
-    controller.dirty = True
-    return True
+    if choice == "restore":
+        document.restore(found)
+        return True
+    if choice == "discard":
+        store.remove(newest)
+    else:
+        store.release(newest)
+    return False
+
+
+def ask_restore(parent: QWidget, text: str) -> str:
+    """Ask whether to restore: "restore", "discard" or "later"."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Restore the last session?", "", parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Decide later", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    clicked = box.clickedButton()
+    return "restore" if clicked is restore else "discard" if clicked is discard else "later"

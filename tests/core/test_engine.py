@@ -1,4 +1,4 @@
-"""The engine end to end against the fake server, through both gateway implementations.
+"""The document end to end against the fake server, through both gateway implementations.
 
 Every test runs twice: with the in-process litellm gateway (the CLI's) and through the
 provider worker process (the window's).
@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.engine import Engine
+from desktop.core.changes import Change, ReplyChanged
+from desktop.core.document import SessionDocument
 from desktop.core.events import Gateway
-from desktop.core.model import ErrorKind, ReplyStatus, Seat, Session, Turn, TurnKind
+from desktop.core.model import ErrorKind, ReplyStatus, Seat, Session, Turn
 from desktop.core.transcript import load_session, save_session
 from tests.conftest import TEST_KEYS, seat_for
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
@@ -42,13 +43,16 @@ async def test_three_seats_on_three_wire_formats_answer_concurrently(
         fake.script(name, Stream(text=f"{name} thinks so.", chunks=6, delay=0.08))
     requests_when_first_finished: list[int] = []
 
-    def changed(turn: Turn, reply: object) -> None:
-        done = [r for r in turn.replies if r.status.is_final]
+    def changed(change: Change) -> None:
+        if not isinstance(change, ReplyChanged):
+            return
+        done = [r for r in change.turn.replies if r.status.is_final]
         if len(done) == 1 and not requests_when_first_finished:
             requests_when_first_finished.append(len(fake.requests()))
 
-    engine = Engine(session, gateway, on_change=changed)
-    turn = await engine.send("Is a hot dog a sandwich?")
+    document = SessionDocument(gateway, session)
+    document.subscribe(changed)
+    turn = await document.send("Is a hot dog a sandwich?")
 
     assert texts(turn) == {
         a.id: "seat-a thinks so.",
@@ -72,9 +76,9 @@ async def test_a_follow_up_to_one_seat_sends_nothing_to_the_others(
     fake: FakeProviderServer, gateway: Gateway
 ) -> None:
     session, a, _, _ = three_seats(fake)
-    engine = Engine(session, gateway)
-    await engine.send("First question")
-    turn = await engine.send("Here's my less diplomatic take: no.", targets=[a.id])
+    document = SessionDocument(gateway, session)
+    await document.send("First question")
+    turn = await document.send("Here's my less diplomatic take: no.", targets=[a.id])
 
     assert [r.seat_id for r in turn.replies] == [a.id]
     assert len(fake.requests("seat-a")) == 2
@@ -92,11 +96,11 @@ async def test_a_forward_sends_exactly_the_labelled_reply(
 ) -> None:
     session, a, b, c = three_seats(fake)
     fake.script("seat-a", Stream(text="Alpha's considered view."))
-    engine = Engine(session, gateway)
-    first = await engine.send("Question")
+    document = SessionDocument(gateway, session)
+    first = await document.send("Question")
     source = first.latest_reply(a.id)
     assert source is not None
-    turn = await engine.forward(source.id, [b.id, c.id], "What do you make of this?")
+    turn = await document.forward(source.id, [b.id, c.id], "What do you make of this?")
 
     expected = (
         "What do you make of this?\n\n[Answer from Alpha (OpenAI)]\nAlpha's considered view.\n"
@@ -118,9 +122,9 @@ async def test_a_debate_round_shows_each_seat_the_others_answers(
     session, *_ = three_seats(fake)
     for name in ("seat-a", "seat-b", "seat-c"):
         fake.script(name, Stream(text=f"{name}'s answer"))
-    engine = Engine(session, gateway)
-    await engine.send("Question")
-    await engine.debate_round(instruction="Rebut them.")
+    document = SessionDocument(gateway, session)
+    await document.send("Question")
+    await document.debate_round(instruction="Rebut them.")
 
     def block(label: str, name: str) -> str:
         return f"[Answer from {label}]\n{name}'s answer\n[End of answer from {label}]"
@@ -141,16 +145,16 @@ async def test_retry_resends_exactly_the_same_messages(
 ) -> None:
     session, a, _, _ = three_seats(fake)
     fake.script("seat-a", Stream(text="first answer"))
-    engine = Engine(session, gateway)
-    await engine.send("Question")
+    document = SessionDocument(gateway, session)
+    await document.send("Question")
     fake.script(
         "seat-a", Fail(401, {"error": {"message": "key revoked", "type": "invalid_request_error"}})
     )
-    turn = await engine.send("Follow-up", targets=[a.id])
+    turn = await document.send("Follow-up", targets=[a.id])
     failed = turn.replies[0]
     assert failed.status is ReplyStatus.ERROR
 
-    retried = await engine.retry(failed.id)
+    retried = await document.retry(failed.id)
     assert retried.status is ReplyStatus.COMPLETE
     assert retried.retry_of == failed.id
     assert [r.id for r in turn.replies] == [failed.id, retried.id]
@@ -174,7 +178,7 @@ async def test_one_seats_401_and_anothers_cut_leave_the_third_complete(
         ),
     )
     fake.script("seat-c", Stream(text="this answer gets cut", chunks=5, cut_after=2))
-    turn = await Engine(session, gateway).send("Question")
+    turn = await SessionDocument(gateway, session).send("Question")
 
     replies = {r.seat_id: r for r in turn.replies}
     assert replies[a.id].status is ReplyStatus.COMPLETE
@@ -204,9 +208,9 @@ async def test_a_slow_seat_never_delays_the_others_and_stop_keeps_its_text(
 ) -> None:
     session, a, b, _ = three_seats(fake)
     fake.script("seat-c", Stream(text="slow " * 200, chunks=200, delay=0.05))
-    engine = Engine(session, gateway)
-    turn = engine.add_turn(TurnKind.PROMPT, "Question")
-    running = asyncio.ensure_future(engine.run(turn))
+    document = SessionDocument(gateway, session)
+    turn = document.add_prompt("Question")
+    running = asyncio.ensure_future(document.start(turn))
 
     def others_done() -> bool:
         return all(turn.latest_reply(s.id).status is ReplyStatus.COMPLETE for s in (a, b))  # type: ignore[union-attr]
@@ -216,7 +220,7 @@ async def test_a_slow_seat_never_delays_the_others_and_stop_keeps_its_text(
     )
     slow = turn.replies[2]
     assert slow.status is ReplyStatus.STREAMING
-    assert engine.stop(slow.id)
+    assert document.stop(slow.id)
     await running
     assert turn.replies[2].status is ReplyStatus.STOPPED
     assert slow.text.startswith("slow slow")

@@ -1,4 +1,4 @@
-"""Attachments through the engine to the fake server, on both gateways.
+"""Attachments through the document to the fake server, on both gateways.
 
 What each wire format received is asserted exactly: OpenAI ``image_url`` data URLs and
 ``file`` parts (litellm passes them through), Anthropic ``image`` and ``document``
@@ -19,7 +19,7 @@ from PIL import Image
 
 from desktop.core.attachments import AttachmentError, AttachmentLimits, attachment_from_bytes
 from desktop.core.attachments import read_attachment as read
-from desktop.core.engine import Engine
+from desktop.core.document import SessionDocument
 from desktop.core.events import Gateway
 from desktop.core.model import Attachment, DeliveryHow, ReplyStatus, Seat, Session
 from desktop.core.transcript import dumps, loads
@@ -78,14 +78,14 @@ async def test_each_wire_gets_images_pdfs_and_text_in_its_own_form(
     fake: FakeProviderServer, gateway: Gateway
 ) -> None:
     seats = capable_seats(fake, "all", vision=True, pdf=True)
-    engine = Engine(Session(seats=seats), gateway)
+    document = SessionDocument(gateway, Session(seats=seats))
     dot, memo = files.png(4, 3), files.text_pdf("Quarterly memo")
     attachments = [
         attachment_from_bytes("dot.png", dot),
         attachment_from_bytes("memo.pdf", memo),
         attachment_from_bytes("notes.md", b"# Notes\n\nUse `x`.\n"),
     ]
-    turn = await engine.send("What do these say?", attachments=attachments)
+    turn = await document.send("What do these say?", attachments=attachments)
 
     assert all(r.status is ReplyStatus.COMPLETE for r in turn.replies), turn.replies
     for seat, wire in zip(seats, WIRES, strict=True):
@@ -112,11 +112,11 @@ async def test_a_model_without_vision_or_pdf_is_told_and_gets_text(
 ) -> None:
     # Model names litellm does not know, no overrides: neither images nor PDFs.
     seats = capable_seats(fake, "plain")
-    engine = Engine(Session(seats=seats), gateway)
+    document = SessionDocument(gateway, Session(seats=seats))
     photo = attachment_from_bytes("photo.jpg", files.jpeg(40, 30))
     paper = attachment_from_bytes("paper.pdf", files.text_pdf("First page", "Second page"))
     scan = attachment_from_bytes("scan.pdf", files.blank_pdf(1))
-    turn = await engine.send("Summarise.", attachments=[photo, paper, scan])
+    turn = await document.send("Summarise.", attachments=[photo, paper, scan])
 
     expected_message = "\n\n".join(
         [
@@ -161,9 +161,9 @@ async def test_litellm_model_data_decides_unless_the_seat_says_otherwise(
     known = seat_for(fake, "anthropic", "claude-sonnet-4-5", "Claude")
     blind = seat_for(fake, "openai", "gpt-4o", "GPT without eyes")
     blind.vision = False
-    engine = Engine(Session(seats=[known, blind]), gateway)
+    document = SessionDocument(gateway, Session(seats=[known, blind]))
     dot = files.png(2, 2)
-    turn = await engine.send("Look", attachments=[attachment_from_bytes("dot.png", dot)])
+    turn = await document.send("Look", attachments=[attachment_from_bytes("dot.png", dot)])
 
     (claude,) = fake.requests("claude-sonnet-4-5")
     assert image("anthropic", "image/png", b64(dot)) in without_cache_marks(claude.user_parts())
@@ -177,10 +177,10 @@ async def test_history_resends_earlier_attachments_and_says_so(
     fake: FakeProviderServer, gateway: Gateway
 ) -> None:
     seats = capable_seats(fake, "history", vision=True, pdf=True)
-    engine = Engine(Session(seats=seats), gateway)
+    document = SessionDocument(gateway, Session(seats=seats))
     dot = attachment_from_bytes("dot.png", files.png(3, 3))
-    await engine.send("First", attachments=[dot])
-    second = await engine.send("And now?")
+    await document.send("First", attachments=[dot])
+    second = await document.send("And now?")
 
     for seat, wire in zip(seats, WIRES, strict=True):
         first_request, second_request = fake.requests(f"history-{wire}")
@@ -211,11 +211,11 @@ async def test_images_are_rotated_flattened_to_one_frame_and_downscaled_per_prov
     fake: FakeProviderServer, gateway: Gateway
 ) -> None:
     seats = capable_seats(fake, "pixels", vision=True)
-    engine = Engine(Session(seats=seats), gateway)
+    document = SessionDocument(gateway, Session(seats=seats))
     rotated = attachment_from_bytes("rotated.jpg", files.jpeg(40, 30, orientation=6))
     animated = attachment_from_bytes("anim.gif", files.animated_gif(3))
     tall = attachment_from_bytes("tall.png", files.png(1000, 4000))
-    turn = await engine.send("Pictures", attachments=[rotated, animated, tall])
+    turn = await document.send("Pictures", attachments=[rotated, animated, tall])
 
     tall_sizes = {"openai": (512, 2048), "anthropic": (392, 1568), "gemini": (768, 3072)}
     for seat, wire in zip(seats, WIRES, strict=True):
@@ -248,10 +248,12 @@ async def test_a_turn_over_the_size_limit_sends_nothing(
 ) -> None:
     seats = capable_seats(fake, "limit", vision=True)
     session = Session(seats=seats)
-    engine = Engine(session, gateway, limits=AttachmentLimits(per_file=2000, per_turn=3000))
+    document = SessionDocument(
+        gateway, session, limits=AttachmentLimits(per_file=2000, per_turn=3000)
+    )
     big = [attachment_from_bytes(f"{n}.txt", b"z" * 1800) for n in range(2)]
     with pytest.raises(AttachmentError, match=r"the limit is 2\.9 KB per turn"):
-        await engine.send("Too much", attachments=big)
+        await document.send("Too much", attachments=big)
     assert fake.requests() == []
     assert session.turns == []
     assert session.attachments == []
@@ -262,10 +264,10 @@ async def test_the_same_file_twice_is_kept_once_and_the_transcript_has_it_all(
 ) -> None:
     seats = capable_seats(fake, "saved", pdf=True)
     session = Session(seats=seats)
-    engine = Engine(session, gateway)
+    document = SessionDocument(gateway, session)
     memo = files.text_pdf("Memo")
-    first = await engine.send("Read", attachments=[attachment_from_bytes("memo.pdf", memo)])
-    second = await engine.send("Again", attachments=[attachment_from_bytes("memo.pdf", memo)])
+    first = await document.send("Read", attachments=[attachment_from_bytes("memo.pdf", memo)])
+    second = await document.send("Again", attachments=[attachment_from_bytes("memo.pdf", memo)])
     assert len(session.attachments) == 1
     assert first.attachment_ids == second.attachment_ids == [session.attachments[0].id]
 
@@ -294,8 +296,8 @@ async def test_the_shared_paper_and_screenshot_on_every_wire(
     photo = fixture("img-jpeg-exif-orientation-6.jpg")
     latin = fixture("txt-latin1-french.txt")
     seats = capable_seats(fake, "real", vision=True, pdf=True)
-    engine = Engine(Session(seats=seats), gateway)
-    turn = await engine.send("Your take?", attachments=[paper, screenshot, photo, latin])
+    document = SessionDocument(gateway, Session(seats=seats))
+    turn = await document.send("Your take?", attachments=[paper, screenshot, photo, latin])
 
     screenshot_sizes = {"openai": (1329, 2048), "anthropic": (1017, 1568), "gemini": (1656, 2552)}
     for seat, wire in zip(seats, WIRES, strict=True):
@@ -326,8 +328,8 @@ async def test_the_shared_pdfs_to_a_model_without_pdf_support(
     scan = fixture("pdf-scanned-image-only-no-text.pdf")
     multilingual = fixture("pdf-multilingual-arabic-cjk-thai.pdf")
     seat = seat_for(fake, "openai", "textonly")
-    engine = Engine(Session(seats=[seat]), gateway)
-    turn = await engine.send("Compare", attachments=[paper, scan, multilingual])
+    document = SessionDocument(gateway, Session(seats=[seat]))
+    turn = await document.send("Compare", attachments=[paper, scan, multilingual])
 
     (sent,) = fake.requests("textonly")[0].user_texts()
     assert (

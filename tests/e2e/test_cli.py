@@ -272,3 +272,37 @@ def test_a_file_that_cannot_be_sent_stops_ask_before_any_request(
     assert "limit" in over.stderr
     assert fake.requests() == []
     assert not out.exists()
+
+
+def test_ask_sends_what_its_own_size_limits_allow_and_refuses_beyond_them(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    one_seat = tmp_path / "one.toml"
+    one_seat.write_text(
+        f'[[seat]]\nlabel = "Alpha"\nmodel = "openai/big"\napi_base = "{fake.api_base("openai")}"\n',
+        encoding="utf-8",
+    )
+    big = []
+    for name in ("a.txt", "b.txt"):
+        path = tmp_path / name
+        path.write_bytes(b"thirty megabytes of notes\n" * (30 * 1024 * 1024 // 26))
+        big += ["--attach", str(path)]
+    out = tmp_path / "big.json"
+
+    refused = roundtable(
+        "ask", "--lineup", str(one_seat), "Read", *big, "--max-file-mb", "40",
+        "--max-turn-mb", "50", "-o", str(out),
+    )  # fmt: skip
+    assert refused.returncode == 2, refused.stderr
+    assert "the limit is 50 MB per turn" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert fake.requests() == []
+
+    sent = roundtable(
+        "ask", "--lineup", str(one_seat), "Read", *big, "--max-file-mb", "40",
+        "--max-turn-mb", "80", "-o", str(out), timeout=300,
+    )  # fmt: skip
+    assert sent.returncode == 0, sent.stderr
+    assert len(fake.requests("big")) == 1
+    saved = json.loads(out.read_text(encoding="utf-8"))
+    assert [a["name"] for a in saved["attachments"]] == ["a.txt", "b.txt"]

@@ -380,7 +380,9 @@ async def test_a_missing_key_fails_before_any_request(
     fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY")
-    failed = failure_of(await collect(no_retries(), request_for("anthropic/claude-x", None)))
+    # Pointed at the fake server, so a request sent without a key would be seen there.
+    request = request_for("anthropic/claude-x", fake.api_base("anthropic"))
+    failed = failure_of(await collect(no_retries(), request))
     assert failed.kind is ErrorKind.AUTH
     assert "No API key for Anthropic" in failed.message
     assert "$ANTHROPIC_API_KEY" in failed.message

@@ -15,9 +15,9 @@ import pytest
 import pytest_asyncio
 
 from desktop.core.attachments import attachment_from_bytes
-from desktop.core.engine import Engine
+from desktop.core.document import SessionDocument
 from desktop.core.events import Finished, TextDelta, UsageReport
-from desktop.core.model import ErrorKind, ReplyStatus, Session, TurnKind
+from desktop.core.model import ErrorKind, ReplyStatus, Session
 from desktop.providers.worker import DeltaCoalescer
 from desktop.providers.worker_client import WorkerGateway
 from tests import attachment_files as files
@@ -78,9 +78,9 @@ async def test_killing_the_worker_mid_stream_fails_in_flight_replies_keeps_text_
     for name in ("long-a", "long-b"):
         fake.script(name, Stream(text="word " * 300, chunks=300, delay=0.02))
     assert await worker.wait_ready()
-    engine = Engine(session, worker)
-    turn = engine.add_turn(TurnKind.PROMPT, "Go")
-    running = asyncio.ensure_future(engine.run(turn))
+    engine = SessionDocument(worker, session)
+    turn = engine.add_prompt("Go")
+    running = asyncio.ensure_future(engine.start(turn))
     await eventually(
         lambda: all(len(r.text) > 20 for r in turn.replies), what="both replies to stream"
     )
@@ -168,7 +168,7 @@ async def test_an_attachment_crosses_to_the_worker_once_however_many_seats_and_t
     session = Session(seats=[seat_for(fake, "openai", f"blob-{i}", f"Seat {i}") for i in range(3)])
     for seat in session.seats:
         seat.vision = True
-    engine = Engine(session, worker)
+    engine = SessionDocument(worker, session)
     picture = attachment_from_bytes("chart.png", files.png(30, 20))
     await engine.send("Look", attachments=[picture])
     await engine.send("And again")  # the history carries the picture again

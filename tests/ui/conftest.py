@@ -12,10 +12,11 @@ import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from desktop.core.model import Seat
+from desktop.core.document import SessionDocument
+from desktop.core.model import Seat, Turn
+from desktop.core.recovery import RecoveryStore
 from desktop.providers.worker_client import WorkerGateway
 from desktop.ui.main_window import MainWindow
-from desktop.ui.session_controller import SessionController
 from tests.conftest import seat_for, subprocess_env
 from tests.fakes.provider_server import FakeProviderServer
 from tests.waiting import eventually
@@ -52,6 +53,8 @@ class RunningQEventLoop(qasync.QEventLoop):  # type: ignore[misc]
 @pytest.fixture(scope="session")
 def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """The one qasync loop UI tests run on (pytest-qt has no asyncio support)."""
+    # As in the app: closing the last window must not stop the loop under a test.
+    qapp.setQuitOnLastWindowClosed(False)
     loop = RunningQEventLoop(qapp)
     yield loop
     loop.run_until_complete(asyncio.sleep(0))
@@ -72,7 +75,7 @@ class UI:
     def __init__(self, loop: qasync.QEventLoop, window: MainWindow) -> None:
         self.loop = loop
         self.window = window
-        self.controller = window.controller
+        self.document = window.document
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         result: T = self.loop.run_until_complete(coro)
@@ -85,7 +88,13 @@ class UI:
 
     def settle(self) -> None:
         """Let every running turn finish."""
-        self.wait(lambda: self.controller.idle, "every reply to end")
+        self.wait(lambda: self.document.idle and not self.window.tasks, "every reply to end")
+
+    def send(self, text: str, targets: list[str] | None = None) -> Turn:
+        """Send a prompt as the composer does, without waiting for the replies."""
+        turn = self.document.add_prompt(text, targets)
+        self.document.start(turn)
+        return turn
 
 
 def three_seats(fake: FakeProviderServer) -> list[Seat]:
@@ -106,11 +115,12 @@ def make_ui(
         # Slots that start tasks outside a running loop (a click in a test) use the
         # current event loop: make it the qasync one, as it is in the app.
         asyncio.set_event_loop(qloop)
-        controller = SessionController(ui_gateway, recovery or tmp_path / "recovery.json")
+        store = RecoveryStore(recovery or tmp_path / "recovery")
+        document = SessionDocument(ui_gateway, recovery=store)
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(controller, settings)
+        window = MainWindow(document, settings)
         if seats is not None:
-            controller.new_session(seats)
+            document.new(seats)
         window.show()
         ui = UI(qloop, window)
         made.append(ui)
@@ -118,8 +128,9 @@ def make_ui(
 
     yield make
     for ui in made:
-        ui.run(ui.controller.shutdown())
+        ui.run(ui.document.shutdown())
+        ui.run(ui.window.tasks.wait())
         # Nothing left to ask about on close: the test decided what to save.
-        ui.controller.dirty = False
+        ui.document.discard_changes()
         ui.window.close()
         ui.window.deleteLater()

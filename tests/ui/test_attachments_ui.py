@@ -120,8 +120,8 @@ def test_each_seat_gets_the_file_the_way_it_takes_it_and_the_pane_says_how(
     beta_parts = fake.requests("ui-b")[0].user_parts()
     assert not any(p.get("type") == "image" for p in beta_parts), "no image to a non-vision seat"
 
-    turn = ui.controller.session.turns[0]
-    assert [a.name for a in ui.controller.session.attachments] == ["chart.png"]
+    turn = ui.document.session.turns[0]
+    assert [a.name for a in ui.document.session.attachments] == ["chart.png"]
     for pane in ui.window.panes:
         reply = turn.latest_reply(pane.seat.id)
         assert reply is not None
@@ -148,14 +148,14 @@ def test_attachment_limits_are_settable_and_remembered(
         a for a in ui.window.findChildren(QAction) if a.text() == "Attachment &limits…"
     )
     limits_action.trigger()
-    assert ui.controller.limits.per_file == round(0.1 * MB)
+    assert ui.document.limits.per_file == round(0.1 * MB)
     big = tmp_path / "big.txt"
     big.write_text("x" * 200_000)
     drop_on(ui.window.composer.editor, big)
     ui.wait(lambda: ui.window.composer.notice.isVisible(), "the refusal")
     assert "big.txt" in ui.window.composer.notice.text()
     assert chip_names(ui) == []
-    assert make_ui(three_seats(fake)).controller.limits.per_file == round(0.1 * MB)
+    assert make_ui(three_seats(fake)).document.limits.per_file == round(0.1 * MB)
 
 
 def test_an_attachment_is_saved_back_out_of_the_session(

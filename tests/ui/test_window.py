@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from desktop.core.model import ReplyStatus
 from desktop.ui.forward_dialog import ForwardDialog
 from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.recovery import offer_recovery
-from tests.conftest import seat_for
+from tests.conftest import PYTHON, seat_for, subprocess_env
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
 from tests.ui.conftest import UI, three_seats
@@ -34,11 +35,11 @@ def pane_texts(ui: UI) -> list[str]:
 
 def type_and_send(ui: UI, qtbot: QtBot, text: str) -> None:
     ui.window.composer.editor.setPlainText(text)
-    turns = len(ui.controller.session.turns)
+    turns = len(ui.document.session.turns)
     qtbot.keyClick(  # type: ignore[no-untyped-call]
         ui.window.composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
     )
-    assert len(ui.controller.session.turns) == turns + 1, "Ctrl+Enter did not send"
+    assert len(ui.document.session.turns) == turns + 1, "Ctrl+Enter did not send"
 
 
 def test_a_prompt_streams_into_three_panes_on_three_wire_formats(
@@ -89,7 +90,7 @@ def test_forwarding_an_answer(
 ) -> None:
     ui = make_ui(three_seats(fake))
     fake.script("ui-a", Stream(text="Alpha's view."))
-    ui.controller.send("Q")
+    ui.send("Q")
     ui.settle()
     monkeypatch.setattr(ForwardDialog, "exec", lambda self: True)
     ui.window.panes[0].buttons["forward"].trigger()
@@ -104,7 +105,7 @@ def test_a_debate_round(
     make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ui = make_ui(three_seats(fake))
-    ui.controller.send("Q")
+    ui.send("Q")
     ui.settle()
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Fight!", True))
     ui.window.composer.debate.click()
@@ -119,7 +120,7 @@ def test_a_debate_round(
 def test_stop_mid_stream_keeps_the_text(make_ui: Maker, fake: FakeProviderServer) -> None:
     ui = make_ui(three_seats(fake)[:1])
     fake.script("ui-a", Stream(text="slowly " * 300, chunks=300, delay=0.03))
-    ui.controller.send("Q")
+    ui.send("Q")
     pane = ui.window.panes[0]
     ui.wait(lambda: pane.state.text() == "streaming" and len(pane.reply.text) > 30, "streaming")  # type: ignore[union-attr]
     assert pane.buttons["stop"].isEnabled()
@@ -147,7 +148,7 @@ def send_with_a_401_on_beta(make_ui: Maker, fake: FakeProviderServer) -> UI:
             },
         ),
     )
-    ui.controller.send("Q")
+    ui.send("Q")
     ui.settle()
     return ui
 
@@ -180,7 +181,7 @@ def test_add_key_stores_it_in_the_os_keyring_and_nowhere_else(
     assert memory_keyring.passwords == {("roundtable", "anthropic"): "typed-in-anthropic-key"}
     ui.settle()
     path = tmp_path / "s.json"
-    ui.run(ui.controller.save(path))
+    ui.run(ui.document.save(path))
     assert "typed-in-anthropic-key" not in path.read_text(encoding="utf-8")
 
 
@@ -190,49 +191,111 @@ def test_save_and_reopen_gives_identical_panes(
     ui = make_ui(three_seats(fake))
     fake.script("ui-a", Stream(text=MARKDOWN))
     fake.script("ui-c", Stream(text="cut here please", chunks=5, cut_after=2))
-    ui.controller.send("Q")
+    ui.send("Q")
     ui.settle()
     path = tmp_path / "saved.json"
-    ui.run(ui.controller.save(path))
+    ui.run(ui.document.save(path))
     assert not ui.window.isWindowModified()
     assert ui.window.windowTitle().startswith("saved.json")
 
     other = make_ui()
-    assert other.window.open_path(path)
+    assert other.window.files.open_path(path)
     assert pane_texts(other) == pane_texts(ui)
     before = [(p.state.text(), p.numbers.text()) for p in ui.window.panes]
     after = [(p.state.text(), p.numbers.text()) for p in other.window.panes]
     assert after == before
 
 
-def test_a_crash_recovery_file_is_offered_and_restored(
+CRASHING_INSTANCE = """
+import asyncio, os, sys
+from pathlib import Path
+from desktop.core.document import SessionDocument
+from desktop.core.model import ReplyStatus, Seat
+from desktop.core.recovery import RecoveryStore
+
+async def main():
+    document = SessionDocument(None, recovery=RecoveryStore(Path(sys.argv[1])))
+    document.new([Seat("Alpha", "openai/a"), Seat("Beta", "openai/b")])
+    turn = document.add_prompt("Remember me")
+    turn.replies[0].text = "Half an answer"
+    turn.replies[0].status = ReplyStatus.STREAMING
+    document.set_draft("My blunter take, not sent yet", [])
+    assert await document.autosave()
+    os._exit(3)  # a crash: no clean shutdown, the lock dies with the process
+
+asyncio.run(main())
+"""
+
+
+def crash_an_instance(folder: Path) -> None:
+    """Run a Roundtable instance that autosaves a session mid-stream, then dies."""
+    done = subprocess.run(
+        [PYTHON, "-c", CRASHING_INSTANCE, str(folder)], env=subprocess_env(), check=False
+    )
+    assert done.returncode == 3
+
+
+def test_a_crash_recovery_file_survives_other_runs_until_offered_and_is_restored(
     make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    recovery = tmp_path / "crash" / "recovery.json"
-    ui = make_ui(three_seats(fake), recovery=recovery)
-    ui.controller.send("Remember me")
-    ui.settle()
-    ui.wait(recovery.exists, "the autosave")
+    folder = tmp_path / "crash"
+    crash_an_instance(folder)
+    [crashed] = folder.glob("*.json")
+    # Another instance that is not offered it (a scripted --send run, a file opened from
+    # the command line) autosaves and exits cleanly: the crashed session must survive.
+    scripted = make_ui(three_seats(fake)[:1], recovery=folder)
+    scripted.send("Something else")
+    scripted.settle()
+    scripted.run(scripted.document.autosave())
+    scripted.run(scripted.document.shutdown())
+    assert crashed.exists()
+    scripted.document.discard_changes()  # its own unsaved session is not under test
 
-    from PySide6.QtWidgets import QMessageBox
+    asked: list[str] = []
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    fresh = make_ui(recovery=recovery)
-    assert offer_recovery(fresh.window, fresh.controller)
-    fresh.window._rebuild_panes()
+    def restore(_parent: object, text: str) -> str:
+        asked.append(text)
+        return "restore"
+
+    monkeypatch.setattr("desktop.ui.recovery.ask_restore", restore)
+    fresh = make_ui(recovery=folder)
+    assert offer_recovery(fresh.window, fresh.document)
+    assert "the prompt you had not sent" in asked[0]
     assert "Remember me" in pane_texts(fresh)[0]
-    assert fresh.window.isWindowModified()
+    assert "Half an answer" in pane_texts(fresh)[0]
+    assert fresh.document.session.turns[0].replies[0].status is ReplyStatus.STOPPED
+    assert fresh.window.isWindowModified(), "a recovered session is saved nowhere else"
+    assert fresh.window.composer.editor.toPlainText() == "My blunter take, not sent yet"
+    # The old file goes once this instance's own recovery file holds the session.
+    fresh.wait(lambda: not crashed.exists(), "the recovery file to be adopted")
+    assert fresh.document.recovery is not None
+    assert fresh.document.recovery.path.exists()
+
+
+def test_a_recovery_file_left_for_later_is_offered_again(
+    make_ui: Maker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "later"
+    crash_an_instance(folder)
+    monkeypatch.setattr("desktop.ui.recovery.ask_restore", lambda _parent, _text: "later")
+    first = make_ui(recovery=folder)
+    assert not offer_recovery(first.window, first.document)
+    first.run(first.document.shutdown())
+    monkeypatch.setattr("desktop.ui.recovery.ask_restore", lambda _parent, _text: "discard")
+    second = make_ui(recovery=folder)
+    assert not offer_recovery(second.window, second.document)
+    assert not list(folder.glob("*.json")), "discarded: nothing is offered again"
 
 
 def test_editing_the_lineup_adds_reorders_and_removes_seats_keeping_history(
     make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ui = make_ui(three_seats(fake))
-    ui.controller.send("Q")
+    ui.send("Q")
     ui.settle()
-    beta_id = ui.controller.session.seats[1].id
+    beta_id = ui.document.session.seats[1].id
 
-    dialog = LineupDialog(ui.controller.session.active_seats)
+    dialog = LineupDialog(ui.document.session.active_seats)
     dialog.table.setCurrentCell(1, 0)
     dialog._remove()  # Beta leaves
     dialog._add_row(None)
@@ -241,29 +304,29 @@ def test_editing_the_lineup_adds_reorders_and_removes_seats_keeping_history(
     ):
         dialog.table.item(2, column).setText(value)  # type: ignore[union-attr]
     dialog._move(-1)  # Delta before Gamma
-    ui.controller.set_lineup(dialog.seats())
+    ui.document.set_lineup(dialog.seats())
 
     assert [p.seat.label for p in ui.window.panes] == ["Alpha", "Delta", "Gamma"]
     assert [c.text() for c in ui.window.composer.checks.values()] == ["Alpha", "Delta", "Gamma"]
-    delta = ui.controller.session.active_seats[1]
+    delta = ui.document.session.active_seats[1]
     assert (delta.temperature, delta.system_prompt) == (0.5, "Be terse.")
-    ui.controller.send("Second")
+    ui.send("Second")
     ui.settle()
     assert len(fake.requests("ui-b")) == 1, "a removed seat is sent nothing"
     assert fake.requests("ui-d")[0].conversation() == [("system", "Be terse."), ("user", "Second")]
 
     # The removed seat's answer is still in the session and survives a save.
     path = tmp_path / "lineup.json"
-    ui.run(ui.controller.save(path))
+    ui.run(ui.document.save(path))
     other = make_ui()
-    assert other.window.open_path(path)
-    beta = other.controller.session.seat(beta_id)
+    assert other.window.files.open_path(path)
+    beta = other.document.session.seat(beta_id)
     assert beta.removed
-    assert other.controller.session.turns[0].latest_reply(beta_id) is not None
+    assert other.document.session.turns[0].latest_reply(beta_id) is not None
     assert [p.seat.label for p in other.window.panes] == ["Alpha", "Delta", "Gamma"]
 
     monkeypatch.setattr(
-        "desktop.ui.main_window.QMessageBox.question",
+        "desktop.ui.turn_actions.QMessageBox.question",
         lambda *a, **k: QMessageBox.StandardButton.Yes,
     )
     other.window.panes[0].buttons["remove"].trigger()
@@ -297,7 +360,7 @@ def test_send_is_disabled_with_the_reason_shown(make_ui: Maker, fake: FakeProvid
         False,
         "Choose at least one seat",
     )
-    composer.select_only([ui.controller.session.seats[0].id])
+    composer.select_only([ui.document.session.seats[0].id])
     fake.script("ui-a", Stream(text="slow " * 100, chunks=100, delay=0.02))
     composer.submit()
     assert (composer.send.isEnabled(), composer.reason.text()) == (False, "Waiting for answers…")
@@ -317,9 +380,9 @@ def test_sync_scrolling_lines_up_the_same_turn_in_every_pane(
     fake.script("ui-b", Stream(text=paragraphs(10, "Short"), chunks=5))
     for name in ("ui-a", "ui-b"):
         fake.script(name, Stream(text=paragraphs(150, "Second"), chunks=10))
-    ui.controller.send("First")
+    ui.send("First")
     ui.settle()
-    ui.controller.send("Second")
+    ui.send("Second")
     ui.settle()
     a, b = ui.window.panes
     bar_a, bar_b = a.view.verticalScrollBar(), b.view.verticalScrollBar()
@@ -329,7 +392,7 @@ def test_sync_scrolling_lines_up_the_same_turn_in_every_pane(
     bar_b.setValue(0)
     bar_a.setValue(round(second_a))
     assert bar_b.value() == 0, "panes scroll on their own by default"
-    ui.window.sync_action.trigger()
+    ui.window.menus.sync.trigger()
     bar_a.setValue(round(second_a) + 1)
     assert abs(bar_b.value() - second_b) <= 2, "the second turn is at the top of both panes"
     bar_a.setValue(round(second_a / 2))
@@ -340,7 +403,7 @@ def test_closing_with_unsaved_changes_asks(
     make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ui = make_ui(three_seats(fake))
-    ui.controller.send("Q")
+    ui.send("Q")
     ui.settle()
     asked: list[str] = []
 
@@ -348,28 +411,70 @@ def test_closing_with_unsaved_changes_asks(
         asked.append(str(args[2]))
         return QMessageBox.StandardButton.Cancel
 
-    monkeypatch.setattr("desktop.ui.main_window.QMessageBox.question", cancel)
+    monkeypatch.setattr("desktop.ui.file_actions.QMessageBox.question", cancel)
     assert not ui.window.close()
+    ui.wait(lambda: bool(asked), "the question")
+    ui.settle()
     assert ui.window.isVisible()
     assert asked == ["This session has unsaved changes. Save them?"]
+
+
+def test_closing_with_save_waits_for_the_write_and_stays_open_when_it_fails(
+    make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ui = make_ui(three_seats(fake))
+    ui.send("Q")
+    ui.settle()
+    monkeypatch.setattr(
+        "desktop.ui.file_actions.QMessageBox.question",
+        lambda *a, **k: QMessageBox.StandardButton.Save,
+    )
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        "desktop.ui.file_actions.QMessageBox.warning", lambda *a, **k: warnings.append(a[2])
+    )
+    unwritable = tmp_path / "no such folder" / "s.json"
+    monkeypatch.setattr(
+        "desktop.ui.file_actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(unwritable), "")
+    )
+    ui.window.close()
+    ui.wait(lambda: bool(warnings), "the failed save to be said")
+    ui.settle()
+    assert "Could not save" in warnings[0]
+    assert str(unwritable) in warnings[0]
+    assert ui.window.isVisible(), "a failed save must not close the window"
+    assert ui.window.isWindowModified()
+
+    path = tmp_path / "kept.json"
+    monkeypatch.setattr(
+        "desktop.ui.file_actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
+    )
+    closed: list[bool] = []
+    ui.window.closed.connect(lambda: closed.append(path.exists()))
+    ui.window.close()
+    ui.wait(lambda: bool(closed), "the window to close")
+    assert closed == [True], "the window closed before the file was written"
+    assert not ui.window.isVisible()
 
 
 def test_quitting_mid_stream_stops_it_and_a_discarded_session_leaves_no_recovery(
     make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    recovery = tmp_path / "quit" / "recovery.json"
-    ui = make_ui(three_seats(fake)[:1], recovery=recovery)
+    ui = make_ui(three_seats(fake)[:1], recovery=tmp_path / "quit")
+    assert ui.document.recovery is not None
+    recovery = ui.document.recovery.path
     fake.script("ui-a", Stream(text="slowly " * 300, chunks=300, delay=0.03))
-    ui.controller.send("Q")
+    ui.send("Q")
     pane = ui.window.panes[0]
     ui.wait(lambda: pane.reply is not None and len(pane.reply.text) > 20, "streaming")
     ui.wait(recovery.exists, "the autosave while streaming")
     monkeypatch.setattr(
-        "desktop.ui.main_window.QMessageBox.question",
+        "desktop.ui.file_actions.QMessageBox.question",
         lambda *a, **k: QMessageBox.StandardButton.Discard,
     )
-    assert ui.window.close()
-    ui.run(ui.controller.shutdown())
+    ui.window.close()
+    ui.wait(lambda: not ui.window.isVisible(), "the window to close")
+    ui.run(ui.document.shutdown())
     assert pane.reply is not None
     assert pane.reply.status is ReplyStatus.STOPPED, pane.reply.error
     assert not recovery.exists(), "a discarded session must not be offered back"
@@ -381,21 +486,21 @@ def test_pane_widths_are_remembered_per_seat_count(
 ) -> None:
     seats = three_seats(fake)
     ui = make_ui(seats)
-    splitter = ui.window.pane_splitter
+    splitter = ui.window.strip
     ui.wait(lambda: splitter.width() > 600, "the window to be laid out")
     equal = splitter.sizes()
     assert max(equal) - min(equal) <= 2, "panes start at equal widths"
     drag_handle(splitter.handle(1), 150)  # widen the first pane
     first_share = splitter.sizes()[0] / sum(splitter.sizes())
     assert first_share > 0.45
-    ui.controller.dirty = False
+    ui.document.discard_changes()
     ui.window.close()
 
     again = make_ui(seats)  # same settings file
-    sizes = again.window.pane_splitter.sizes()
+    sizes = again.window.strip.sizes()
     assert abs(sizes[0] / sum(sizes) - first_share) < 0.02
-    again.controller.set_lineup(seats[:2])
-    two = again.window.pane_splitter.sizes()
+    again.document.set_lineup(seats[:2])
+    two = again.window.strip.sizes()
     assert abs(two[0] - two[1]) <= 2, "another seat count starts at equal widths"
 
 
@@ -424,7 +529,7 @@ def test_six_panes_with_long_names_fit_a_laptop_screen(
     ]
     ui = make_ui(seats)
     fake.script("wide-0", Stream(text="slowly " * 50, chunks=50, delay=0.02))
-    ui.controller.send("Q")
+    ui.send("Q")
     pane = ui.window.panes[0]
     ui.wait(lambda: pane.state.text() == "streaming", "a pane streaming, busy bar shown")
     assert ui.window.minimumSizeHint().width() <= 1280
@@ -436,7 +541,7 @@ def test_reply_actions_work_from_the_keyboard_on_the_focused_pane(
     make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot
 ) -> None:
     ui = make_ui(three_seats(fake))
-    ui.controller.send("Q")
+    ui.send("Q")
     ui.settle()
     ui.window.activateWindow()
     QTest.keyClick(ui.window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
@@ -450,3 +555,40 @@ def test_reply_actions_work_from_the_keyboard_on_the_focused_pane(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert ui.window.composer.editor.toPlainText().startswith("> ")
+
+
+def test_a_new_turn_and_a_retry_draw_only_themselves(
+    make_ui: Maker, fake: FakeProviderServer
+) -> None:
+    ui = make_ui(three_seats(fake))
+    for prompt in ("First", "Second"):
+        ui.send(prompt)
+        ui.settle()
+    views = [pane.view for pane in ui.window.panes]
+    before = [(v.clears, v.turns_drawn) for v in views]
+    history = [v.toPlainText() for v in views]
+
+    ui.send("Third")
+    ui.settle()
+    assert [(v.clears, v.turns_drawn) for v in views] == [(c, t + 1) for c, t in before]
+    for view, earlier in zip(views, history, strict=True):
+        assert view.toPlainText().startswith(earlier)
+
+    fake.script("ui-b", Stream(text="A better answer."))
+    ui.window.panes[1].buttons["retry"].trigger()
+    ui.settle()
+    assert [(v.clears, v.turns_drawn) for v in views] == [(c, t + 1) for c, t in before]
+    assert pane_texts(ui)[1].startswith(history[1])
+    assert pane_texts(ui)[1].rstrip().endswith("A better answer.")
+    assert pane_texts(ui)[1].count("Third") == 1, "the retried reply replaced the old one"
+
+
+def test_session_totals_never_wipe_a_message_for_the_user(
+    make_ui: Maker, fake: FakeProviderServer
+) -> None:
+    ui = make_ui(three_seats(fake))
+    ui.window.say("Could not save /nowhere/s.json: Permission denied")
+    ui.send("Q")
+    ui.settle()
+    assert ui.window.statusBar().currentMessage().startswith("Could not save")
+    assert ui.window.totals.text().startswith("Session: 36 tokens in · 102 out")

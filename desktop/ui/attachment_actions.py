@@ -1,0 +1,105 @@
+"""Attachments in the window: reading files for the composer off the UI thread, the
+size limits, and saving a session's attachment back out to a file."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from desktop.core.attachments.limits import human_size
+from desktop.core.document import SessionDocument
+from desktop.core.model import Attachment
+from desktop.ui.composer import Composer
+from desktop.ui.limits_dialog import LimitsDialog, stored_limits
+from desktop.ui.tasks import Tasks
+
+if TYPE_CHECKING:
+    from desktop.ui.attach_loading import Loaded, Refused
+
+# Reading files brings Pillow and pypdf: imported on first use, not before the first paint.
+
+
+class AttachmentActions:
+    """Attaching files to the composer, limits, and File → Save attachment…"""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        document: SessionDocument,
+        composer: Composer,
+        settings: QSettings,
+        tasks: Tasks,
+        say: Callable[[str], None],
+    ) -> None:
+        self.parent = parent
+        self.document = document
+        self.composer = composer
+        self.settings = settings
+        self.tasks = tasks
+        self.say = say
+        document.set_limits(stored_limits(settings))
+
+    def attach_files(self, paths: list[Path]) -> None:
+        """Read and check ``paths`` off the UI thread, then show them as chips."""
+        from desktop.ui.attach_loading import load_files
+
+        self.tasks.spawn(self._attach_loaded(load_files(paths, self.document.limits)))
+
+    def attach_pasted(self, image: QImage) -> None:
+        """A pasted image, as a PNG attachment."""
+        from desktop.ui.attach_loading import load_pasted_image
+
+        self.tasks.spawn(self._attach_loaded(load_pasted_image(image, self.document.limits)))
+
+    async def _attach_loaded(self, load: Awaitable[list[Loaded | Refused]]) -> None:
+        from desktop.ui.attach_loading import Loaded, Refused
+
+        with self.composer.reading():
+            results = await load
+        for result in results:
+            if isinstance(result, Loaded):
+                self.composer.add_attachment(result.attachment, result.summary, result.thumbnail)
+        self.composer.show_problems([r.message for r in results if isinstance(r, Refused)])
+
+    def edit_limits(self) -> None:
+        """Session → Attachment limits…: kept in the settings."""
+        dialog = LimitsDialog(self.document.limits, self.parent)
+        if dialog.exec():
+            dialog.store(self.settings)
+            self.document.set_limits(dialog.limits())
+
+    def save_attachment(self) -> None:
+        """Save one of the session's attachments back out to a file."""
+        attachments = self.document.session.attachments
+        if not attachments:
+            self.say("This session has no attachments.")
+            return
+        # Numbered, so two files of the same name and size are still told apart.
+        names = [f"{i}. {a.name} ({human_size(a.size)})" for i, a in enumerate(attachments, 1)]
+        choice, ok = QInputDialog.getItem(
+            self.parent, "Save attachment", "Attachment:", names, 0, False
+        )
+        if not ok or choice not in names:
+            return
+        attachment = attachments[names.index(choice)]
+        path, _ = QFileDialog.getSaveFileName(self.parent, "Save attachment as", attachment.name)
+        if path:
+            self.tasks.spawn(self._write_attachment(attachment, Path(path)))
+
+    async def _write_attachment(self, attachment: Attachment, path: Path) -> None:
+        from desktop.core.attachments import save_attachment_out
+
+        try:
+            await asyncio.to_thread(save_attachment_out, attachment, path)
+        except OSError as exc:
+            QMessageBox.warning(
+                self.parent, "Save attachment", f"Could not save {path}: {exc.strerror}"
+            )
+            return
+        self.say(f"Saved {path}")

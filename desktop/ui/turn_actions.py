@@ -1,0 +1,125 @@
+"""What the user asks of the seats from the window: send, debate rounds, forwarding,
+retry, continue, stop, and changing who is at the table or their keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+
+from desktop.core.attachments.limits import AttachmentError
+from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
+from desktop.core.document import SessionDocument
+from desktop.core.model import Attachment, Turn
+from desktop.ui.composer import Composer
+from desktop.ui.tasks import Tasks
+
+
+class TurnActions:
+    """Turns and seats for one window; the document builds and runs every turn."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        document: SessionDocument,
+        composer: Composer,
+        tasks: Tasks,
+        say: Callable[[str], None],
+    ) -> None:
+        self.parent = parent
+        self.document = document
+        self.composer = composer
+        self.tasks = tasks
+        self.say = say
+
+    def send(self, text: str, targets: list[str], attachments: list[Attachment]) -> None:
+        """Send the composer's prompt; the composer is cleared only once it was taken."""
+        try:
+            turn = self.document.add_prompt(text, targets, attachments)
+        except (AttachmentError, ValueError) as exc:
+            self.composer.show_problems([str(exc)])
+            return
+        self.composer.sent()
+        self._start(turn)
+
+    def _start(self, turn: Turn) -> None:
+        self.document.start(turn)
+
+    def debate(self, targets: list[str]) -> None:
+        """Ask for the instruction, then run a debate round among ``targets``."""
+        instruction, ok = QInputDialog.getMultiLineText(
+            self.parent, "Debate round",
+            "Each selected seat gets the other seats' latest answers, with:",
+            DEFAULT_DEBATE_INSTRUCTION,
+        )  # fmt: skip
+        if not ok:
+            return
+        try:
+            turn = self.document.add_debate_round(
+                targets, instruction.strip() or DEFAULT_DEBATE_INSTRUCTION
+            )
+        except ValueError as exc:
+            QMessageBox.information(self.parent, "Debate round", str(exc).capitalize() + ".")
+            return
+        self._start(turn)
+
+    def forward(self, reply_id: str) -> None:
+        """Ask whom to send a reply to, and with what words, then send it."""
+        from desktop.ui.forward_dialog import ForwardDialog
+
+        session = self.document.session
+        _, reply = session.find_reply(reply_id)
+        source = session.seat(reply.seat_id)
+        others = [s for s in session.active_seats if s.id != source.id]
+        dialog = ForwardDialog(source, others, self.parent)
+        if dialog.exec() and dialog.targets():
+            instruction = dialog.instruction.toPlainText().strip()
+            self._start(self.document.add_forward(reply_id, dialog.targets(), instruction))
+
+    def retry(self, reply_id: str) -> None:
+        """Ask the same seat again with the same messages."""
+        try:
+            turn, _ = self.document.add_retry(reply_id)
+        except ValueError as exc:
+            self.say(str(exc).capitalize() + ".")
+            return
+        self._start(turn)
+
+    def continue_reply(self, reply_id: str) -> None:
+        """Ask a seat whose answer was cut to go on from the text kept."""
+        self._start(self.document.add_continue(reply_id))
+
+    def edit_lineup(self) -> None:
+        """Session → Seats at the table…"""
+        if self.document.busy:
+            QMessageBox.information(
+                self.parent, "Seats", "Wait for the answers to finish (or stop them) first."
+            )
+            return
+        from desktop.ui.lineup_dialog import LineupDialog
+
+        dialog = LineupDialog(self.document.session.active_seats, self.parent)
+        if dialog.exec():
+            self.document.set_lineup(dialog.seats())
+
+    def remove_seat(self, seat_id: str) -> None:
+        """Take a seat from the table, after asking (its answers stay)."""
+        seats = self.document.session.active_seats
+        label = next(s.label for s in seats if s.id == seat_id)
+        answer = QMessageBox.question(
+            self.parent,
+            "Remove seat",
+            f"Take {label} from the table? Its answers stay in the session.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.document.set_lineup([s for s in seats if s.id != seat_id])
+
+    def add_key(self, provider: str) -> None:
+        """Ask for a provider's key and keep it in the OS keyring."""
+        self.tasks.spawn(self._store_key(provider))
+
+    async def _store_key(self, provider: str) -> None:
+        from desktop.ui.key_dialog import ask_and_store_key
+
+        if await ask_and_store_key(self.parent, provider):
+            self.say("Key saved in the OS keyring. Retry the pane to use it.")

@@ -1,0 +1,121 @@
+"""The main window's menus and shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from desktop.ui.reply_actions import REPLY_ACTIONS
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+Shortcut = str | QKeySequence | QKeySequence.StandardKey | None
+
+
+@dataclass
+class Menus:
+    """The actions other parts of the window enable, check or trigger."""
+
+    stop_all: QAction
+    sync: QAction
+    reply_actions: dict[str, QAction] = field(default_factory=dict)
+
+
+def build_menus(window: MainWindow) -> Menus:
+    """Fill the window's menu bar; returns the actions it needs later."""
+    menus: dict[str, QMenu] = {}
+
+    def add(menu_name: str, text: str, slot: Callable[[], object], key: Shortcut = None) -> QAction:
+        menu = menus.get(menu_name)
+        if menu is None:
+            menu = menus[menu_name] = window.menuBar().addMenu(menu_name)
+        action = QAction(text, window)
+        if key is not None:
+            action.setShortcut(QKeySequence(key))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    files, turns, composer = window.files, window.turns, window.composer
+    add("&File", "&New session", files.new, QKeySequence.StandardKey.New)
+    add("&File", "&Open…", files.open_dialog, QKeySequence.StandardKey.Open)
+    menus["&File"].addMenu(files.recent_menu)
+    files.fill_recent()
+    add("&File", "&Save", lambda: window.tasks.spawn(files.save()), QKeySequence.StandardKey.Save)
+    add("&File", "Save &as…", lambda: window.tasks.spawn(files.save_as()), "Ctrl+Shift+S")
+    add("&File", "Save a&ttachment…", window.attachments.save_attachment)
+    add("&File", "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    add("&Session", "&Send", composer.submit, "Ctrl+Return")
+    add("&Session", "&Attach files…", composer.choose_files, "Ctrl+Shift+A")
+    add("&Session", "Attachment &limits…", window.attachments.edit_limits)
+    stop_all = add("&Session", "S&top all", window.document.stop_all, "Esc")
+    add("&Session", "&Debate round…", lambda: turns.debate(composer.selected()), "Ctrl+D")
+    add("&Session", "Seats at the &table…", turns.edit_lineup, "Ctrl+T")
+    sync = add(
+        "&View",
+        "&Sync scrolling (turns side by side)",
+        lambda: window.strip.set_sync_scrolling(sync.isChecked()),
+    )
+    sync.setCheckable(True)
+    add("&View", "Focus &composer", lambda: composer.editor.setFocus(), "Ctrl+L")
+    for number in range(1, 10):
+        pane = f"pane &{number}"
+        add("&View", f"Focus {pane}", partial(_focus_pane, window, number), f"Ctrl+{number}")
+        add(
+            "&Session",
+            f"Address only {pane}",
+            partial(_address_only, window, number),
+            f"Alt+{number}",
+        )
+    result = Menus(stop_all, sync)
+    # The pane buttons again, for the pane that has the focus (Ctrl+1…9 puts it there),
+    # so each reply's actions are reachable from the keyboard.
+    for spec in REPLY_ACTIONS:
+        result.reply_actions[spec.key] = add(
+            "&Reply", spec.menu, partial(_act_on_focused_pane, window, spec.key), spec.shortcut
+        )
+    reply_menu = menus["&Reply"]
+    reply_menu.aboutToShow.connect(partial(_refresh_reply_actions, window, result))
+    # Enabled again once the menu closes: the focus may move to another pane.
+    reply_menu.aboutToHide.connect(partial(_enable_reply_actions, result))
+    return result
+
+
+def _focus_pane(window: MainWindow, number: int, _checked: bool = False) -> None:
+    pane = window.strip.pane(number)
+    if pane is not None:
+        pane.focus_conversation()
+
+
+def _address_only(window: MainWindow, number: int, _checked: bool = False) -> None:
+    """Tick only pane ``number`` as the composer's target (a follow-up to one)."""
+    pane = window.strip.pane(number)
+    if pane is not None:
+        window.composer.select_only([pane.seat.id])
+        window.composer.editor.setFocus()
+
+
+def _act_on_focused_pane(window: MainWindow, key: str, _checked: bool = False) -> None:
+    pane = window.strip.focused()
+    if pane is None:
+        window.say("Put the focus in a pane first (Ctrl+1…9).")
+    elif pane.buttons[key].isEnabled() and pane.buttons[key].isVisible():
+        pane.buttons[key].trigger()
+
+
+def _refresh_reply_actions(window: MainWindow, menus: Menus) -> None:
+    pane = window.strip.focused()
+    for key, action in menus.reply_actions.items():
+        button = pane.buttons[key] if pane is not None else None
+        action.setEnabled(button is None or (button.isEnabled() and button.isVisible()))
+
+
+def _enable_reply_actions(menus: Menus) -> None:
+    for action in menus.reply_actions.values():
+        action.setEnabled(True)

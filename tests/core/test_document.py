@@ -1,0 +1,273 @@
+"""The session document: dirty state, writes, autosave, recovery, limits and changes.
+
+Driven by the scripted in-memory gateway, so each test decides when every event of every
+reply arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import stat
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.core import transcript
+from desktop.core.attachments import MB, AttachmentError, AttachmentLimits, attachment_from_bytes
+from desktop.core.changes import (
+    Change,
+    ReplyAdded,
+    ReplyChanged,
+    SessionReplaced,
+    StateChanged,
+    TurnAdded,
+)
+from desktop.core.document import SessionDocument
+from desktop.core.events import Finished, Started, TextDelta
+from desktop.core.model import ReplyStatus, Seat, Session, TurnKind
+from desktop.core.recovery import Draft, RecoveryStore
+from desktop.core.turns import CONTINUE_PROMPT
+from tests.fakes.scripted_gateway import ScriptedGateway
+from tests.waiting import eventually
+
+pytestmark = pytest.mark.asyncio
+
+
+def two_seats() -> Session:
+    return Session(seats=[Seat("Alpha", "m/a"), Seat("Beta", "m/b")])
+
+
+@pytest.fixture
+def gateway() -> ScriptedGateway:
+    return ScriptedGateway()
+
+
+class SlowDisk:
+    """Every file write takes a while; records writes as they start and as they land, and
+    fails the test if two writes of the document ever overlap."""
+
+    def __init__(self) -> None:
+        self.started = 0
+        self.landed: list[bytes] = []
+        self._writing = threading.Semaphore(1)
+        self._real = transcript.write_atomic
+
+    def write(self, path: Path | str, data: Any) -> None:
+        assert self._writing.acquire(blocking=False), "two writes of the document overlapped"
+        self.started += 1
+        try:
+            time.sleep(0.05)  # the disk, not the test, is slow
+            self._real(path, data)
+            self.landed.append(Path(path).read_bytes())
+        finally:
+            self._writing.release()
+
+
+@pytest.fixture
+def slow_disk(monkeypatch: pytest.MonkeyPatch) -> SlowDisk:
+    disk = SlowDisk()
+    monkeypatch.setattr(transcript, "write_atomic", disk.write)
+    return disk
+
+
+def revision_marker(data: bytes) -> str:
+    """The text of the first reply in a written file (the tests write a counter there)."""
+    document = json.loads(data)
+    return str(document["turns"][0]["replies"][0]["text"])
+
+
+async def test_a_reply_that_finishes_while_a_save_is_written_keeps_the_document_dirty(
+    gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk
+) -> None:
+    document = SessionDocument(gateway, two_seats())
+    turn = document.add_prompt("Q", [document.session.seats[0].id])
+    running = document.start(turn)
+    gateway.feed("m/a", Started(), TextDelta("Half"))
+    await eventually(lambda: turn.replies[0].text == "Half", what="the first words")
+    saving = asyncio.ensure_future(document.save(tmp_path / "s.json"))
+    await eventually(lambda: slow_disk.started == 1, what="the save to start writing")
+    gateway.feed("m/a", TextDelta(" and the rest."), Finished())
+    await running
+    await saving
+    assert revision_marker(slow_disk.landed[-1]) == "Half", "the save holds the older text"
+    assert document.dirty, "the finished reply is not in the file: still unsaved"
+    await document.save()
+    assert not document.dirty
+    assert revision_marker((tmp_path / "s.json").read_bytes()) == "Half and the rest."
+
+
+async def test_autosaves_are_written_one_at_a_time_and_the_newest_lands_last(
+    gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk
+) -> None:
+    store = RecoveryStore(tmp_path / "recovery")
+    document = SessionDocument(gateway, two_seats(), recovery=store)
+    turn = document.add_prompt("Q")
+    reply = turn.replies[0]
+    autosaves = []
+    for number in range(4):
+        reply.text = f"revision {number}"
+        document.set_draft(f"draft {number}", [])
+        autosaves.append(asyncio.ensure_future(document.autosave()))
+        await asyncio.sleep(0)
+    assert all(await asyncio.gather(*autosaves))
+    assert revision_marker(slow_disk.landed[-1]) == "revision 3"
+    assert revision_marker(store.path.read_bytes()) == "revision 3"
+    store.close()
+
+
+async def test_a_cancelled_autosave_never_lands_after_the_final_save(
+    gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk
+) -> None:
+    # The CLI's case: it cancels its autosave loop, then writes the transcript one last time.
+    document = SessionDocument(gateway, two_seats(), autosave_in_place=True)
+    document.path = tmp_path / "out.json"
+    turn = document.add_prompt("Q")
+    turn.replies[0].text = "older"
+    autosave = asyncio.ensure_future(document.autosave())
+    await eventually(lambda: slow_disk.started == 1, what="the autosave to start writing")
+    turn.replies[0].text = "newest"
+    autosave.cancel()
+    await document.save()
+    await asyncio.gather(autosave, return_exceptions=True)
+    assert [revision_marker(data) for data in slow_disk.landed] == ["older", "newest"]
+    assert revision_marker(document.path.read_bytes()) == "newest"
+
+
+async def test_the_documents_limits_are_the_ones_every_turn_is_checked_against(
+    gateway: ScriptedGateway,
+) -> None:
+    big = [attachment_from_bytes(f"{n}.txt", b"x" * (30 * MB)) for n in range(2)]
+    document = SessionDocument(gateway, two_seats())
+    with pytest.raises(AttachmentError, match="50 MB per turn"):
+        document.add_prompt("Read these", attachments=big)
+    assert document.session.turns == []
+    document.set_limits(AttachmentLimits(per_file=40 * MB, per_turn=80 * MB))
+    turn = document.add_prompt("Read these", attachments=big)
+    assert len(turn.attachment_ids) == 2
+
+
+async def test_busy_from_the_moment_a_turn_starts_until_every_reply_ended(
+    gateway: ScriptedGateway,
+) -> None:
+    document = SessionDocument(gateway, two_seats())
+    running = document.start(document.add_prompt("Q"))
+    assert document.busy, "busy before the gateway said anything"
+    gateway.answer("m/a", "A")
+    await eventually(lambda: document.session.turns[0].replies[0].status.is_final)
+    assert document.busy, "one seat is still answering"
+    gateway.answer("m/b", "B")
+    await running
+    assert not document.busy
+
+
+async def test_changes_name_exactly_what_changed(gateway: ScriptedGateway) -> None:
+    document = SessionDocument(gateway, two_seats())
+    changes: list[Change] = []
+    document.subscribe(changes.append)
+    gateway.answer("m/a", "A")
+    gateway.answer("m/b", "B")
+    turn = await document.send("Q")
+    assert isinstance(changes[0], StateChanged)  # a saved-looking document became dirty
+    assert changes[1] == TurnAdded(turn)
+    assert not any(isinstance(c, SessionReplaced) for c in changes)
+    assert {c.reply.id for c in changes if isinstance(c, ReplyChanged)} == {
+        r.id for r in turn.replies
+    }
+    changes.clear()
+    gateway.answer("m/b", "B again")
+    retried = await document.retry(turn.replies[1].id)
+    assert changes[:1] == [ReplyAdded(turn, retried)]
+    assert {c.reply.id for c in changes if isinstance(c, ReplyChanged)} == {retried.id}
+
+
+async def test_every_kind_of_turn_is_built_by_the_document(gateway: ScriptedGateway) -> None:
+    document = SessionDocument(gateway, two_seats())
+    alpha, beta = document.session.seats
+    gateway.answer("m/a", "Alpha's view")
+    gateway.answer("m/b", "Beta's view")
+    first = await document.send("Q")
+    assert first.kind is TurnKind.PROMPT
+    gateway.answer("m/b", "Beta on Alpha")
+    forward = await document.forward(first.replies[0].id, [beta.id], "Thoughts?")
+    assert forward.kind is TurnKind.FORWARD
+    assert "Alpha's view" in gateway.requests[-1].messages[-1]["content"]
+    gateway.answer("m/a", "Alpha rebuts")
+    gateway.answer("m/b", "Beta rebuts")
+    debate = await document.debate_round()
+    assert debate.kind is TurnKind.DEBATE_ROUND
+    gateway.answer("m/a", "…and more")
+    cont = document.add_continue(debate.replies[0].id)
+    await document.start(cont)
+    assert (cont.kind, cont.text, cont.targets) == (TurnKind.FOLLOW_UP, CONTINUE_PROMPT, [alpha.id])
+
+
+async def test_each_instance_has_its_own_recovery_file_in_a_private_folder(
+    gateway: ScriptedGateway, tmp_path: Path
+) -> None:
+    folder = tmp_path / "recovery"
+    one, two = RecoveryStore(folder), RecoveryStore(folder)
+    assert one.path != two.path
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for store in (one, two):
+        document = SessionDocument(gateway, two_seats(), recovery=store)
+        document.add_prompt("Q")
+        assert await document.autosave()
+    assert one.path.exists()
+    assert two.path.exists()
+    assert one.orphans() == [], "a running instance's file is not an orphan"
+    two.close()  # the other instance ends with its session unsaved: its file stays
+    assert one.orphans() == [two.path]
+    one.close()
+
+
+async def test_the_draft_and_its_files_survive_in_the_recovery_file_and_crashed_replies_stop(
+    gateway: ScriptedGateway, tmp_path: Path
+) -> None:
+    folder = tmp_path / "recovery"
+    store = RecoveryStore(folder)
+    document = SessionDocument(gateway, two_seats(), recovery=store)
+    turn = document.add_prompt("Q")
+    turn.replies[0].text, turn.replies[0].status = "cut by the crash", ReplyStatus.STREAMING
+    pending = attachment_from_bytes("notes.txt", b"my unsent notes")
+    document.set_draft("My blunter take", [pending])
+    assert await document.autosave()
+    store.close()  # as if the process had died: the file stays, its lock goes
+
+    survivor = RecoveryStore(folder)
+    [orphan] = survivor.orphans()
+    found = survivor.load(orphan)
+    assert found.draft == Draft("My blunter take", [pending])
+    assert [a.name for a in found.session.attachments] == [], "the draft's file is not sent"
+    assert found.session.turns[0].replies[0].status is ReplyStatus.STOPPED
+    assert found.session.turns[0].replies[0].text == "cut by the crash"
+    restored = SessionDocument(gateway, recovery=survivor)
+    replaced: list[Change] = []
+    restored.subscribe(replaced.append)
+    restored.restore(found)
+    assert restored.dirty, "saved nowhere but the recovery file"
+    assert restored.draft == found.draft
+    await eventually(lambda: not orphan.exists(), what="the old file to be adopted")
+    assert survivor.path.exists()
+    await restored.shutdown()
+
+
+async def test_saving_removes_the_recovery_file_and_discarding_leaves_none(
+    gateway: ScriptedGateway, tmp_path: Path
+) -> None:
+    store = RecoveryStore(tmp_path / "recovery")
+    document = SessionDocument(gateway, two_seats(), recovery=store)
+    document.add_prompt("Q")
+    assert await document.autosave()
+    assert store.path.exists()
+    await document.save(tmp_path / "s.json")
+    assert not store.path.exists()
+    document.add_prompt("Again")
+    assert await document.autosave()
+    document.discard_changes()
+    await document.shutdown()
+    assert not store.path.exists()
+    assert list((tmp_path / "recovery").iterdir()) == []
