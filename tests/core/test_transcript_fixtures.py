@@ -18,9 +18,10 @@ from desktop.core.engine import Engine
 from desktop.core.events import Gateway
 from desktop.core.model import AnnotationKind, ErrorKind, ReplyStatus, TurnKind
 from desktop.core.plaintext import render_session
-from desktop.core.transcript import dumps, load_session, save_session
+from desktop.core.transcript import dumps, load_session, migrate, save_session
 from tests import attachment_files as files
 from tests.conftest import PYTHON, ROOT, TEST_KEYS, WIRE_PREFIX, subprocess_env
+from tests.documents import differences
 from tests.fakes.provider_server import FakeProviderServer, Stream
 
 V1 = ROOT / "tests" / "fixtures" / "transcripts" / "v1"
@@ -32,33 +33,10 @@ fixtures = pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
 
 
 def original(path: Path) -> dict[str, Any]:
+    """The fixture's document brought up to this version, as loading does (unchanged
+    while the format is at version 1): what a save must keep."""
     document: dict[str, Any] = json.loads(path.read_bytes())
-    return document
-
-
-def differences(expected: Any, actual: Any, where: str = "session") -> list[str]:
-    """Every place where ``actual`` lost or changed something ``expected`` has (fields
-    ``actual`` has on top are not differences)."""
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict):
-            return [f"{where} became {actual!r}"]
-        out = []
-        for key, value in expected.items():
-            if key in actual:
-                out += differences(value, actual[key], f"{where}.{key}")
-            else:
-                out.append(f"{where}.{key} was lost")
-        return out
-    if isinstance(expected, list):
-        if not isinstance(actual, list) or len(actual) != len(expected):
-            return [f"{where} became {actual!r}"]
-        return [
-            problem
-            for i, (e, a) in enumerate(zip(expected, actual, strict=True))
-            for problem in differences(e, a, f"{where}[{i}]")
-        ]
-    same = expected == actual and type(expected) is type(actual)
-    return [] if same else [f"{where} was {expected!r}, is {actual!r}"]
+    return migrate(document, path)
 
 
 @fixtures

@@ -5,8 +5,10 @@ validates saved files. Loading keeps fields this version does not know and write
 back; a file from a newer version opens read-only with a warning; a damaged or foreign
 file raises :class:`TranscriptError` naming the file and the problem. Saving is atomic.
 
-Modules: ``fields`` (every type's fields, written once, used both ways, on the small
-codec in ``codec``), ``encode``, ``decode`` and ``atomic``.
+An older version is migrated on load, one registered step per version
+(``migrations``). Modules: ``fields`` (every type's fields, written once, used both
+ways, on the small codec in ``codec``), ``encode``, ``decode``, ``migrations`` and
+``atomic``.
 """
 
 from __future__ import annotations
@@ -16,16 +18,20 @@ from desktop.core.transcript.decode import LoadedSession, load_session, loads, s
 from desktop.core.transcript.encode import dump_chunks, dumps, save_session, session_to_dict
 from desktop.core.transcript.errors import TranscriptError
 from desktop.core.transcript.fields import FORMAT, VERSION
+from desktop.core.transcript.migrations import MIGRATIONS, Migration, migrate
 
 __all__ = [
     "FORMAT",
+    "MIGRATIONS",
     "VERSION",
     "LoadedSession",
+    "Migration",
     "TranscriptError",
     "dump_chunks",
     "dumps",
     "load_session",
     "loads",
+    "migrate",
     "save_session",
     "session_from_dict",
     "session_to_dict",

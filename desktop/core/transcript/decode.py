@@ -10,6 +10,7 @@ from typing import Any
 from desktop.core.model import Session
 from desktop.core.transcript.errors import DocumentProblem, TranscriptError
 from desktop.core.transcript.fields import FORMAT, SESSION, VERSION
+from desktop.core.transcript.migrations import migrate
 
 
 @dataclass
@@ -52,7 +53,8 @@ def _check_references(session: Session) -> None:
 
 
 def loads(raw: bytes, path: Path | str = "<transcript>") -> LoadedSession:
-    """Parse transcript bytes; raises TranscriptError naming ``path`` and the problem."""
+    """Parse transcript bytes, migrating an older version; raises TranscriptError naming
+    ``path`` and the problem."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -68,7 +70,7 @@ def loads(raw: bytes, path: Path | str = "<transcript>") -> LoadedSession:
             path, 'not a Roundtable transcript (no "format": "roundtable.session")'
         )
     version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool):
         raise TranscriptError(path, f"unknown transcript version {version!r}")
     warnings = []
     read_only = version > VERSION
@@ -78,7 +80,7 @@ def loads(raw: bytes, path: Path | str = "<transcript>") -> LoadedSession:
             f"reads version {VERSION}). It is open read-only so nothing in it is lost."
         )
     try:
-        session = session_from_dict(data)
+        session = session_from_dict(migrate(data, path))
     except ValueError as exc:
         raise TranscriptError(path, f"damaged: {exc}") from None
     return LoadedSession(session, read_only, warnings)
