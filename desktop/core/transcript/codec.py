@@ -61,8 +61,8 @@ def fetch(
 class Kind:
     """How one field's value is written as JSON and read back.
 
-    ``on_object``: the value is the object's attribute (written from it, given to the
-    constructor when read); ``loaded``: reading passes it to the constructor.
+    ``on_object``: what is written is the object's attribute (not a constant or a value
+    the writer gives); ``loaded``: what is read is passed to the constructor.
     """
 
     on_object = True
