@@ -1,0 +1,57 @@
+"""Writing a session: the JSON document, its bytes, and the atomic save."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from desktop.core.blobs import base64_of
+from desktop.core.model import Session
+from desktop.core.transcript.atomic import write_atomic
+from desktop.core.transcript.fields import SESSION
+
+
+def _blobs(session: Session) -> dict[str, bytes]:
+    """Each attachment's bytes in base64, once per sha256, in attachment order."""
+    blobs: dict[str, bytes] = {}
+    for a in session.attachments:
+        if a.sha256 not in blobs:
+            blobs[a.sha256] = base64_of(a)
+    return blobs
+
+
+def session_to_dict(session: Session) -> dict[str, Any]:
+    """The JSON-ready document for a session (attachment bytes deduplicated by sha256)."""
+    blobs = {sha: data.decode("ascii") for sha, data in _blobs(session).items()}
+    return SESSION.encode(session, blobs=blobs)
+
+
+def dumps(session: Session) -> bytes:
+    """The session as UTF-8 JSON bytes."""
+    return b"".join(dump_chunks(session))
+
+
+def dump_chunks(session: Session) -> list[bytes]:
+    """The session as UTF-8 JSON, in pieces that join into :func:`dumps`'s bytes.
+
+    The blobs (base64, already JSON-safe and cached per content) go in as pieces of
+    their own instead of through json.dumps and one big join: escaping and copying tens
+    of megabytes on every autosave stalled the window for a large part of a second.
+    Write the pieces with :func:`write_atomic`, off the UI thread.
+    """
+    marker = f'"blobs-{uuid.uuid4().hex}"'.encode("ascii")
+    document = SESSION.encode(session, blobs=marker[1:-1].decode("ascii"))
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    head, tail = text.encode("utf-8").split(marker, 1)
+    chunks = [head, b"{"]
+    for number, (sha, data) in enumerate(_blobs(session).items()):
+        chunks += [b',\n  "' if number else b'\n  "', sha.encode("ascii"), b'": "', data, b'"']
+    chunks += [b"\n }" if len(chunks) > 2 else b"}", tail]
+    return chunks
+
+
+def save_session(session: Session, path: Path | str) -> None:
+    """Write the session atomically (see :func:`write_atomic`)."""
+    write_atomic(path, dumps(session))

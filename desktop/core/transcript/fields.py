@@ -1,0 +1,222 @@
+"""Every type's fields in the transcript, written once: the encoder and the decoder both
+use these tables (``docs/transcript.md`` says what each field means).
+
+A field added to a model type is added here, in the order it is written, and to the
+documentation and the schema; the round-trip property test fails until it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from typing import Any
+
+from desktop.core.model import (
+    Annotation,
+    AnnotationKind,
+    Attachment,
+    AttachmentKind,
+    Delivery,
+    DeliveryHow,
+    ErrorKind,
+    PostSettings,
+    Quote,
+    Reply,
+    ReplyError,
+    ReplyStatus,
+    Seat,
+    Session,
+    Turn,
+    TurnKind,
+    Usage,
+)
+from desktop.core.transcript.codec import (
+    Choice,
+    Codec,
+    Const,
+    Derived,
+    Document,
+    Field,
+    Given,
+    Kind,
+    Nested,
+    Number,
+    Objects,
+    Scalar,
+    Texts,
+    Time,
+    fetch,
+    type_name,
+)
+from desktop.core.transcript.errors import DocumentProblem
+
+FORMAT = "roundtable.session"
+VERSION = 1
+
+TEXT = Scalar((str,), "a string", required=True)
+OPT_TEXT = Scalar((str,), "a string")
+OPT_INT = Scalar((int,), "a whole number")
+OPT_FLAG = Scalar((bool,), "true, false or null")  # null means "not said"
+FLAG = Scalar((bool,), "true or false", absent=False)
+OPT_NUMBER = Number()
+TIME = Time()
+OPT_TIME = Time(required=False)
+
+SEAT = Codec(
+    Seat,
+    Field("id", TEXT),
+    Field("label", TEXT),
+    Field("model", TEXT),
+    Field("api_base", OPT_TEXT),
+    Field("api_key_env", OPT_TEXT),
+    Field("system_prompt", OPT_TEXT),
+    Field("temperature", OPT_NUMBER),
+    Field("max_tokens", OPT_INT),
+    Field("colour", OPT_TEXT),
+    Field("removed", FLAG),
+    Field("vision", OPT_FLAG),
+    Field("pdf", OPT_FLAG),
+)
+
+USAGE = Codec(Usage, Field("prompt_tokens", OPT_INT), Field("completion_tokens", OPT_INT))
+
+REPLY_ERROR = Codec(
+    ReplyError,
+    Field("kind", Choice(ErrorKind)),
+    Field("message", TEXT),
+    Field("retry_after", OPT_NUMBER),
+)
+
+DELIVERY = Codec(
+    Delivery,
+    Field("attachment_id", TEXT),
+    Field("how", Choice(DeliveryHow)),
+    Field("note", TEXT),
+)
+
+REPLY = Codec(
+    Reply,
+    Field("id", TEXT),
+    Field("seat_id", TEXT),
+    Field("status", Choice(ReplyStatus)),
+    Field("text", TEXT),
+    Field("error", Nested(REPLY_ERROR)),
+    Field("started_at", OPT_TIME),
+    Field("first_token_at", OPT_TIME),
+    Field("finished_at", OPT_TIME),
+    Field("usage", Nested(USAGE)),
+    Field("cost_usd", OPT_NUMBER),
+    Field("model_reported", OPT_TEXT),
+    Field("retry_of", OPT_TEXT),
+    Field("deliveries", Objects(DELIVERY, absent_ok=True)),
+)
+
+QUOTE = Codec(
+    Quote,
+    Field("seat_id", TEXT),
+    Field("reply_id", TEXT),
+    Field("seat_label", TEXT),
+    Field("text", TEXT),
+)
+
+TURN = Codec(
+    Turn,
+    Field("id", TEXT),
+    Field("kind", Choice(TurnKind)),
+    Field("text", TEXT),
+    Field("targets", Texts()),
+    Field("attachments", Texts(), attr="attachment_ids"),
+    Field("quotes", Objects(QUOTE)),
+    Field("created_at", TIME),
+    Field("replies", Objects(REPLY)),
+)
+
+# The bytes are not a field: they are in the session's blobs under their sha256.
+ATTACHMENT = Codec(
+    Attachment,
+    Field("id", TEXT),
+    Field("name", TEXT),
+    Field("mime_type", TEXT),
+    Field("sha256", TEXT),
+    Field("kind", Choice(AttachmentKind, required=False)),
+    Field("width", OPT_INT),
+    Field("height", OPT_INT),
+    Field("pages", OPT_INT),
+    Field("has_text", OPT_FLAG),
+    Field("encoding", OPT_TEXT),
+    Field("size", Derived()),
+)
+
+
+class AttachmentsWithBytes(Kind):
+    """The session's attachments, each read with its bytes from the session's blobs
+    (checked against its sha256)."""
+
+    def write(self, value: list[Attachment]) -> list[Document]:
+        return [ATTACHMENT.encode(a) for a in value]
+
+    def read(self, data: Document, key: str, where: str) -> list[Attachment]:
+        blobs = data.get("blobs", {})
+        if not isinstance(blobs, dict):
+            raise DocumentProblem(f"{where}.blobs should be an object, not {type_name(blobs)}")
+        out = []
+        for i, item in enumerate(fetch(data, key, where, (list,), "a list", False)):
+            at = f"{where}.{key}[{i}]"
+            arguments = ATTACHMENT.arguments(item, at)
+            arguments["data"] = _bytes(blobs, arguments["sha256"], at, arguments["name"])
+            out.append(Attachment(**arguments))
+        return out
+
+
+def _bytes(blobs: dict[str, Any], sha: str, where: str, name: str) -> bytes:
+    encoded = blobs.get(sha)
+    if not isinstance(encoded, str):
+        raise DocumentProblem(f"{where}: its bytes (blobs[{sha[:12]}…]) are missing from the file")
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise DocumentProblem(f"blobs[{sha[:12]}…] is not valid base64") from None
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise DocumentProblem(f"{where} ({name!r}): its bytes do not match their sha256")
+    return data
+
+
+ANNOTATION = Codec(
+    Annotation,
+    Field("id", TEXT),
+    Field("kind", Choice(AnnotationKind)),
+    Field("target_id", TEXT),
+    Field("start", OPT_INT),
+    Field("end", OPT_INT),
+    Field("note", TEXT),
+    Field("created_at", TIME),
+)
+
+POST_TEXT = Scalar((str,), "a string", absent="")
+
+POST = Codec(
+    PostSettings,
+    Field("title", POST_TEXT),
+    Field("intro", POST_TEXT),
+    Field("outro", POST_TEXT),
+    Field("excluded_ids", Texts(absent_ok=True)),
+)
+
+SESSION = Codec(
+    Session,
+    Field("format", Const(FORMAT)),
+    Field("version", Const(VERSION)),
+    Field("id", TEXT),
+    Field("title", TEXT),
+    Field("created_at", TIME),
+    Field("updated_at", TIME),
+    Field("seats", Objects(SEAT)),
+    Field("turns", Objects(TURN)),
+    Field("attachments", AttachmentsWithBytes()),
+    # Each attachment's bytes once, base64, by sha256: the encoder supplies them so that
+    # a save can stream them in pieces (see encode.dump_chunks).
+    Field("blobs", Given()),
+    Field("annotations", Objects(ANNOTATION, absent_ok=True)),
+    Field("post", Nested(POST, default=True)),
+)

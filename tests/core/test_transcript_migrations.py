@@ -1,0 +1,167 @@
+"""The migration registry: steps run in order on real older files, and a missing or
+failing step is a clear error naming the file and the step.
+
+The format is at version 1, so the real registry is empty; these tests register steps
+of their own, the first one shaped like the next format change (the post's intro and
+outro becoming a list of blocks), and run them on the real version-1 fixtures.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.core.transcript import (
+    MIGRATIONS,
+    VERSION,
+    TranscriptError,
+    load_session,
+    migrate,
+    save_session,
+)
+from tests.conftest import ROOT
+from tests.documents import differences
+
+V1 = ROOT / "tests" / "fixtures" / "transcripts" / "v1"
+FIXTURES = [V1 / "session.json", V1 / "session-with-unknown-fields.json"]
+
+
+def read(path: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(path.read_bytes())
+    return document
+
+
+def post_blocks(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 → 2 as the next issue plans it: the post's intro and outro become the
+    first and last commentary blocks."""
+    post = document["post"]
+    intro, outro = post.pop("intro"), post.pop("outro")
+    post["blocks"] = [{"kind": "commentary", "text": text} for text in (intro, outro) if text]
+    return document
+
+
+def test_every_older_version_has_a_step_to_the_next() -> None:
+    assert sorted(MIGRATIONS) == list(range(1, VERSION))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_a_step_runs_on_a_real_v1_file_and_keeps_everything_else(path: Path) -> None:
+    document = read(path)
+    migrated = migrate(document, path, registry={1: post_blocks}, target=2)
+
+    assert migrated["version"] == 2
+    assert migrated["post"]["blocks"] == [
+        {
+            "kind": "commentary",
+            "text": "I asked three assistants the question that ends friendships.",
+        },
+        {"kind": "commentary", "text": "Verdict: sandwich, **with mustard**."},
+    ]
+    assert "intro" not in migrated["post"]
+    assert "outro" not in migrated["post"]
+    # Everything else, unknown fields included, is as the file had it.
+    expected = copy.deepcopy(document)
+    del expected["version"], expected["post"]["intro"], expected["post"]["outro"]
+    assert differences(expected, migrated) == []
+    # The caller's document is not changed.
+    assert document == read(path)
+
+
+def test_steps_run_in_order_each_on_the_last_ones_output() -> None:
+    seen: list[int] = []
+
+    def step(document: dict[str, Any]) -> dict[str, Any]:
+        seen.append(document["version"])
+        document.setdefault("trail", []).append(document["version"])
+        return document
+
+    migrated = migrate(read(FIXTURES[0]), registry={1: step, 2: step, 3: step}, target=4)
+    assert seen == [1, 2, 3]
+    assert migrated["trail"] == [1, 2, 3]
+    assert migrated["version"] == 4
+
+
+def test_a_document_at_or_past_the_target_is_left_alone() -> None:
+    document = read(FIXTURES[0])
+
+    def never(document: dict[str, Any]) -> dict[str, Any]:
+        raise AssertionError("no step should run")
+
+    assert migrate(document, registry={1: never}, target=1) is document
+    document["version"] = 7
+    assert migrate(document, registry={1: never}, target=2) is document
+
+
+def test_a_missing_step_names_the_file_and_the_step(tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    with pytest.raises(TranscriptError) as caught:
+        migrate(read(FIXTURES[0]), path, registry={1: post_blocks}, target=3)
+    assert caught.value.path == path
+    assert caught.value.problem == (
+        "transcript version 1 cannot be read: there is no migration from version 2 to version 3"
+    )
+
+
+def test_a_failing_step_names_the_file_and_the_step(tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    document = read(FIXTURES[0])
+    del document["post"]["intro"]  # damaged: version 1 always has it
+    with pytest.raises(TranscriptError) as caught:
+        migrate(document, path, registry={1: post_blocks}, target=2)
+    assert str(path) in str(caught.value)
+    assert caught.value.problem == (
+        "damaged: migrating from version 1 to version 2 failed (KeyError: 'intro')"
+    )
+    assert isinstance(caught.value.__cause__, KeyError)
+
+
+def test_a_step_that_gives_no_document_is_an_error(tmp_path: Path) -> None:
+    def broken(document: dict[str, Any]) -> dict[str, Any]:
+        document.clear()
+        return None  # type: ignore[return-value]
+
+    with pytest.raises(TranscriptError, match="version 1 to version 2 gave NoneType"):
+        migrate(read(FIXTURES[0]), tmp_path / "old.json", registry={1: broken}, target=2)
+
+
+def test_loading_an_older_version_runs_the_registered_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A made-up version 0 that called the post's intro "summary".
+    document = read(FIXTURES[1])
+    document["version"] = 0
+    document["post"]["summary"] = document["post"].pop("intro")
+    path = tmp_path / "v0.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    def summary_to_intro(document: dict[str, Any]) -> dict[str, Any]:
+        document["post"]["intro"] = document["post"].pop("summary")
+        return document
+
+    monkeypatch.setitem(MIGRATIONS, 0, summary_to_intro)
+    loaded = load_session(path)
+    assert not loaded.read_only
+    assert loaded.warnings == []
+    assert loaded.session.post.intro == (
+        "I asked three assistants the question that ends friendships."
+    )
+    assert loaded.session.post.extra == {"theme": "dark"}
+    save_session(loaded.session, tmp_path / "saved.json")
+    saved = read(tmp_path / "saved.json")
+    assert saved["version"] == VERSION
+    assert differences(read(FIXTURES[1]), saved) == []
+
+
+def test_loading_a_version_with_no_way_forward_names_the_file(tmp_path: Path) -> None:
+    document = read(FIXTURES[0])
+    document["version"] = 0
+    path = tmp_path / "v0.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(TranscriptError) as caught:
+        load_session(path)
+    assert caught.value.path == path
+    assert "there is no migration from version 0 to version 1" in caught.value.problem
