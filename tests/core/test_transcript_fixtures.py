@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from desktop.core.attachments import describe, text_of
-from desktop.core.engine import Engine
+from desktop.core.document import SessionDocument
 from desktop.core.events import Gateway
 from desktop.core.model import AnnotationKind, ErrorKind, ReplyStatus, TurnKind
 from desktop.core.plaintext import render_session
@@ -164,7 +164,7 @@ async def test_a_v1_file_continues_and_saves_with_nothing_lost(
     fake.script("seat-a", Stream(text="Still a sandwich."))
     fake.script("seat-b", Stream(text="Still not."))
 
-    turn = await Engine(session, gateway).send("One more time, briefly?")
+    turn = await SessionDocument(gateway, session).send("One more time, briefly?")
 
     assert turn.kind is TurnKind.FOLLOW_UP
     assert [(r.seat_id, r.status) for r in turn.replies] == [
