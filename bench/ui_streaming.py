@@ -170,8 +170,10 @@ def run_child(*args: str) -> str:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     result = subprocess.run(
         [sys.executable, "-m", "bench.ui_streaming", *args],
-        capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+        capture_output=True, text=True, env=env, cwd=ROOT, check=False,
     )  # fmt: skip
+    if result.returncode != 0:
+        sys.exit(f"child {args} failed ({result.returncode}):\n{result.stderr[-3000:]}")
     return result.stdout.strip().splitlines()[-1]
 
 

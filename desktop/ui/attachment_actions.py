@@ -4,20 +4,18 @@ size limits, and saving a session's attachment back out to a file."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from desktop.core.attachments.limits import human_size
-from desktop.core.document import SessionDocument
 from desktop.core.model import Attachment
 from desktop.ui.composer import Composer
 from desktop.ui.limits_dialog import LimitsDialog, stored_limits
-from desktop.ui.tasks import Tasks
+from desktop.ui.window_context import WindowContext
 
 if TYPE_CHECKING:
     from desktop.ui.attach_loading import Loaded, Refused
@@ -28,22 +26,14 @@ if TYPE_CHECKING:
 class AttachmentActions:
     """Attaching files to the composer, limits, and File → Save attachment…"""
 
-    def __init__(
-        self,
-        parent: QWidget,
-        document: SessionDocument,
-        composer: Composer,
-        settings: QSettings,
-        tasks: Tasks,
-        say: Callable[[str], None],
-    ) -> None:
-        self.parent = parent
-        self.document = document
+    def __init__(self, context: WindowContext, composer: Composer) -> None:
+        self.parent = context.parent
+        self.document = context.document
+        self.settings = context.settings
+        self.tasks = context.tasks
+        self.say = context.say
         self.composer = composer
-        self.settings = settings
-        self.tasks = tasks
-        self.say = say
-        document.set_limits(stored_limits(settings))
+        self.document.set_limits(stored_limits(self.settings))
 
     def attach_files(self, paths: list[Path]) -> None:
         """Read and check ``paths`` off the UI thread, then show them as chips."""

@@ -4,16 +4,13 @@ failure is shown, before anything is closed or replaced."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from desktop.core.document import SessionDocument
 from desktop.core.model import new_id
-from desktop.ui.tasks import Tasks
+from desktop.ui.window_context import WindowContext
 
 MAX_RECENT = 8
 FILE_FILTER = "Roundtable sessions (*.json);;All files (*)"
@@ -22,20 +19,13 @@ FILE_FILTER = "Roundtable sessions (*.json);;All files (*)"
 class FileActions:
     """The File menu's work for one window."""
 
-    def __init__(
-        self,
-        parent: QWidget,
-        document: SessionDocument,
-        settings: QSettings,
-        tasks: Tasks,
-        say: Callable[[str], None],
-    ) -> None:
-        self.parent = parent
-        self.document = document
-        self.settings = settings
-        self.tasks = tasks
-        self.say = say
-        self.recent_menu = QMenu("Open &recent", parent)
+    def __init__(self, context: WindowContext) -> None:
+        self.parent = context.parent
+        self.document = context.document
+        self.settings = context.settings
+        self.tasks = context.tasks
+        self.say = context.say
+        self.recent_menu = QMenu("Open &recent", context.parent)
 
     # -- asking --------------------------------------------------------------------------
 

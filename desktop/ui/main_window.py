@@ -27,6 +27,7 @@ from desktop.ui.pane import SeatPane
 from desktop.ui.pane_strip import PaneStrip
 from desktop.ui.tasks import Tasks
 from desktop.ui.turn_actions import TurnActions
+from desktop.ui.window_context import WindowContext
 from desktop.ui.window_menus import build_menus
 
 MESSAGE_MS = 10000
@@ -60,11 +61,10 @@ class MainWindow(QMainWindow):
         self.totals.setAccessibleName("Session totals")
         self.statusBar().addPermanentWidget(self.totals)
 
-        self.files = FileActions(self, document, settings, self.tasks, self.say)
-        self.turns = TurnActions(self, document, self.composer, self.tasks, self.say)
-        self.attachments = AttachmentActions(
-            self, document, self.composer, settings, self.tasks, self.say
-        )
+        context = WindowContext(self, document, settings, self.tasks, self.say)
+        self.files = FileActions(context)
+        self.turns = TurnActions(context, self.composer)
+        self.attachments = AttachmentActions(context, self.composer)
         self.composer.send_requested.connect(self.turns.send)
         self.composer.debate_requested.connect(self.turns.debate)
         self.composer.files_offered.connect(self.attachments.attach_files)

@@ -3,34 +3,24 @@ retry, continue, stop, and changing who is at the table or their keys."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from desktop.core.attachments.limits import AttachmentError
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
-from desktop.core.document import SessionDocument
 from desktop.core.model import Attachment, Turn
 from desktop.ui.composer import Composer
-from desktop.ui.tasks import Tasks
+from desktop.ui.window_context import WindowContext
 
 
 class TurnActions:
     """Turns and seats for one window; the document builds and runs every turn."""
 
-    def __init__(
-        self,
-        parent: QWidget,
-        document: SessionDocument,
-        composer: Composer,
-        tasks: Tasks,
-        say: Callable[[str], None],
-    ) -> None:
-        self.parent = parent
-        self.document = document
+    def __init__(self, context: WindowContext, composer: Composer) -> None:
+        self.parent = context.parent
+        self.document = context.document
+        self.tasks = context.tasks
+        self.say = context.say
         self.composer = composer
-        self.tasks = tasks
-        self.say = say
 
     def send(self, text: str, targets: list[str], attachments: list[Attachment]) -> None:
         """Send the composer's prompt; the composer is cleared only once it was taken."""
