@@ -132,10 +132,12 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
         return 0
     finally:
         warming.cancel()
-        await document.shutdown()
-        await window.tasks.wait()
-        await gateway.aclose()
+        tasks = window.tasks
+        # First, so no autosave of the window's starts after the document's last one.
         window.dispose()
+        await document.shutdown()
+        await tasks.wait()
+        await gateway.aclose()
 
 
 async def _tell_when_warm(window: MainWindow, gateway: WorkerGateway) -> None:

@@ -152,10 +152,10 @@ class SessionDocument:
         return loaded
 
     def restore(self, found: Recovered) -> None:
-        """Take over a recovery file's session and draft. It is saved nowhere but that
-        file, so it is dirty; the file is removed once this instance's own autosave has
-        it, so a second crash loses nothing."""
-        self.replace(found.session, dirty=True, draft=found.draft)
+        """Take over a recovery file's session and draft. A session with turns is saved
+        nowhere but that file, so it is dirty; the file is removed once this instance's
+        own autosave has it, so a second crash loses nothing."""
+        self.replace(found.session, dirty=bool(found.session.turns), draft=found.draft)
         self._spawn_write(self._adopt(found.path))
 
     async def _adopt(self, path: Path) -> None:

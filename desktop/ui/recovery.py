@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.document import SessionDocument
+from desktop.core.recovery import Recovered
 
 
 def recovery_folder() -> Path:
@@ -41,13 +42,7 @@ def offer_recovery(parent: QWidget, document: SessionDocument) -> bool:
         box.setText(f"{exc}\n\nIt has been set aside as {aside}.")
         box.exec()
         return False
-    session = found.session
-    draft = " and the prompt you had not sent" if found.draft else ""
-    choice = ask_restore(
-        parent,
-        f"Roundtable did not close cleanly. Restore the unsaved session "
-        f"“{session.title or 'Untitled'}” with {len(session.turns)} turn(s){draft}?",
-    )
+    choice = ask_restore(parent, "Roundtable did not close cleanly. " + _what(found))
     if choice == "restore":
         document.restore(found)
         return True
@@ -56,6 +51,16 @@ def offer_recovery(parent: QWidget, document: SessionDocument) -> bool:
     else:
         store.release(newest)
     return False
+
+
+def _what(found: Recovered) -> str:
+    session = found.session
+    turns = len(session.turns)
+    if not turns:
+        return "Restore the prompt you had not sent?"
+    title = session.title or "Untitled session"
+    kept = f"Restore “{title}” ({turns} turn{'s' if turns != 1 else ''}, never saved)"
+    return kept + (" and the prompt you had not sent?" if found.draft else "?")
 
 
 def ask_restore(parent: QWidget, text: str) -> str:

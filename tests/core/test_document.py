@@ -271,3 +271,22 @@ async def test_saving_removes_the_recovery_file_and_discarding_leaves_none(
     await document.shutdown()
     assert not store.path.exists()
     assert list((tmp_path / "recovery").iterdir()) == []
+
+
+async def test_a_recovered_draft_alone_does_not_make_an_empty_session_unsaved(
+    gateway: ScriptedGateway, tmp_path: Path
+) -> None:
+    folder = tmp_path / "recovery"
+    store = RecoveryStore(folder)
+    document = SessionDocument(gateway, two_seats(), recovery=store)
+    document.set_draft("Only typed, never sent", [])
+    assert await document.autosave()
+    store.close()
+
+    survivor = RecoveryStore(folder)
+    restored = SessionDocument(gateway, recovery=survivor)
+    restored.restore(survivor.load(survivor.orphans()[0]))
+    assert restored.draft.text == "Only typed, never sent"
+    assert not restored.dirty, "nothing to save: closing must not ask"
+    await restored.shutdown()
+    assert survivor.path.exists(), "the draft is still kept for a crash"
