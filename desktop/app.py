@@ -98,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return runner.run(_run(args, seats))
 
 
+WORKER_START_ATTEMPTS = 3
+
+
 async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     from PySide6.QtCore import QSettings
 
@@ -109,16 +112,31 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     from desktop.ui.recovery import offer_recovery, recovery_folder
 
     gateway = WorkerGateway()
-    document = SessionDocument(gateway, recovery=RecoveryStore(recovery_folder()))
+    try:
+        recovery: RecoveryStore | None = RecoveryStore(recovery_folder())
+        no_recovery = ""
+    except OSError as exc:
+        recovery = None
+        no_recovery = (
+            f"Crash recovery is off: {recovery_folder()} cannot be used "
+            f"({exc.strerror or exc}). Save often."
+        )
+    document = SessionDocument(gateway, recovery=recovery)
     window = MainWindow(document, QSettings(), provider_ready=False)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     if args.session is not None:
-        window.files.open_path(args.session)
+        # A file that cannot be opened is said so; a new session stands in for it.
+        if not window.files.open_path(args.session):
+            document.new(seats or default_seats())
     # Scripted runs never stop to ask; a recovery file they skip stays for the next start.
-    elif args.send or not offer_recovery(window, document):
+    elif args.send or not await offer_recovery(window, document):
         document.new(seats or default_seats())
     window.show()
+    if no_recovery:
+        from desktop.ui.dialogs import warn
+
+        warn(window, "No crash recovery", no_recovery)
     await asyncio.sleep(0)  # let the first paint happen before the worker starts
     warm_up_in_background()
     await gateway.start()
@@ -141,7 +159,14 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
 
 
 async def _tell_when_warm(window: MainWindow, gateway: WorkerGateway) -> None:
-    await gateway.wait_ready()
+    """Tell the panes once the worker is warm; a worker that dies while starting is
+    started again a few times, and then the panes stop saying "waiting": each request
+    starts it once more and a failure shows in its pane."""
+    for attempt in range(WORKER_START_ATTEMPTS):
+        if await gateway.wait_ready():
+            break
+        window.say(f"The provider worker stopped while starting (try {attempt + 1}).")
+        await asyncio.sleep(attempt + 1)  # not a tight loop when it dies at once each time
     window.set_provider_ready(True)
 
 
@@ -158,7 +183,7 @@ async def _send(
     """
     await document.send(prompt)
     for instruction in debate_rounds:
-        await document.debate_round(instruction=instruction)
+        await document.run(document.add_debate_round(instruction=instruction))
     failed = any(
         r.status is not ReplyStatus.COMPLETE for t in document.session.turns for r in t.replies
     )

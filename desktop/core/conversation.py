@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.core.events import ATTACHMENT_PART, Message, attachment_part
-from desktop.core.model import Quote, ReplyStatus, Session, Turn, TurnKind
+from desktop.core.model import Quote, ReplyStatus, Session, Turn
 
 # A message's content: plain text, or a list of parts when it carries attachments.
 Content = str | list[dict[str, Any]]
@@ -134,8 +134,3 @@ def forward_quote(session: Session, reply_id: str, excerpt: str | None = None) -
     if excerpt is not None and excerpt not in reply.text:
         raise ValueError("the excerpt is not part of that reply")
     return Quote(reply.seat_id, reply.id, session.seat(reply.seat_id).label, text)
-
-
-def kind_for_new_turn(session: Session) -> TurnKind:
-    """A session's first turn is the prompt; later free-text turns are follow-ups."""
-    return TurnKind.FOLLOW_UP if session.turns else TurnKind.PROMPT

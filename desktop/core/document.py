@@ -13,7 +13,6 @@ All methods run on the event loop's thread; only file writes go to a worker thre
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -36,7 +35,7 @@ from desktop.core.changes import (
 from desktop.core.engine import Engine
 from desktop.core.events import Gateway
 from desktop.core.model import Attachment, Reply, Seat, Session, Turn, now
-from desktop.core.recovery import Draft, Recovered, RecoveryStore, with_draft
+from desktop.core.recovery import Draft, Recovered, RecoveryStore, Snapshot, for_recovery
 from desktop.core.writing import write_off_thread
 
 if TYPE_CHECKING:
@@ -73,8 +72,9 @@ class SessionDocument:
         self.revision = 0
         self._saved_revision = 0
         self._draft_revision = 0
-        self._autosaved: tuple[int, int] = (0, 0)
+        self._autosaved: tuple[int, int, bool] = (0, 0, False)
         self._discarded = False
+        self._closing = False
         self._listeners: list[Listener] = []
         self._writes: set[asyncio.Task[Any]] = set()
         self._write_lock = asyncio.Lock()
@@ -107,7 +107,9 @@ class SessionDocument:
         """Nothing running: no reply streaming, no save or autosave being written."""
         return not self.busy and not self._writes
 
-    def _touch(self) -> None:
+    def _touch(self, by_user: bool = True) -> None:
+        if by_user:  # what the user does after a discard is worth recovering again
+            self._discarded = False
         was_dirty = self.dirty
         self.revision += 1
         self.session.updated_at = now()
@@ -152,10 +154,13 @@ class SessionDocument:
         return loaded
 
     def restore(self, found: Recovered) -> None:
-        """Take over a recovery file's session and draft. A session with turns is saved
-        nowhere but that file, so it is dirty; the file is removed once this instance's
-        own autosave has it, so a second crash loses nothing."""
-        self.replace(found.session, dirty=bool(found.session.turns), draft=found.draft)
+        """Take over a recovery file's session, draft, file and state. A session with
+        turns and no file is saved nowhere but the recovery file, so it is dirty; the
+        recovery file is removed once this instance's own autosave has it, so a second
+        crash loses nothing."""
+        kept = found.snapshot
+        dirty = kept.dirty and (kept.file is not None or bool(found.session.turns))
+        self.replace(found.session, kept.file, kept.read_only, dirty, kept.draft)
         self._spawn_write(self._adopt(found.path))
 
     async def _adopt(self, path: Path) -> None:
@@ -183,6 +188,7 @@ class SessionDocument:
         """What the composer holds unsent; kept in the recovery file, never in the session."""
         self.draft = Draft(text, list(attachments))
         self._draft_revision += 1
+        self._discarded = False
 
     # -- turns ---------------------------------------------------------------------------
 
@@ -194,10 +200,11 @@ class SessionDocument:
     ) -> Turn:
         """Append the first prompt or a follow-up, with files, to all seats or to some.
 
-        Raises AttachmentError (over the per-turn limit) or ValueError (no such seat);
-        then nothing is added.
+        Raises AttachmentError (over the per-turn limit) or ValueError (no such seat, or
+        a seat still answering); then nothing is added. So do the other ``add_`` methods.
         """
         turn, files = turns.prompt(self.session, text, targets, attachments, self.limits)
+        self.engine.check_free(self.session, turn.targets)
         for attachment in files:
             if not any(a is attachment for a in self.session.attachments):
                 self.session.attachments.append(attachment)
@@ -228,12 +235,14 @@ class SessionDocument:
     def add_retry(self, reply_id: str) -> tuple[Turn, Reply]:
         """Add a new reply from the same seat to the same turn; the old one is kept."""
         turn, reply = turns.retry(self.session, reply_id)
+        self.engine.check_free(self.session, [reply.seat_id])
         turn.replies.append(reply)
         self._touch()
         self._emit(ReplyAdded(turn, reply))
         return turn, reply
 
     def _append(self, turn: Turn) -> Turn:
+        self.engine.check_free(self.session, turn.targets)
         self.session.turns.append(turn)
         self._touch()
         self._emit(TurnAdded(turn))
@@ -262,25 +271,8 @@ class SessionDocument:
         await self.start(turn)
         return turn
 
-    async def forward(
-        self,
-        reply_id: str,
-        targets: Iterable[str],
-        instruction: str = conversation.DEFAULT_FORWARD_INSTRUCTION,
-        excerpt: str | None = None,
-    ) -> Turn:
-        """Forward a reply and wait for every answer."""
-        turn = self.add_forward(reply_id, targets, instruction, excerpt)
-        await self.start(turn)
-        return turn
-
-    async def debate_round(
-        self,
-        targets: Iterable[str] | None = None,
-        instruction: str = conversation.DEFAULT_DEBATE_INSTRUCTION,
-    ) -> Turn:
-        """Run a debate round and wait for every answer."""
-        turn = self.add_debate_round(targets, instruction)
+    async def run(self, turn: Turn) -> Turn:
+        """Start a turn built by one of the ``add_`` methods and wait for every answer."""
         await self.start(turn)
         return turn
 
@@ -302,7 +294,7 @@ class SessionDocument:
         # A reply of a session that was replaced may still report its last change.
         if not any(t is turn for t in reversed(self.session.turns)):
             return
-        self._touch()
+        self._touch(by_user=False)  # a reply stopped after a discard is not worth keeping
         self._emit(ReplyChanged(turn, reply))
 
     # -- saving --------------------------------------------------------------------------
@@ -320,15 +312,17 @@ class SessionDocument:
         if target is None:
             raise ValueError("no file to save to")
         async with self._write_lock:
-            revision = self.revision
+            session, revision = self.session, self.revision
             # Serialised here, on the thread that changes the session; written off it.
-            await write_off_thread(target, dump_chunks(self.session))
+            await write_off_thread(target, dump_chunks(session))
+            if self.session is not session:
+                return  # replaced while it was written: the file is done, the state is not its
             self._saved_revision = revision
             self.path = target
             self.read_only = False
             if self.recovery is not None and not self.dirty and not self.draft:
                 await asyncio.to_thread(self.recovery.discard)
-                self._autosaved = (revision, self._draft_revision)
+                self._autosaved = (revision, self._draft_revision, self._closing)
         self._emit(Saved(target))
         self._emit(StateChanged())
 
@@ -350,14 +344,19 @@ class SessionDocument:
         from desktop.core.transcript import dump_chunks
 
         async with self._write_lock:
-            state = (self.revision, self._draft_revision)
+            state = (self.revision, self._draft_revision, self._closing)
             if state == self._autosaved:
                 return True
             recovery = self.recovery
             try:
                 if self.dirty or self.draft:
-                    chunks = dump_chunks(with_draft(self.session, self.draft))
+                    snapshot = Snapshot(
+                        self.draft, self.path, self.dirty, self.read_only, self._closing
+                    )
+                    chunks = dump_chunks(for_recovery(self.session, snapshot))
                     await write_off_thread(recovery.path, chunks)
+                    if self._discarded:  # the user discarded it while it was written
+                        await asyncio.to_thread(recovery.discard)
                 else:
                     await asyncio.to_thread(recovery.discard)
             except OSError as exc:
@@ -390,8 +389,8 @@ class SessionDocument:
         is unsaved, or is gone when nothing is."""
         self.engine.stop_all()
         while self.engine.busy or self._writes:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.gather(*self.engine.tasks(), *self._writes, return_exceptions=True)
+            await asyncio.gather(*self.engine.tasks(), *self._writes, return_exceptions=True)
+        self._closing = True  # so the next start knows this one did not crash
         await self.autosave()
         if self.recovery is not None:
             self.recovery.close()

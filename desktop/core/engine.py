@@ -10,7 +10,7 @@ failing, hanging or being stopped never delays or breaks another.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import aclosing
 
 from desktop.core import conversation
@@ -60,6 +60,17 @@ class Engine:
         tasks = [self._start(turn, reply, request) for reply, request in requests]
         # return_exceptions: a reply stopped on its own must not end the others' wait.
         return asyncio.gather(*tasks, return_exceptions=True)
+
+    def check_free(self, session: Session, seat_ids: Iterable[str]) -> None:
+        """Raise ValueError when one of the seats is still answering: a new turn for it
+        would be asked without that answer, and its pane would show two at once."""
+        wanted = set(seat_ids)
+        for turn in reversed(session.turns):
+            for reply in turn.replies:
+                task = self._tasks.get(reply.id)
+                if reply.seat_id in wanted and task is not None and not task.done():
+                    label = session.seat(reply.seat_id).label
+                    raise ValueError(f"{label} is still answering; wait for it or stop it first")
 
     # -- stopping ------------------------------------------------------------------------
 

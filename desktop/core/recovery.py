@@ -18,9 +18,10 @@ from typing import IO, Any
 
 from desktop.core.model import Attachment, ReplyStatus, Session, new_id
 
-# Where a recovery file keeps the composer's draft (the transcript format keeps unknown
-# fields, so an ordinary loader reads such a file as the session it is).
-DRAFT_KEY = "roundtable_draft"
+# Where a recovery file keeps what is not part of the session: the composer's draft and
+# the document's state (the transcript format keeps unknown fields, so an ordinary loader
+# reads such a file as the session it is).
+RECOVERY_KEY = "roundtable_recovery"
 
 
 @dataclass
@@ -35,47 +36,73 @@ class Draft:
 
 
 @dataclass
+class Snapshot:
+    """What a recovery file holds besides the session."""
+
+    draft: Draft = field(default_factory=Draft)
+    file: Path | None = None  # the session's own file, when it has one
+    dirty: bool = True  # the session has changes its file does not
+    read_only: bool = False  # its file must not be overwritten (a newer format)
+    closed_cleanly: bool = False  # written by an instance that quit, not one that died
+
+
+@dataclass
 class Recovered:
-    """A recovery file's session (crashed replies marked stopped) and draft."""
+    """A recovery file's session (crashed replies marked stopped) and the rest of it."""
 
     path: Path
     session: Session
-    draft: Draft
+    snapshot: Snapshot
 
 
-def with_draft(session: Session, draft: Draft) -> Session:
-    """A shallow copy of ``session`` that also carries ``draft`` (for the recovery file):
-    the draft's files ride along in the attachments, named in the draft's field."""
-    if not draft:
-        return session
+def for_recovery(session: Session, snapshot: Snapshot) -> Session:
+    """A shallow copy of ``session`` that also carries ``snapshot`` (for the recovery
+    file): the draft's files ride along in the attachments, named in the snapshot."""
+    draft = snapshot.draft
     return replace(
         session,
         attachments=[*session.attachments, *draft.attachments],
         extra={
             **session.extra,
-            DRAFT_KEY: {"text": draft.text, "attachment_ids": [a.id for a in draft.attachments]},
+            RECOVERY_KEY: {
+                "text": draft.text,
+                "attachment_ids": [a.id for a in draft.attachments],
+                "file": str(snapshot.file) if snapshot.file is not None else None,
+                "dirty": snapshot.dirty,
+                "read_only": snapshot.read_only,
+                "closed_cleanly": snapshot.closed_cleanly,
+            },
         },
     )
 
 
 def recovered(path: Path, session: Session) -> Recovered:
-    """Take the draft back out of a loaded recovery file's session, and mark replies that
-    were streaming when the app died as stopped, with their text."""
+    """Take the snapshot back out of a loaded recovery file's session, and mark replies
+    that were streaming when the app died as stopped, with their text."""
     for turn in session.turns:
         for reply in turn.replies:
             if not reply.status.is_final:
                 reply.status = ReplyStatus.STOPPED
-    raw = session.extra.pop(DRAFT_KEY, None)
-    draft = Draft()
-    if isinstance(raw, dict):
-        ids = raw.get("attachment_ids")
-        wanted = {i for i in ids if isinstance(i, str)} if isinstance(ids, list) else set()
-        used = {i for turn in session.turns for i in turn.attachment_ids}
-        pending = [a for a in session.attachments if a.id in wanted and a.id not in used]
-        session.attachments = [a for a in session.attachments if a not in pending]
-        text = raw.get("text")
-        draft = Draft(text if isinstance(text, str) else "", pending)
-    return Recovered(path, session, draft)
+    raw = session.extra.pop(RECOVERY_KEY, None)
+    if not isinstance(raw, dict):
+        return Recovered(path, session, Snapshot())
+    ids = raw.get("attachment_ids")
+    wanted = {i for i in ids if isinstance(i, str)} if isinstance(ids, list) else set()
+    used = {i for turn in session.turns for i in turn.attachment_ids}
+    pending = [a for a in session.attachments if a.id in wanted and a.id not in used]
+    session.attachments = [a for a in session.attachments if a not in pending]
+    text, file = raw.get("text"), raw.get("file")
+    return Recovered(
+        path,
+        session,
+        Snapshot(
+            Draft(text if isinstance(text, str) else "", pending),
+            Path(file) if isinstance(file, str) and file else None,
+            raw.get("dirty") is not False,
+            raw.get("read_only") is True,
+            raw.get("closed_cleanly") is True,
+        ),
+    )
 
 
 class RecoveryStore:
@@ -107,6 +134,9 @@ class RecoveryStore:
                 lock = _Lock.try_hold(path.with_suffix(".lock"))
                 if lock is None:
                     continue  # its instance is running
+                if not path.exists():  # another instance took it between glob and lock
+                    lock.close(delete=True)
+                    continue
                 self._claimed[path] = lock
             found.append(path)
         return sorted(found, key=_mtime, reverse=True)
@@ -119,7 +149,7 @@ class RecoveryStore:
 
     def set_aside(self, orphan: Path) -> Path:
         """Move a damaged recovery file out of the way (kept for the curious); returns
-        where it went."""
+        where it went. Raises OSError when it cannot be moved."""
         target = orphan.with_suffix(".damaged")
         orphan.rename(target)
         self.remove(orphan)

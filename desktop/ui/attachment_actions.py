@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from desktop.core.attachments.limits import human_size
 from desktop.core.model import Attachment
+from desktop.ui import dialogs
 from desktop.ui.composer import Composer
 from desktop.ui.limits_dialog import LimitsDialog, stored_limits
 from desktop.ui.window_context import WindowContext
@@ -88,8 +89,6 @@ class AttachmentActions:
         try:
             await asyncio.to_thread(save_attachment_out, attachment, path)
         except OSError as exc:
-            QMessageBox.warning(
-                self.parent, "Save attachment", f"Could not save {path}: {exc.strerror}"
-            )
+            dialogs.warn(self.parent, "Save attachment", f"Could not save {path}: {exc.strerror}")
             return
         self.say(f"Saved {path}")

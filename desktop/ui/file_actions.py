@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu
 
 from desktop.core.model import new_id
+from desktop.ui import dialogs
+from desktop.ui.dialogs import Button
 from desktop.ui.window_context import WindowContext
 
 MAX_RECENT = 8
@@ -34,17 +36,15 @@ class FileActions:
         it now (and the write succeeded), or chose to discard it."""
         if not self.document.dirty:
             return True
-        answer = QMessageBox.question(
+        answer = await dialogs.question(
             self.parent,
             "Unsaved session",
             "This session has unsaved changes. Save them?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
+            Button.Save | Button.Discard | Button.Cancel,
         )
-        if answer == QMessageBox.StandardButton.Save:
+        if answer == Button.Save:
             return await self.save()
-        if answer == QMessageBox.StandardButton.Discard:
+        if answer == Button.Discard:
             self.document.discard_changes()
             return True
         return False
@@ -67,7 +67,7 @@ class FileActions:
     async def _open_dialog(self) -> None:
         if not await self.may_drop_changes():
             return
-        path, _ = QFileDialog.getOpenFileName(self.parent, "Open session", "", FILE_FILTER)
+        path = await dialogs.open_path(self.parent, "Open session", FILE_FILTER)
         if path:
             self.open_path(Path(path))
 
@@ -86,7 +86,7 @@ class FileActions:
         try:
             self.document.open(path)
         except TranscriptError as exc:
-            QMessageBox.warning(self.parent, "Cannot open the session", str(exc))
+            dialogs.warn(self.parent, "Cannot open the session", str(exc))
             return False
         self.remember(path)
         return True
@@ -99,9 +99,7 @@ class FileActions:
 
     async def save_as(self) -> bool:
         """Ask for a file and save to it; True once it is written."""
-        path, _ = QFileDialog.getSaveFileName(
-            self.parent, "Save session", "session.json", FILE_FILTER
-        )
+        path = await dialogs.save_path(self.parent, "Save session", "session.json", FILE_FILTER)
         if not path:
             return False
         return await self._write(Path(path))
@@ -110,7 +108,7 @@ class FileActions:
         try:
             await self.document.save(path)
         except OSError as exc:
-            QMessageBox.warning(
+            dialogs.warn(
                 self.parent, "Could not save", f"Could not save {path}: {exc.strerror or exc}"
             )
             return False

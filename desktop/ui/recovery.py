@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.document import SessionDocument
 from desktop.core.recovery import Recovered
+from desktop.ui import dialogs
 
 
 def recovery_folder() -> Path:
@@ -17,8 +17,9 @@ def recovery_folder() -> Path:
     return Path(platformdirs.user_state_dir("roundtable")) / "recovery"
 
 
-def offer_recovery(parent: QWidget, document: SessionDocument) -> bool:
-    """If an instance that died left a recovery file, offer it; True if restored.
+async def offer_recovery(parent: QWidget, document: SessionDocument) -> bool:
+    """If an instance that died, or quit with work not in a file, left a recovery
+    file, offer it; True if restored.
 
     The newest is offered; "Later" keeps it (and any others) for the next start.
     """
@@ -36,13 +37,14 @@ def offer_recovery(parent: QWidget, document: SessionDocument) -> bool:
     try:
         found = store.load(newest)
     except TranscriptError as exc:
-        aside = store.set_aside(newest)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Recovery file damaged", "", parent=parent)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(f"{exc}\n\nIt has been set aside as {aside}.")
-        box.exec()
+        try:
+            kept = f"It has been set aside as {store.set_aside(newest)}."
+        except OSError as moved:
+            store.release(newest)
+            kept = f"It could not be set aside ({moved.strerror or moved}) and stays where it is."
+        dialogs.warn(parent, "Recovery file damaged", f"{exc}\n\n{kept}")
         return False
-    choice = ask_restore(parent, "Roundtable did not close cleanly. " + _what(found))
+    choice = await ask_restore(parent, _what(found))
     if choice == "restore":
         document.restore(found)
         return True
@@ -54,24 +56,27 @@ def offer_recovery(parent: QWidget, document: SessionDocument) -> bool:
 
 
 def _what(found: Recovered) -> str:
-    session = found.session
+    """The offer, in the user's words: why there is something, and what comes back."""
+    session, kept = found.session, found.snapshot
+    why = (
+        "Roundtable was closed with work not saved to a file."
+        if kept.closed_cleanly
+        else "Roundtable did not close cleanly."
+    )
+    unsent = "the prompt you had not sent"
     turns = len(session.turns)
-    if not turns:
-        return "Restore the prompt you had not sent?"
-    title = session.title or "Untitled session"
-    kept = f"Restore “{title}” ({turns} turn{'s' if turns != 1 else ''}, never saved)"
-    return kept + (" and the prompt you had not sent?" if found.draft else "?")
+    if not kept.dirty or not (turns or kept.file):
+        return f"{why} Restore {unsent}?" if kept.draft else f"{why} Restore the session?"
+    title = session.title or (kept.file.name if kept.file else "Untitled session")
+    where = f"changes not saved to {kept.file}" if kept.file else "never saved"
+    what = f"“{title}” ({turns} turn{'s' if turns != 1 else ''}, {where})"
+    return f"{why} Restore {what}" + (f" and {unsent}?" if kept.draft else "?")
 
 
-def ask_restore(parent: QWidget, text: str) -> str:
+async def ask_restore(parent: QWidget, text: str) -> str:
     """Ask whether to restore: "restore", "discard" or "later"."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Restore the last session?", "", parent=parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(text)
-    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton("Decide later", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(restore)
-    box.exec()
-    clicked = box.clickedButton()
-    return "restore" if clicked is restore else "discard" if clicked is discard else "later"
+    role = QMessageBox.ButtonRole
+    choices = [("Restore", role.AcceptRole), ("Discard", role.DestructiveRole)]
+    choices.append(("Decide later", role.RejectRole))
+    chosen = await dialogs.choose_buttons(parent, "Restore the last session?", text, choices)
+    return {0: "restore", 1: "discard"}.get(chosen, "later")

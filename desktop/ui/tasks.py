@@ -7,32 +7,22 @@ collected mid-way; every window job goes through one :class:`Tasks`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any
 
 
 class Tasks:
-    """A set of running tasks; ``on_change`` is called when one starts or ends."""
+    """A set of running tasks."""
 
-    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+    def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._on_change = on_change
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` on the loop, holding it until it ends."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._ended)
-        self._changed()
+        task.add_done_callback(self._tasks.discard)
         return task
-
-    def _ended(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        self._changed()
-
-    def _changed(self) -> None:
-        if self._on_change is not None:
-            self._on_change()
 
     def __bool__(self) -> bool:
         return bool(self._tasks)

@@ -49,7 +49,7 @@ class TurnActions:
                 targets, instruction.strip() or DEFAULT_DEBATE_INSTRUCTION
             )
         except ValueError as exc:
-            QMessageBox.information(self.parent, "Debate round", str(exc).capitalize() + ".")
+            QMessageBox.information(self.parent, "Debate round", _sentence(exc))
             return
         self._start(turn)
 
@@ -64,20 +64,30 @@ class TurnActions:
         dialog = ForwardDialog(source, others, self.parent)
         if dialog.exec() and dialog.targets():
             instruction = dialog.instruction.toPlainText().strip()
-            self._start(self.document.add_forward(reply_id, dialog.targets(), instruction))
+            try:
+                turn = self.document.add_forward(reply_id, dialog.targets(), instruction)
+            except ValueError as exc:  # a seat began answering while the dialog was open
+                self.say(_sentence(exc))
+                return
+            self._start(turn)
 
     def retry(self, reply_id: str) -> None:
         """Ask the same seat again with the same messages."""
         try:
             turn, _ = self.document.add_retry(reply_id)
         except ValueError as exc:
-            self.say(str(exc).capitalize() + ".")
+            self.say(_sentence(exc))
             return
         self._start(turn)
 
     def continue_reply(self, reply_id: str) -> None:
         """Ask a seat whose answer was cut to go on from the text kept."""
-        self._start(self.document.add_continue(reply_id))
+        try:
+            turn = self.document.add_continue(reply_id)
+        except ValueError as exc:
+            self.say(_sentence(exc))
+            return
+        self._start(turn)
 
     def edit_lineup(self) -> None:
         """Session → Seats at the table…"""
@@ -106,10 +116,20 @@ class TurnActions:
 
     def add_key(self, provider: str) -> None:
         """Ask for a provider's key and keep it in the OS keyring."""
-        self.tasks.spawn(self._store_key(provider))
+        from desktop.ui.key_dialog import ask_key
 
-    async def _store_key(self, provider: str) -> None:
-        from desktop.ui.key_dialog import ask_and_store_key
+        key = ask_key(self.parent, provider)
+        if key:
+            self.tasks.spawn(self._store_key(provider, key))
 
-        if await ask_and_store_key(self.parent, provider):
+    async def _store_key(self, provider: str, key: str) -> None:
+        from desktop.ui.key_dialog import store_key_off_thread
+
+        if await store_key_off_thread(self.parent, provider, key):
             self.say("Key saved in the OS keyring. Retry the pane to use it.")
+
+
+def _sentence(exc: Exception) -> str:
+    """An error's words as a sentence (str.capitalize would lower "GPT-5" to "gpt-5")."""
+    text = str(exc)
+    return text[:1].upper() + text[1:] + "."

@@ -192,12 +192,12 @@ async def test_every_kind_of_turn_is_built_by_the_document(gateway: ScriptedGate
     first = await document.send("Q")
     assert first.kind is TurnKind.PROMPT
     gateway.answer("m/b", "Beta on Alpha")
-    forward = await document.forward(first.replies[0].id, [beta.id], "Thoughts?")
+    forward = await document.run(document.add_forward(first.replies[0].id, [beta.id], "Thoughts?"))
     assert forward.kind is TurnKind.FORWARD
     assert "Alpha's view" in gateway.requests[-1].messages[-1]["content"]
     gateway.answer("m/a", "Alpha rebuts")
     gateway.answer("m/b", "Beta rebuts")
-    debate = await document.debate_round()
+    debate = await document.run(document.add_debate_round())
     assert debate.kind is TurnKind.DEBATE_ROUND
     gateway.answer("m/a", "…and more")
     cont = document.add_continue(debate.replies[0].id)
@@ -240,7 +240,7 @@ async def test_the_draft_and_its_files_survive_in_the_recovery_file_and_crashed_
     survivor = RecoveryStore(folder)
     [orphan] = survivor.orphans()
     found = survivor.load(orphan)
-    assert found.draft == Draft("My blunter take", [pending])
+    assert found.snapshot.draft == Draft("My blunter take", [pending])
     assert [a.name for a in found.session.attachments] == [], "the draft's file is not sent"
     assert found.session.turns[0].replies[0].status is ReplyStatus.STOPPED
     assert found.session.turns[0].replies[0].text == "cut by the crash"
@@ -249,7 +249,7 @@ async def test_the_draft_and_its_files_survive_in_the_recovery_file_and_crashed_
     restored.subscribe(replaced.append)
     restored.restore(found)
     assert restored.dirty, "saved nowhere but the recovery file"
-    assert restored.draft == found.draft
+    assert restored.draft == found.snapshot.draft
     await eventually(lambda: not orphan.exists(), what="the old file to be adopted")
     assert survivor.path.exists()
     await restored.shutdown()
@@ -290,3 +290,113 @@ async def test_a_recovered_draft_alone_does_not_make_an_empty_session_unsaved(
     assert not restored.dirty, "nothing to save: closing must not ask"
     await restored.shutdown()
     assert survivor.path.exists(), "the draft is still kept for a crash"
+
+
+async def test_a_save_that_lands_after_the_session_was_replaced_leaves_the_new_one_alone(
+    gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk
+) -> None:
+    document = SessionDocument(gateway, two_seats())
+    document.add_prompt("Old session")
+    saving = asyncio.ensure_future(document.save(tmp_path / "old.json"))
+    await eventually(lambda: slow_disk.started == 1, what="the save to start writing")
+    document.new([Seat("Gamma", "m/c")])
+    document.add_prompt("New session")
+    await saving
+    assert document.path is None, "the new session was never saved to the old one's file"
+    assert document.dirty
+    assert "Old session" in (tmp_path / "old.json").read_text(encoding="utf-8")
+
+
+async def test_a_seat_still_answering_is_sent_no_new_turn(gateway: ScriptedGateway) -> None:
+    document = SessionDocument(gateway, two_seats())
+    alpha, beta = document.session.seats
+    gateway.answer("m/a", "Alpha's view")
+    gateway.answer("m/b", "Beta's view")
+    first = await document.send("Q")
+    running = document.start(document.add_prompt("Go on", [alpha.id]))
+    await eventually(lambda: bool(gateway.requests[2:]), what="Alpha's second request")
+    for refused in (
+        lambda: document.add_forward(first.replies[1].id, [alpha.id]),
+        lambda: document.add_debate_round(),
+        lambda: document.add_retry(first.replies[0].id),
+        lambda: document.add_prompt("More", [alpha.id]),
+    ):
+        with pytest.raises(ValueError, match="Alpha is still answering"):
+            refused()
+    assert len(document.session.turns) == 2
+    document.add_forward(first.replies[0].id, [beta.id])  # Beta is free
+    gateway.answer("m/a", "Alpha again")
+    await running
+
+
+async def test_a_clean_exit_keeps_the_draft_with_the_sessions_file_and_says_so(
+    gateway: ScriptedGateway, tmp_path: Path
+) -> None:
+    folder = tmp_path / "recovery"
+    store = RecoveryStore(folder)
+    document = SessionDocument(gateway, two_seats(), recovery=store)
+    document.add_prompt("Q")
+    await document.save(tmp_path / "mine.json")
+    document.set_draft("Typed after saving", [])
+    await document.shutdown()
+
+    survivor = RecoveryStore(folder)
+    found = survivor.load(survivor.orphans()[0])
+    assert found.snapshot.closed_cleanly
+    assert found.snapshot.file == tmp_path / "mine.json"
+    restored = SessionDocument(gateway, recovery=survivor)
+    restored.restore(found)
+    assert restored.path == tmp_path / "mine.json", "Save goes back to the session's file"
+    assert not restored.dirty, "the file holds the session; only the draft was kept"
+    assert restored.draft.text == "Typed after saving"
+    await restored.shutdown()
+
+
+async def test_a_crash_with_changes_not_in_the_file_restores_them_as_unsaved(
+    gateway: ScriptedGateway, tmp_path: Path
+) -> None:
+    folder = tmp_path / "recovery"
+    store = RecoveryStore(folder)
+    document = SessionDocument(gateway, two_seats(), recovery=store)
+    document.add_prompt("Q")
+    await document.save(tmp_path / "mine.json")
+    document.add_prompt("Not saved yet")
+    assert await document.autosave()
+    store.close()  # died
+
+    survivor = RecoveryStore(folder)
+    found = survivor.load(survivor.orphans()[0])
+    assert not found.snapshot.closed_cleanly
+    restored = SessionDocument(gateway, recovery=survivor)
+    restored.restore(found)
+    assert restored.path == tmp_path / "mine.json"
+    assert restored.dirty
+    await restored.shutdown()
+
+
+async def test_discarding_while_an_autosave_is_written_leaves_no_recovery_file(
+    gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk
+) -> None:
+    store = RecoveryStore(tmp_path / "recovery")
+    document = SessionDocument(gateway, two_seats(), recovery=store)
+    document.add_prompt("Q")
+    autosave = asyncio.ensure_future(document.autosave())
+    await eventually(lambda: slow_disk.started == 1, what="the autosave to start writing")
+    document.discard_changes()
+    assert await autosave
+    assert not store.path.exists(), "a discarded session must not be offered back"
+    store.close()
+
+
+async def test_changes_after_a_discard_are_kept_for_recovery_again(
+    gateway: ScriptedGateway, tmp_path: Path
+) -> None:
+    store = RecoveryStore(tmp_path / "recovery")
+    document = SessionDocument(gateway, two_seats(), recovery=store)
+    document.add_prompt("Dropped")
+    document.discard_changes()
+    document.add_prompt("Worth keeping")
+    assert await document.autosave()
+    assert store.path.exists()
+    assert "Worth keeping" in store.path.read_text(encoding="utf-8")
+    store.close()

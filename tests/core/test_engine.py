@@ -100,7 +100,9 @@ async def test_a_forward_sends_exactly_the_labelled_reply(
     first = await document.send("Question")
     source = first.latest_reply(a.id)
     assert source is not None
-    turn = await document.forward(source.id, [b.id, c.id], "What do you make of this?")
+    turn = await document.run(
+        document.add_forward(source.id, [b.id, c.id], "What do you make of this?")
+    )
 
     expected = (
         "What do you make of this?\n\n[Answer from Alpha (OpenAI)]\nAlpha's considered view.\n"
@@ -124,7 +126,7 @@ async def test_a_debate_round_shows_each_seat_the_others_answers(
         fake.script(name, Stream(text=f"{name}'s answer"))
     document = SessionDocument(gateway, session)
     await document.send("Question")
-    await document.debate_round(instruction="Rebut them.")
+    await document.run(document.add_debate_round(instruction="Rebut them."))
 
     def block(label: str, name: str) -> str:
         return f"[Answer from {label}]\n{name}'s answer\n[End of answer from {label}]"

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QMessageBox, QWidget
 
 from desktop.core.document import SessionDocument
 from desktop.core.model import Seat, Turn
@@ -22,6 +22,7 @@ from tests.fakes.provider_server import FakeProviderServer
 from tests.waiting import eventually
 
 T = TypeVar("T")
+W = TypeVar("W", bound=QWidget)
 
 
 class RunningQEventLoop(qasync.QEventLoop):  # type: ignore[misc]
@@ -90,6 +91,40 @@ class UI:
         """Let every running turn finish."""
         self.wait(lambda: self.document.idle and not self.window.tasks, "every reply to end")
 
+    def open_dialog(self, kind: type[W], what: str = "a dialog") -> W:
+        """Wait until a dialog of ``kind`` is showing over the window; that dialog."""
+        found: list[W] = []
+
+        def showing() -> bool:
+            found[:] = [d for d in self.window.findChildren(kind) if d.isVisible()]
+            return bool(found)
+
+        self.wait(showing, what)
+        return found[-1]
+
+    def answer(self, button: str) -> str:
+        """Click ``button`` (its text, without "&") in the message box that is open;
+        the box's text."""
+        box = self.open_dialog(QMessageBox, f"a question with a {button!r} button")
+        for candidate in box.buttons():
+            if candidate.text().replace("&", "") == button:
+                text = box.text()
+                candidate.click()
+                return text
+        raise AssertionError(f"no {button!r} in {[b.text() for b in box.buttons()]}")
+
+    def choose_file(self, path: Path | None) -> None:
+        """Pick ``path`` in the file dialog that is open (None: cancel it)."""
+        dialog = self.open_dialog(QFileDialog, "a file dialog")
+        if path is None:
+            dialog.reject()
+            return
+        typed = dialog.findChild(QLineEdit, "fileNameEdit")  # as the user types it
+        assert typed is not None, "Qt's own file dialog, not the platform's"
+        typed.setText(str(path))
+        assert dialog.selectedFiles() == [str(path)], dialog.selectedFiles()
+        dialog.accept()
+
     def send(self, text: str, targets: list[str] | None = None) -> Turn:
         """Send a prompt as the composer does, without waiting for the replies."""
         turn = self.document.add_prompt(text, targets)
@@ -128,6 +163,10 @@ def make_ui(
 
     yield make
     for ui in made:
+        # A dialog a failed test left open would keep its task waiting for good.
+        for dialog in ui.window.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
         ui.run(ui.document.shutdown())
         ui.run(ui.window.tasks.wait())
         # Nothing left to ask about on close: the test decided what to save.

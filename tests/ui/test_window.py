@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.model import ReplyStatus
@@ -251,16 +251,11 @@ def test_a_crash_recovery_file_survives_other_runs_until_offered_and_is_restored
     assert crashed.exists()
     scripted.document.discard_changes()  # its own unsaved session is not under test
 
-    asked: list[str] = []
-
-    def restore(_parent: object, text: str) -> str:
-        asked.append(text)
-        return "restore"
-
-    monkeypatch.setattr("desktop.ui.recovery.ask_restore", restore)
     fresh = make_ui(recovery=folder)
-    assert offer_recovery(fresh.window, fresh.document)
-    assert "the prompt you had not sent" in asked[0]
+    offered = fresh.loop.create_task(offer_recovery(fresh.window, fresh.document))
+    asked = fresh.answer("Restore")
+    assert fresh.run(offered)
+    assert "the prompt you had not sent" in asked
     assert "Remember me" in pane_texts(fresh)[0]
     assert "Half an answer" in pane_texts(fresh)[0]
     assert fresh.document.session.turns[0].replies[0].status is ReplyStatus.STOPPED
@@ -277,13 +272,15 @@ def test_a_recovery_file_left_for_later_is_offered_again(
 ) -> None:
     folder = tmp_path / "later"
     crash_an_instance(folder)
-    monkeypatch.setattr("desktop.ui.recovery.ask_restore", lambda _parent, _text: "later")
     first = make_ui(recovery=folder)
-    assert not offer_recovery(first.window, first.document)
+    offered = first.loop.create_task(offer_recovery(first.window, first.document))
+    first.answer("Decide later")
+    assert not first.run(offered)
     first.run(first.document.shutdown())
-    monkeypatch.setattr("desktop.ui.recovery.ask_restore", lambda _parent, _text: "discard")
     second = make_ui(recovery=folder)
-    assert not offer_recovery(second.window, second.document)
+    offered = second.loop.create_task(offer_recovery(second.window, second.document))
+    second.answer("Discard")
+    assert not second.run(offered)
     assert not list(folder.glob("*.json")), "discarded: nothing is offered again"
 
 
@@ -405,18 +402,11 @@ def test_closing_with_unsaved_changes_asks(
     ui = make_ui(three_seats(fake))
     ui.send("Q")
     ui.settle()
-    asked: list[str] = []
-
-    def cancel(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
-        asked.append(str(args[2]))
-        return QMessageBox.StandardButton.Cancel
-
-    monkeypatch.setattr("desktop.ui.file_actions.QMessageBox.question", cancel)
     assert not ui.window.close()
-    ui.wait(lambda: bool(asked), "the question")
+    asked = ui.answer("Cancel")
     ui.settle()
     assert ui.window.isVisible()
-    assert asked == ["This session has unsaved changes. Save them?"]
+    assert asked == "This session has unsaved changes. Save them?"
 
 
 def test_closing_with_save_waits_for_the_write_and_stays_open_when_it_fails(
@@ -425,36 +415,52 @@ def test_closing_with_save_waits_for_the_write_and_stays_open_when_it_fails(
     ui = make_ui(three_seats(fake))
     ui.send("Q")
     ui.settle()
-    monkeypatch.setattr(
-        "desktop.ui.file_actions.QMessageBox.question",
-        lambda *a, **k: QMessageBox.StandardButton.Save,
-    )
-    warnings: list[str] = []
-    monkeypatch.setattr(
-        "desktop.ui.file_actions.QMessageBox.warning", lambda *a, **k: warnings.append(a[2])
-    )
     unwritable = tmp_path / "no such folder" / "s.json"
-    monkeypatch.setattr(
-        "desktop.ui.file_actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(unwritable), "")
-    )
+
+    async def choose_unwritable(*_args: object) -> str:
+        return str(unwritable)  # Qt's own file dialog would not offer a missing folder
+
+    monkeypatch.setattr("desktop.ui.dialogs.save_path", choose_unwritable)
     ui.window.close()
-    ui.wait(lambda: bool(warnings), "the failed save to be said")
+    ui.answer("Save")
+    warning = ui.answer("OK")
     ui.settle()
-    assert "Could not save" in warnings[0]
-    assert str(unwritable) in warnings[0]
+    assert "Could not save" in warning
+    assert str(unwritable) in warning
     assert ui.window.isVisible(), "a failed save must not close the window"
     assert ui.window.isWindowModified()
 
+    monkeypatch.undo()
     path = tmp_path / "kept.json"
-    monkeypatch.setattr(
-        "desktop.ui.file_actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
-    )
     closed: list[bool] = []
     ui.window.closed.connect(lambda: closed.append(path.exists()))
     ui.window.close()
+    ui.answer("Save")
+    ui.choose_file(path)
     ui.wait(lambda: bool(closed), "the window to close")
     assert closed == [True], "the window closed before the file was written"
     assert not ui.window.isVisible()
+
+
+def test_replies_keep_streaming_while_a_save_dialog_waits_for_the_user(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
+) -> None:
+    # A modal exec() inside a task stopped every other task until it closed: the reply
+    # froze behind the dialog.
+    ui = make_ui(three_seats(fake)[:1])
+    fake.script("ui-a", Stream(text="word " * 40, chunks=40, delay=0.02))
+    ui.send("Q")
+    pane = ui.window.panes[0]
+    ui.wait(lambda: pane.reply is not None and bool(pane.reply.text), "the stream to start")
+    next(a for a in ui.window.findChildren(QAction) if a.text() == "&Save").trigger()
+    ui.open_dialog(QFileDialog, "the save dialog")
+    ui.wait(lambda: ui.document.idle, "the reply to finish behind the dialog")
+    assert pane.reply is not None
+    assert pane.reply.status is ReplyStatus.COMPLETE
+    assert "word word" in pane.view.toPlainText()
+    ui.choose_file(tmp_path / "after.json")
+    ui.wait(lambda: not ui.window.isWindowModified(), "the save")
+    assert "word " * 40 in (tmp_path / "after.json").read_text(encoding="utf-8")
 
 
 def test_quitting_mid_stream_stops_it_and_a_discarded_session_leaves_no_recovery(
@@ -468,11 +474,8 @@ def test_quitting_mid_stream_stops_it_and_a_discarded_session_leaves_no_recovery
     pane = ui.window.panes[0]
     ui.wait(lambda: pane.reply is not None and len(pane.reply.text) > 20, "streaming")
     ui.wait(recovery.exists, "the autosave while streaming")
-    monkeypatch.setattr(
-        "desktop.ui.file_actions.QMessageBox.question",
-        lambda *a, **k: QMessageBox.StandardButton.Discard,
-    )
     ui.window.close()
+    ui.answer("Discard")
     ui.wait(lambda: not ui.window.isVisible(), "the window to close")
     ui.run(ui.document.shutdown())
     assert pane.reply is not None
