@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
 from desktop.core.attachments import MAX_FILE_SIZE, MB, AttachmentLimits
 from desktop.core.model import DeliveryHow
+from desktop.providers.protocol import MAX_BLOB_BYTES
 from desktop.ui.limits_dialog import LimitsDialog, stored_limits
 from tests.attachment_files import png, text_pdf
 from tests.fakes.provider_server import FakeProviderServer
@@ -164,7 +165,7 @@ def test_the_limits_dialog_allows_no_file_over_what_can_reach_the_provider_worke
     ui = make_ui(three_seats(fake))
     dialog = LimitsDialog(ui.document.limits, ui.window)
     dialog.per_file.setValue(150)
-    assert dialog.limits().per_file == MAX_FILE_SIZE
+    assert dialog.limits().per_file == MAX_FILE_SIZE == MAX_BLOB_BYTES
     dialog.per_turn.setValue(80)
     assert dialog.limits().per_turn == 80 * MB
     dialog.deleteLater()

@@ -12,8 +12,8 @@ MB = 1024 * KB
 GB = 1024 * MB
 
 # The largest file any limit may allow. The window sends a file to its provider worker
-# as one line of base64, and a line must be bounded (45 MB of file is 60 MB of base64);
-# no provider takes a larger file anyway.
+# as one line of base64, and lines are capped (desktop.providers.protocol.MAX_LINE,
+# 64 MB: 45 MB of file in base64 is 60 MB); no provider takes a larger file anyway.
 MAX_FILE_SIZE = 45 * MB
 
 
