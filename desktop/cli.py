@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument(
         "--max-file-mb",
-        type=_megabytes,
+        type=_file_megabytes,
         default=attachments.DEFAULT_LIMITS.per_file / attachments.MB,
         metavar="MB",
         help="the largest file --attach takes (default: %(default)g MB)",
@@ -274,4 +274,14 @@ def _megabytes(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
     if not value > 0:
         raise argparse.ArgumentTypeError("a size limit must be above 0 MB")
+    return value
+
+
+def _file_megabytes(text: str) -> float:
+    """The per-file limit in MB: above 0 and at most the size any file may be."""
+    value = _megabytes(text)
+    if value * attachments.MB > attachments.MAX_FILE_SIZE:
+        raise argparse.ArgumentTypeError(
+            f"no file may be over {attachments.MAX_FILE_SIZE // attachments.MB} MB"
+        )
     return value

@@ -29,7 +29,7 @@ from pathlib import PurePath
 from typing import Any
 
 from desktop.core.attachments import AttachmentError, attachment_from_bytes, describe
-from desktop.core.attachments.limits import GB, AttachmentLimits
+from desktop.core.attachments.limits import GB, MAX_FILE_SIZE, AttachmentLimits
 from desktop.core.attachments.pdfs import PdfRefused, is_restricted, page_texts
 from desktop.core.attachments.texts import decode
 from desktop.core.events import ATTACHMENT_PART, Message, ReplyRequest
@@ -134,8 +134,9 @@ def _converted(attachment: Attachment, caps: Capabilities, images: ImageLimits) 
     return _cached(attachment, ("text",), lambda: _text(attachment))
 
 
-# The limits were applied when the file was attached; a saved session is sent as it is.
-_NO_LIMIT = AttachmentLimits(per_file=1000 * GB, per_turn=1000 * GB)
+# The limits were applied when the file was attached; a saved session is sent as it is,
+# up to the size any file may be.
+_NO_LIMIT = AttachmentLimits(per_file=MAX_FILE_SIZE, per_turn=1000 * GB)
 
 
 def _image(attachment: Attachment, limits: ImageLimits) -> _Converted:

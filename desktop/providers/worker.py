@@ -1,36 +1,27 @@
 """The provider worker: the gateway in a child process, spoken to in JSON lines.
 
 Run as ``python -m desktop.providers.worker``. It imports and warms litellm at start
-(on its own core, while the window paints), then reads requests from stdin::
-
-    {"op": "start", "id": REPLY_ID, "request": {...ReplyRequest...}}
-    {"op": "cancel", "id": REPLY_ID}
-    {"op": "shutdown"}
-
-and writes events to stdout, one JSON object a line: ``{"type": "ready"}`` once warm,
-then ``{"id": REPLY_ID, "event": {...}}``. Text deltas are coalesced per reply every
-~20 ms, so a fast stream costs the window a few dozen messages a second, not hundreds.
-Anything a library prints goes to stderr, never into the protocol.
+(on its own core, while the window paints), then serves the ops the window writes to
+its stdin and writes each reply's events to its stdout; every message and limit is in
+``desktop.providers.protocol``. Text deltas are coalesced per reply every ~20 ms, so a
+fast stream costs the window a few dozen messages a second, not hundreds. Anything a
+library prints goes to stderr, never into the protocol.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import os
 import sys
 from collections.abc import Callable
 from contextlib import aclosing
-from typing import Any
 
-from desktop.core.events import Event, Failed, ReplyRequest, TextDelta, event_to_dict
+from desktop.core.events import Event, Failed, ReplyRequest, TextDelta
 from desktop.core.model import ErrorKind
-from desktop.providers import litellm_runtime
+from desktop.providers import litellm_runtime, protocol
 from desktop.providers.gateway import LiteLLMGateway
 
 COALESCE_SECONDS = 0.02
-MAX_LINE = 256 * 1024 * 1024
 
 
 class DeltaCoalescer:
@@ -95,62 +86,101 @@ class Worker:
         self._out = out
         self._gateway = gateway
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._blobs: dict[str, bytes] = {}  # attachment bytes by sha256, sent once each
+        # Attachment bytes by sha256, sent once each; the window says when to forget them.
+        self._blobs: dict[str, bytes] = {}
+        self._blobs_received = 0
         self._coalescer = DeltaCoalescer(self._write_event, asyncio.get_running_loop())
 
-    def _send(self, message: dict[str, Any]) -> None:
-        self._out.write(json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n")
-
     def _write_event(self, reply_id: str, event: Event) -> None:
-        self._send({"id": reply_id, "event": event_to_dict(event)})
+        self._out.write(protocol.ReplyEvent(reply_id, event).line())
 
-    async def serve(self, reader: asyncio.StreamReader) -> None:
+    async def serve(self, reader: asyncio.StreamReader) -> int:
+        """Serve until shutdown or end of input; the exit status (2: a bad line came)."""
         await _warm_up()
-        self._send({"type": "ready", "pid": os.getpid()})
-        while line := await reader.readline():
-            message = json.loads(line)
-            op = message.get("op")
-            if op == "blob":
-                self._blobs[message["sha256"]] = base64.b64decode(message["data"])
-            elif op == "start":
-                try:
-                    request = ReplyRequest.from_dict(message["request"], self._blobs)
-                except KeyError as exc:
-                    failed = Failed(
-                        ErrorKind.INTERNAL, f"An attachment's bytes never arrived ({exc})."
-                    )
-                    self._write_event(message["id"], failed)
-                    continue
-                self._tasks[request.reply_id] = asyncio.create_task(self._run(request))
-            elif op == "cancel":
-                task = self._tasks.get(message["id"])
-                if task is not None:
-                    task.cancel()
-            elif op == "shutdown":
-                break
+        self._out.write(protocol.Ready(os.getpid()).line())
+        status = 0
+        try:
+            while (line := await protocol.read_line(reader)) is not None:
+                op = protocol.parse_op(line)
+                if isinstance(op, protocol.Shutdown):
+                    break
+                self._handle(op)
+        except protocol.ProtocolError as exc:
+            # The window restarts a worker that exits: that fails its replies clearly.
+            print(f"roundtable worker: the window sent {exc}; stopping", file=sys.stderr)
+            status = 2
         for task in self._tasks.values():
             task.cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         await self._gateway.aclose()
+        return status
 
-    async def _run(self, request: ReplyRequest) -> None:
+    def _handle(self, op: protocol.Op) -> None:
+        if isinstance(op, protocol.Blob):
+            self._blobs[op.sha256] = op.decoded()
+            self._blobs_received += 1
+        elif isinstance(op, protocol.Forget):
+            for sha256 in op.sha256s:
+                self._blobs.pop(sha256, None)
+        elif isinstance(op, protocol.Start):
+            try:
+                request = op.reply_request(self._blobs)
+            except protocol.MissingBlob as exc:
+                failed = Failed(
+                    ErrorKind.INTERNAL, f"An attachment's bytes never arrived ({exc.sha256})."
+                )
+                self._write_event(op.reply_id, failed)
+                return
+            self._tasks[op.reply_id] = asyncio.create_task(self._run(op.reply_id, request))
+        elif isinstance(op, protocol.Cancel):
+            task = self._tasks.get(op.reply_id)
+            if task is not None:
+                task.cancel()
+        elif isinstance(op, protocol.Stats):
+            stats = protocol.WorkerStats(
+                request_id=op.request_id,
+                blobs=len(self._blobs),
+                blob_bytes=sum(len(data) for data in self._blobs.values()),
+                blobs_received=self._blobs_received,
+                replies=len(self._tasks),
+            )
+            self._out.write(stats.line())
+
+    async def _run(self, reply_id: str, request: ReplyRequest) -> None:
+        chars = 0
         try:
+            # Leaving this block (the end, the length cap, a cancel) closes the stream.
             async with aclosing(self._gateway.stream(request)) as events:
                 async for event in events:
-                    self._coalescer.emit(request.reply_id, event)
+                    if isinstance(event, TextDelta):
+                        room = protocol.MAX_REPLY_CHARS - chars
+                        if len(event.text) > room:
+                            self._coalescer.emit(reply_id, TextDelta(event.text[:room]))
+                            self._coalescer.emit(reply_id, _too_long())
+                            return
+                        chars += len(event.text)
+                    self._coalescer.emit(reply_id, event)
         except Exception as exc:
             # Every reply ends with Finished or Failed: without one, the window's pane
             # would wait for ever.
             message = f"Unexpected error in the provider worker: {type(exc).__name__}: {exc}"
-            self._coalescer.emit(request.reply_id, Failed(ErrorKind.INTERNAL, message))
+            self._coalescer.emit(reply_id, Failed(ErrorKind.INTERNAL, message))
         finally:
-            self._coalescer.flush(request.reply_id)
-            self._tasks.pop(request.reply_id, None)
+            self._coalescer.flush(reply_id)
+            self._tasks.pop(reply_id, None)
 
 
-async def _main() -> None:
+def _too_long() -> Failed:
+    return Failed(
+        ErrorKind.PROVIDER_ERROR,
+        f"The reply passed {protocol.MAX_REPLY_CHARS:,} characters, the most Roundtable "
+        "takes for one reply, and was stopped there. The text so far is kept.",
+    )
+
+
+async def _main() -> int:
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=MAX_LINE)
+    reader = asyncio.StreamReader(limit=protocol.MAX_LINE)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     # The protocol gets the real stdout; fd 1 becomes stderr so stray prints can't corrupt it.
     protocol_out = os.fdopen(os.dup(1), "wb", buffering=0)
@@ -158,7 +188,7 @@ async def _main() -> None:
     sys.stdout = sys.stderr
     transport, _ = await loop.connect_write_pipe(asyncio.Protocol, protocol_out)
     try:
-        await Worker(transport, LiteLLMGateway()).serve(reader)
+        return await Worker(transport, LiteLLMGateway()).serve(reader)
     finally:
         transport.close()
 
@@ -166,10 +196,9 @@ async def _main() -> None:
 def main() -> int:
     """Entry point of ``python -m desktop.providers.worker``."""
     try:
-        asyncio.run(_main())
+        return asyncio.run(_main())
     except KeyboardInterrupt:
         return 130
-    return 0
 
 
 if __name__ == "__main__":

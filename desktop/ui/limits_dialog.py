@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.attachments import DEFAULT_LIMITS, MB, AttachmentLimits
+from desktop.core.attachments import DEFAULT_LIMITS, MAX_FILE_SIZE, MB, AttachmentLimits
 
 _KEYS = ("attachments/per_file_mb", "attachments/per_turn_mb")
 
@@ -27,7 +27,8 @@ def stored_limits(settings: QSettings) -> AttachmentLimits:
         except ValueError:
             megabytes = default / MB
         values.append(round(megabytes * MB) if megabytes > 0 else default)
-    return AttachmentLimits(per_file=values[0], per_turn=values[1])
+    # An earlier release allowed files up to 150 MB; such a setting now means the most.
+    return AttachmentLimits(per_file=min(values[0], MAX_FILE_SIZE), per_turn=values[1])
 
 
 class LimitsDialog(QDialog):
@@ -36,8 +37,10 @@ class LimitsDialog(QDialog):
     def __init__(self, limits: AttachmentLimits, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Attachment limits")
-        self.per_file = self._spin(limits.per_file, "Largest file")
-        self.per_turn = self._spin(limits.per_turn, "All files of one prompt")
+        self.per_file = self._spin(limits.per_file, "Largest file", MAX_FILE_SIZE)
+        # Each file crosses to the provider worker on its own, so a turn's files together
+        # have only the providers' limits to respect: none takes a request near 150 MB.
+        self.per_turn = self._spin(limits.per_turn, "All files of one prompt", 150 * MB)
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -54,11 +57,9 @@ class LimitsDialog(QDialog):
         form.addRow("All files of one prompt:", self.per_turn)
         form.addRow(box)
 
-    def _spin(self, size: int, name: str) -> QDoubleSpinBox:
+    def _spin(self, size: int, name: str, most: int) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
-        # A file goes to the provider worker as one base64 line (MAX_LINE, 256 MB), and
-        # no provider takes a request anywhere near 150 MB.
-        spin.setRange(0.1, 150)
+        spin.setRange(0.1, most / MB)
         spin.setDecimals(1)
         spin.setSuffix(" MB")
         spin.setValue(size / MB)

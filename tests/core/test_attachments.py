@@ -22,7 +22,7 @@ from desktop.core.attachments import (
     save_attachment_out,
     text_of,
 )
-from desktop.core.attachments.limits import GB, KB, MB
+from desktop.core.attachments.limits import GB, KB, MAX_FILE_SIZE, MB
 from desktop.core.model import AttachmentKind
 from tests import attachment_files as files
 from tests.conftest import shared_fixtures
@@ -363,6 +363,12 @@ def test_limits_are_settable(tmp_path: Path) -> None:
         AttachmentError, match=r"together these files are 3\.5 KB; the limit is 3\.0 KB per turn"
     ):
         check_turn_size(small, limits)
+
+
+def test_no_limit_allows_a_file_over_the_size_any_file_may_be() -> None:
+    AttachmentLimits(per_file=MAX_FILE_SIZE, per_turn=MAX_FILE_SIZE)
+    with pytest.raises(ValueError, match="no file may be over 45 MB"):
+        AttachmentLimits(per_file=MAX_FILE_SIZE + 1)
 
 
 def test_read_then_save_out_gives_the_same_bytes(tmp_path: Path) -> None:

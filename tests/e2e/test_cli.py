@@ -274,6 +274,19 @@ def test_a_file_that_cannot_be_sent_stops_ask_before_any_request(
     assert not out.exists()
 
 
+def test_ask_refuses_a_file_limit_over_the_size_any_file_may_be(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    result = roundtable(
+        "ask", "--lineup", str(lineup(tmp_path, fake)), "Q", "--max-file-mb", "46",
+        "-o", str(tmp_path / "out.json"),
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "no file may be over 45 MB" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert fake.requests() == []
+
+
 def test_ask_sends_what_its_own_size_limits_allow_and_refuses_beyond_them(
     tmp_path: Path, fake: FakeProviderServer
 ) -> None:

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any
 
 import pytest
 import pytest_asyncio
 
 from desktop.core.attachments import attachment_from_bytes
 from desktop.core.document import SessionDocument
-from desktop.core.events import Finished, TextDelta, UsageReport
+from desktop.core.events import Failed, Finished, TextDelta, UsageReport
 from desktop.core.model import ErrorKind, ReplyStatus, Session
+from desktop.providers import protocol
 from desktop.providers.worker import DeltaCoalescer
 from desktop.providers.worker_client import WorkerGateway
 from tests import attachment_files as files
@@ -36,15 +35,17 @@ async def worker() -> AsyncIterator[WorkerGateway]:
     await gateway.aclose()
 
 
-async def test_a_send_before_the_worker_is_warm_waits_for_it(
-    fake: FakeProviderServer, worker: WorkerGateway
-) -> None:
-    await worker.start()
-    assert not worker.is_ready, "litellm takes seconds to import; the worker cannot be warm yet"
-    events = await collect(worker, request_for("openai/m", fake.api_base("openai")))
-    assert worker.is_ready
-    assert text_of(events) == "Echo: Hello?"
-    assert isinstance(events[-1], Finished)
+async def test_a_send_before_the_worker_is_warm_waits_for_it(fake: FakeProviderServer) -> None:
+    cold = WorkerGateway(env=subprocess_env())  # its own: the module's may be warm already
+    try:
+        await cold.start()
+        assert not cold.is_ready, "litellm takes seconds to import; the worker cannot be warm yet"
+        events = await collect(cold, request_for("openai/m", fake.api_base("openai")))
+        assert cold.is_ready
+        assert text_of(events) == "Echo: Hello?"
+        assert isinstance(events[-1], Finished)
+    finally:
+        await cold.aclose()
 
 
 async def test_deltas_are_coalesced(fake: FakeProviderServer, worker: WorkerGateway) -> None:
@@ -78,6 +79,7 @@ async def test_killing_the_worker_mid_stream_fails_in_flight_replies_keeps_text_
     for name in ("long-a", "long-b"):
         fake.script(name, Stream(text="word " * 300, chunks=300, delay=0.02))
     assert await worker.wait_ready()
+    restarts = worker.restarts
     engine = SessionDocument(worker, session)
     turn = engine.add_prompt("Go")
     running = asyncio.ensure_future(engine.start(turn))
@@ -98,7 +100,7 @@ async def test_killing_the_worker_mid_stream_fails_in_flight_replies_keeps_text_
     # A fresh worker takes over and the next send works.
     assert await worker.wait_ready()
     assert worker.pid not in (None, pid)
-    assert worker.restarts == 1
+    assert worker.restarts == restarts + 1
     follow = await engine.send("Again")
     assert [r.status for r in follow.replies] == [ReplyStatus.COMPLETE] * 2
 
@@ -133,18 +135,14 @@ async def test_library_output_never_corrupts_the_protocol(fake: FakeProviderServ
     assert proc.stdin is not None
     assert proc.stdout is not None
     request = request_for("openai/m", fake.api_base("openai"))
-    start = {"op": "start", "id": request.reply_id, "request": request.to_dict()}
-    proc.stdin.write(json.dumps(start).encode() + b"\n")
-    messages: list[dict[str, Any]] = []
-    while not messages or messages[-1].get("event", {}).get("type") not in ("finished", "failed"):
-        line = await asyncio.wait_for(proc.stdout.readline(), 120)
-        assert line, "the worker ended early"
-        messages.append(json.loads(line))  # any noise here would not parse
-    proc.stdin.write(b'{"op": "shutdown"}\n')
+    proc.stdin.writelines(protocol.Start.of(request).chunks())
+    messages = await messages_until_the_reply_ends(proc.stdout)  # noise would not parse
+    proc.stdin.writelines(protocol.Shutdown().chunks())
     rest, stderr = await asyncio.wait_for(proc.communicate(), 30)
     assert rest == b""
-    assert messages[0]["type"] == "ready"
-    assert messages[-1]["event"]["type"] == "finished"
+    assert isinstance(messages[0], protocol.Ready)
+    assert isinstance(messages[-1], protocol.ReplyEvent)
+    assert isinstance(messages[-1].event, Finished)
     assert b"noise from a library" in stderr
     assert b"raw noise on fd 1" in stderr
     assert proc.returncode == 0
@@ -170,10 +168,11 @@ async def test_an_attachment_crosses_to_the_worker_once_however_many_seats_and_t
         seat.vision = True
     engine = SessionDocument(worker, session)
     picture = attachment_from_bytes("chart.png", files.png(30, 20))
+    before = await worker.stats()
     await engine.send("Look", attachments=[picture])
     await engine.send("And again")  # the history carries the picture again
-    assert worker._worker is not None
-    assert worker._worker.sent_blobs == {picture.sha256}
+    after = await worker.stats()
+    assert after.blobs_received == before.blobs_received + 1
     for seat in session.seats:
         requests = fake.requests(seat.model.split("/", 1)[1])
         assert len(requests) == 2
@@ -194,15 +193,23 @@ async def test_a_request_naming_bytes_the_worker_never_got_fails_clearly(
     assert proc.stdout is not None
     picture = attachment_from_bytes("chart.png", files.png(8, 8))
     request = replace(request_for("openai/m", fake.api_base("openai")), attachments=(picture,))
-    start = {"op": "start", "id": request.reply_id, "request": request.to_dict(with_bytes=False)}
-    proc.stdin.write(json.dumps(start).encode() + b"\n")
-    messages: list[dict[str, Any]] = []
-    while not messages or "event" not in messages[-1]:
-        line = await asyncio.wait_for(proc.stdout.readline(), 120)
-        assert line, "the worker ended early"
-        messages.append(json.loads(line))
-    proc.stdin.write(b'{"op": "shutdown"}\n')
+    proc.stdin.writelines(protocol.Start.of(request).chunks())
+    messages = await messages_until_the_reply_ends(proc.stdout)
+    proc.stdin.writelines(protocol.Shutdown().chunks())
     await asyncio.wait_for(proc.communicate(), 30)
-    event = messages[-1]["event"]
-    assert event["type"] == "failed"
-    assert "bytes never arrived" in event["message"]
+    assert isinstance(messages[-1], protocol.ReplyEvent)
+    event = messages[-1].event
+    assert isinstance(event, Failed)
+    assert "bytes never arrived" in event.message
+
+
+async def messages_until_the_reply_ends(stdout: asyncio.StreamReader) -> list[protocol.Message]:
+    """What a worker writes, read as the window reads it, up to a reply's last event."""
+    messages: list[protocol.Message] = []
+    while True:
+        line = await asyncio.wait_for(protocol.read_line(stdout), 120)
+        assert line is not None, "the worker ended early"
+        messages.append(protocol.parse_message(line))
+        last = messages[-1]
+        if isinstance(last, protocol.ReplyEvent) and isinstance(last.event, Finished | Failed):
+            return messages

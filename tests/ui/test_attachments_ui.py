@@ -8,13 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
-from desktop.core.attachments import MB
+from desktop.core.attachments import MAX_FILE_SIZE, MB, AttachmentLimits
 from desktop.core.model import DeliveryHow
-from desktop.ui.limits_dialog import LimitsDialog
+from desktop.providers.protocol import MAX_BLOB_BYTES
+from desktop.ui.limits_dialog import LimitsDialog, stored_limits
 from tests.attachment_files import png, text_pdf
 from tests.fakes.provider_server import FakeProviderServer
 from tests.ui.conftest import UI, three_seats
@@ -156,6 +157,27 @@ def test_attachment_limits_are_settable_and_remembered(
     assert "big.txt" in ui.window.composer.notice.text()
     assert chip_names(ui) == []
     assert make_ui(three_seats(fake)).document.limits.per_file == round(0.1 * MB)
+
+
+def test_the_limits_dialog_allows_no_file_over_what_can_reach_the_provider_worker(
+    make_ui: Maker, fake: FakeProviderServer
+) -> None:
+    ui = make_ui(three_seats(fake))
+    dialog = LimitsDialog(ui.document.limits, ui.window)
+    dialog.per_file.setValue(150)
+    assert dialog.limits().per_file == MAX_FILE_SIZE == MAX_BLOB_BYTES
+    dialog.per_turn.setValue(80)
+    assert dialog.limits().per_turn == 80 * MB
+    dialog.deleteLater()
+
+
+def test_a_file_limit_stored_by_an_earlier_release_above_the_most_means_the_most(
+    tmp_path: Path,
+) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("attachments/per_file_mb", 150)
+    settings.setValue("attachments/per_turn_mb", 150)
+    assert stored_limits(settings) == AttachmentLimits(per_file=MAX_FILE_SIZE, per_turn=150 * MB)
 
 
 def test_an_attachment_is_saved_back_out_of_the_session(

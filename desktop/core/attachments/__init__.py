@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.core.attachments.limits import (
     DEFAULT_LIMITS,
+    MAX_FILE_SIZE,
     MB,
     AttachmentError,
     AttachmentLimits,
@@ -47,6 +48,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MAX_FILE_SIZE",
     "MB",
     "AttachmentError",
     "AttachmentLimits",

@@ -11,6 +11,11 @@ KB = 1024
 MB = 1024 * KB
 GB = 1024 * MB
 
+# The largest file any limit may allow. The window sends a file to its provider worker
+# as one line of base64, and lines are capped (desktop.providers.protocol.MAX_LINE,
+# 64 MB: 45 MB of file in base64 is 60 MB); no provider takes a larger file anyway.
+MAX_FILE_SIZE = 45 * MB
+
 
 class AttachmentError(Exception):
     """A file that cannot be attached or sent; ``str()`` names the file and says why."""
@@ -38,6 +43,8 @@ class AttachmentLimits:
     def __post_init__(self) -> None:
         if self.per_file <= 0 or self.per_turn <= 0:
             raise ValueError("attachment limits must be above 0 bytes")
+        if self.per_file > MAX_FILE_SIZE:
+            raise ValueError(f"no file may be over {MAX_FILE_SIZE // MB} MB")
 
 
 DEFAULT_LIMITS = AttachmentLimits()
