@@ -128,6 +128,7 @@ class SessionDocument:
     ) -> None:
         """Make ``session`` the document's session (streams of the old one are stopped)."""
         self.engine.stop_all()
+        self.engine.gateway.keep_only({a.sha256 for a in session.attachments})
         self.session = session
         self.path = path
         self.read_only = read_only

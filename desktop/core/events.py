@@ -170,4 +170,8 @@ class Gateway(Protocol):
 
     def stream(self, request: ReplyRequest) -> AsyncGenerator[Event, None]: ...
 
+    def keep_only(self, sha256s: set[str]) -> None:
+        """Free any attachment bytes held for later requests but those named: the
+        session that needed them is gone (a request that needs one again sends it)."""
+
     async def aclose(self) -> None: ...

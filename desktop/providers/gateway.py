@@ -168,6 +168,9 @@ class LiteLLMGateway:
                     )
         yield Finished(finish_reason, model)
 
+    def keep_only(self, sha256s: set[str]) -> None:
+        """Nothing to free: attachments ride in each request and are not kept."""
+
     async def aclose(self) -> None:
         """Close litellm's HTTP clients on this loop."""
         await litellm_runtime.close_clients()

@@ -153,6 +153,17 @@ class WorkerGateway:
         tail = self._worker.stderr_tail if self._worker is not None else b""
         return bytes(tail).decode("utf-8", "replace")
 
+    def keep_only(self, sha256s: set[str]) -> None:
+        """Tell the worker to forget every attachment's bytes but these."""
+        worker = self._worker
+        if worker is None or not worker.alive:
+            return
+        forget = tuple(sha for sha in worker.blobs if sha not in sha256s)
+        if forget:
+            for sha256 in forget:
+                del worker.blobs[sha256]
+            worker.write(protocol.Forget(forget).chunks())
+
     async def stats(self) -> protocol.WorkerStats:
         """What the worker holds now: attachment bytes kept, replies streaming.
 

@@ -18,6 +18,7 @@ class ScriptedGateway:
 
     def __init__(self) -> None:
         self.requests: list[ReplyRequest] = []
+        self.kept: list[set[str]] = []
         self._queues: dict[str, asyncio.Queue[Event]] = {}
 
     def _queue(self, model: str) -> asyncio.Queue[Event]:
@@ -41,6 +42,10 @@ class ScriptedGateway:
             yield event
             if isinstance(event, Finished | Failed):
                 return
+
+    def keep_only(self, sha256s: set[str]) -> None:
+        """Record which attachments a new session still needs."""
+        self.kept.append(set(sha256s))
 
     async def aclose(self) -> None:
         """Nothing to close."""

@@ -145,6 +145,19 @@ async def test_the_worker_forgets_attachments_past_its_budget_and_gets_them_agai
     assert any(first.session.attachments[0].data.decode() in str(p) for p in sent)
 
 
+async def test_a_session_replaced_frees_its_attachments_in_the_worker(
+    fake: FakeProviderServer, relay: WorkerGateway
+) -> None:
+    seat = seat_for(fake, "openai", "freed")
+    document = SessionDocument(relay, Session(seats=[seat]))
+    kept = _text_file("kept.txt", 1000)
+    await document.send("Read", attachments=[kept, _text_file("dropped.txt", 1000)])
+    assert (await relay.stats()).blobs >= 2
+    # The next session shares one file with the old one (the user attached it again).
+    document.replace(Session(seats=[seat], attachments=[kept]))
+    assert (await relay.stats()).blobs == 1, "only the file the open session has is kept"
+
+
 async def test_a_reply_past_the_length_cap_is_stopped_with_a_clear_error_keeping_its_text(
     fake: FakeProviderServer, relay: WorkerGateway
 ) -> None:

@@ -17,7 +17,7 @@ from desktop.core.model import ReplyStatus
 from desktop.ui.forward_dialog import ForwardDialog
 from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.recovery import offer_recovery
-from tests.conftest import PYTHON, seat_for, subprocess_env
+from tests.conftest import PYTHON, ROOT, seat_for, subprocess_env
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
 from tests.ui.conftest import UI, three_seats
@@ -212,9 +212,10 @@ from pathlib import Path
 from desktop.core.document import SessionDocument
 from desktop.core.model import ReplyStatus, Seat
 from desktop.core.recovery import RecoveryStore
+from tests.fakes.scripted_gateway import ScriptedGateway
 
 async def main():
-    document = SessionDocument(None, recovery=RecoveryStore(Path(sys.argv[1])))
+    document = SessionDocument(ScriptedGateway(), recovery=RecoveryStore(Path(sys.argv[1])))
     document.new([Seat("Alpha", "openai/a"), Seat("Beta", "openai/b")])
     turn = document.add_prompt("Remember me")
     turn.replies[0].text = "Half an answer"
@@ -230,7 +231,10 @@ asyncio.run(main())
 def crash_an_instance(folder: Path) -> None:
     """Run a Roundtable instance that autosaves a session mid-stream, then dies."""
     done = subprocess.run(
-        [PYTHON, "-c", CRASHING_INSTANCE, str(folder)], env=subprocess_env(), check=False
+        [PYTHON, "-c", CRASHING_INSTANCE, str(folder)],
+        env=subprocess_env(),
+        cwd=ROOT,  # where the tests package is
+        check=False,
     )
     assert done.returncode == 3
 
