@@ -329,48 +329,31 @@ async def test_a_seat_still_answering_is_sent_no_new_turn(gateway: ScriptedGatew
     await running
 
 
-async def test_a_clean_exit_keeps_the_draft_with_the_sessions_file_and_says_so(
-    gateway: ScriptedGateway, tmp_path: Path
+@pytest.mark.parametrize("quits_cleanly", [True, False], ids=["clean exit", "crash"])
+async def test_a_recovery_file_restores_to_the_sessions_own_file_and_says_how_it_ended(
+    gateway: ScriptedGateway, tmp_path: Path, quits_cleanly: bool
 ) -> None:
     folder = tmp_path / "recovery"
     store = RecoveryStore(folder)
     document = SessionDocument(gateway, two_seats(), recovery=store)
     document.add_prompt("Q")
     await document.save(tmp_path / "mine.json")
-    document.set_draft("Typed after saving", [])
-    await document.shutdown()
+    if quits_cleanly:  # the session is saved; only the draft is not
+        document.set_draft("Typed after saving", [])
+        await document.shutdown()
+    else:
+        document.add_prompt("Not saved yet")
+        assert await document.autosave()
+        store.close()  # died
 
     survivor = RecoveryStore(folder)
     found = survivor.load(survivor.orphans()[0])
-    assert found.snapshot.closed_cleanly
-    assert found.snapshot.file == tmp_path / "mine.json"
+    assert found.snapshot.closed_cleanly is quits_cleanly
     restored = SessionDocument(gateway, recovery=survivor)
     restored.restore(found)
     assert restored.path == tmp_path / "mine.json", "Save goes back to the session's file"
-    assert not restored.dirty, "the file holds the session; only the draft was kept"
-    assert restored.draft.text == "Typed after saving"
-    await restored.shutdown()
-
-
-async def test_a_crash_with_changes_not_in_the_file_restores_them_as_unsaved(
-    gateway: ScriptedGateway, tmp_path: Path
-) -> None:
-    folder = tmp_path / "recovery"
-    store = RecoveryStore(folder)
-    document = SessionDocument(gateway, two_seats(), recovery=store)
-    document.add_prompt("Q")
-    await document.save(tmp_path / "mine.json")
-    document.add_prompt("Not saved yet")
-    assert await document.autosave()
-    store.close()  # died
-
-    survivor = RecoveryStore(folder)
-    found = survivor.load(survivor.orphans()[0])
-    assert not found.snapshot.closed_cleanly
-    restored = SessionDocument(gateway, recovery=survivor)
-    restored.restore(found)
-    assert restored.path == tmp_path / "mine.json"
-    assert restored.dirty
+    assert restored.dirty is not quits_cleanly, "dirty only when the file lacks something"
+    assert restored.draft.text == ("Typed after saving" if quits_cleanly else "")
     await restored.shutdown()
 
 

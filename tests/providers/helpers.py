@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+
 from desktop.core.events import Event, Failed, Gateway, ReplyRequest, TextDelta
 from desktop.core.model import new_id
+from tests.conftest import PYTHON, ROOT, subprocess_env
 
 
 def request_for(
@@ -32,3 +36,15 @@ def text_of(events: list[Event]) -> str:
 def failure_of(events: list[Event]) -> Failed:
     assert isinstance(events[-1], Failed), events[-1]
     return events[-1]
+
+
+async def bare_worker() -> asyncio.subprocess.Process:
+    """The real provider worker on pipes, with no client: the test speaks for the window."""
+    proc = await asyncio.create_subprocess_exec(
+        PYTHON, "-m", "desktop.providers.worker",
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=subprocess_env(), cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    return proc

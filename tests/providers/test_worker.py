@@ -22,7 +22,7 @@ from desktop.providers.worker_client import WorkerGateway
 from tests import attachment_files as files
 from tests.conftest import PYTHON, ROOT, seat_for, subprocess_env
 from tests.fakes.provider_server import FakeProviderServer, Stream
-from tests.providers.helpers import collect, request_for, text_of
+from tests.providers.helpers import bare_worker, collect, request_for, text_of
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -184,11 +184,7 @@ async def test_an_attachment_crosses_to_the_worker_once_however_many_seats_and_t
 async def test_a_request_naming_bytes_the_worker_never_got_fails_clearly(
     fake: FakeProviderServer,
 ) -> None:
-    proc = await asyncio.create_subprocess_exec(
-        PYTHON, "-m", "desktop.providers.worker",
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=subprocess_env(), cwd=ROOT,
-    )  # fmt: skip
+    proc = await bare_worker()
     assert proc.stdin is not None
     assert proc.stdout is not None
     picture = attachment_from_bytes("chart.png", files.png(8, 8))

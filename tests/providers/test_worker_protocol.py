@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-import subprocess
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -25,7 +24,7 @@ from desktop.providers import protocol
 from desktop.providers.worker_client import STDERR_KEPT, WorkerGateway
 from tests.conftest import PYTHON, ROOT, seat_for, subprocess_env
 from tests.fakes.provider_server import FakeProviderServer, Stream
-from tests.providers.helpers import collect, failure_of, request_for, text_of
+from tests.providers.helpers import bare_worker, collect, failure_of, request_for, text_of
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -206,11 +205,7 @@ async def test_a_conversation_too_long_for_one_line_is_refused_clearly(
 
 
 async def test_the_worker_given_a_line_that_breaks_the_protocol_says_so_and_exits() -> None:
-    proc = await asyncio.create_subprocess_exec(
-        PYTHON, "-m", "desktop.providers.worker",
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=subprocess_env(), cwd=ROOT,
-    )  # fmt: skip
+    proc = await bare_worker()
     assert proc.stdin is not None
     proc.stdin.write(b'{"op": "dance"}\n')
     out, err = await asyncio.wait_for(proc.communicate(), 120)
