@@ -58,15 +58,17 @@ async def offer_recovery(parent: QWidget, document: SessionDocument) -> bool:
 def _what(found: Recovered) -> str:
     """The offer, in the user's words: why there is something, and what comes back."""
     session, kept = found.session, found.snapshot
+    unsent = "the prompt you had not sent"
+    turns = len(session.turns)
+    if not kept.dirty or not (turns or kept.file):
+        if kept.closed_cleanly:
+            return "Roundtable was closed with a prompt you had not sent. Restore it?"
+        return f"Roundtable did not close cleanly. Restore {unsent}?"
     why = (
         "Roundtable was closed with work not saved to a file."
         if kept.closed_cleanly
         else "Roundtable did not close cleanly."
     )
-    unsent = "the prompt you had not sent"
-    turns = len(session.turns)
-    if not kept.dirty or not (turns or kept.file):
-        return f"{why} Restore {unsent}?" if kept.draft else f"{why} Restore the session?"
     title = session.title or (kept.file.name if kept.file else "Untitled session")
     where = f"changes not saved to {kept.file}" if kept.file else "never saved"
     what = f"“{title}” ({turns} turn{'s' if turns != 1 else ''}, {where})"

@@ -288,6 +288,28 @@ def test_a_recovery_file_left_for_later_is_offered_again(
     assert not list(folder.glob("*.json")), "discarded: nothing is offered again"
 
 
+def test_an_unsent_prompt_left_at_a_clean_exit_comes_back_with_its_file(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "clean"
+    first = make_ui(three_seats(fake)[:1], recovery=folder)
+    first.send("Q")
+    first.settle()
+    first.run(first.document.save(tmp_path / "mine.json"))
+    first.window.composer.editor.setPlainText("A thought for later")
+    first.wait(lambda: bool(first.document.draft), "the draft to reach the document")
+    first.run(first.document.shutdown())
+
+    second = make_ui(recovery=folder)
+    offered = second.loop.create_task(offer_recovery(second.window, second.document))
+    asked = second.answer("Restore")
+    assert second.run(offered)
+    assert asked == "Roundtable was closed with a prompt you had not sent. Restore it?"
+    assert second.document.path == tmp_path / "mine.json"
+    assert not second.window.isWindowModified()
+    assert second.window.composer.editor.toPlainText() == "A thought for later"
+
+
 def test_editing_the_lineup_adds_reorders_and_removes_seats_keeping_history(
     make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
