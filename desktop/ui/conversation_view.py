@@ -5,8 +5,9 @@ that can no longer change are appended once; only the open tail is redrawn, at m
 every ``REDRAW_MS`` milliseconds (the process's views share one redraw budget, see
 ``redraw_queue``), then what is left is rendered once at the end. Each redraw is one
 edit block, so the document lays itself out once per redraw, not once per insertion.
-Links open in the system browser only on click and only for http(s) and mailto; no
-remote image is ever fetched; raw HTML in model output shows as text.
+Links show their real address on hover and open in the system browser only on click and
+only for http(s) and mailto; no image is ever loaded from a file, a device, the network
+or a data: URL; raw HTML in model output shows as text.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import html
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QByteArray, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QTextBlockFormat,
@@ -49,6 +50,8 @@ class ConversationView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
+        self.link_target = ""  # the address under the mouse, shown before any click
+        self.highlighted.connect(self._show_target)
         self._reply_start = 0  # document position where the newest reply begins
         self._stream_start = 0  # document position where the streaming reply begins
         self._finished_end = 0  # document position after its finished blocks
@@ -205,6 +208,32 @@ class ConversationView(QTextBrowser):
         cursor.setPosition(start - 1)
         cursor.setPosition(start + len(_PLACEHOLDER), QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
+        self._images_as_text(start - 1)
+
+    def _images_as_text(self, start: int) -> None:
+        """Replace every image from ``start`` on with its address as text.
+
+        Model output may name any file, device, share or data: URL as an image, and Qt's
+        image handler reads a path itself when the resource it is given is empty. No
+        image of model output is ever loaded; the reader sees where it pointed.
+        """
+        images = []
+        block = self.document().findBlock(start)
+        while block.isValid():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                if fragment.charFormat().isImageFormat():
+                    name = fragment.charFormat().toImageFormat().name()
+                    images.append((fragment.position(), fragment.length(), name))
+                iterator += 1
+            block = block.next()
+        cursor = QTextCursor(self.document())
+        for position, length, name in reversed(images):
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            shown = name if len(name) <= 80 else name[:79] + "…"  # a data: URL can be MBs
+            cursor.insertText(f"[image not loaded: {shown}]", QTextCharFormat())
 
     @contextmanager
     def _edit(self) -> Iterator[QTextCursor]:
@@ -228,5 +257,18 @@ class ConversationView(QTextBrowser):
             self.link_refused.emit(url.toString())
 
     def loadResource(self, kind: int, name: QUrl | str) -> object:
-        """Never fetch anything (remote images in model output stay unloaded)."""
-        return None
+        """Load nothing that model output names: no file, device, network or data: URL.
+
+        Images never get here (see ``_images_as_text``); this is the second line. An
+        empty value, not None: given nothing, QTextDocument reads local paths and decodes
+        data: URLs itself, on the GUI thread (``![x](/dev/zero)`` froze the window until
+        memory ran out; a data: picture could draw a fake dialog).
+        """
+        return QByteArray()
+
+    def _show_target(self, url: QUrl) -> None:
+        """Hovering a link shows where it really goes (its text may claim another)."""
+        self.link_target = url.toString()
+        # Escaped inside <qt>: the address is shown as text, never read as markup.
+        tip = f"<qt>{html.escape(self.link_target)}</qt>" if self.link_target else ""
+        self.setToolTip(tip)
