@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -99,13 +100,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 WORKER_START_ATTEMPTS = 3
+APPROVALS_FILE = "approved-endpoints.json"  # in the user's config folder
 
 
 async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
+    import platformdirs
     from PySide6.QtCore import QSettings
 
     from desktop.core.document import SessionDocument
     from desktop.core.recovery import RecoveryStore
+    from desktop.core.trust import Approvals
     from desktop.providers.worker_client import WorkerGateway
     from desktop.ui.code_highlighter import warm_up_in_background
     from desktop.ui.main_window import MainWindow
@@ -121,7 +125,11 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
             f"Crash recovery is off: {recovery_folder()} cannot be used "
             f"({exc.strerror or exc}). Save often."
         )
-    document = SessionDocument(gateway, recovery=recovery)
+    approvals = Approvals(Path(platformdirs.user_config_dir("roundtable")) / APPROVALS_FILE)
+    if seats:  # --lineup: the user's own file, trusted as typed
+        with contextlib.suppress(OSError):  # not kept for next time, but holds till quit
+            approvals.approve(seats)
+    document = SessionDocument(gateway, recovery=recovery, approvals=approvals)
     window = MainWindow(document, QSettings(), provider_ready=False)
     closed = asyncio.Event()
     window.closed.connect(closed.set)

@@ -40,6 +40,7 @@ from desktop.core.writing import write_off_thread
 
 if TYPE_CHECKING:
     from desktop.core.transcript import LoadedSession
+    from desktop.core.trust import Approvals
 
 # desktop.core.transcript is imported where a file is read or written: the window's
 # first paint can do without it.
@@ -58,10 +59,13 @@ class SessionDocument:
         recovery: RecoveryStore | None = None,
         limits: AttachmentLimits = DEFAULT_LIMITS,
         autosave_in_place: bool = False,
+        approvals: Approvals | None = None,
     ) -> None:
         """``recovery`` is where autosaves go (the window); with ``autosave_in_place``
-        autosaves write the session's own file instead (the CLI, which has one)."""
-        self.engine = Engine(gateway, self._reply_changed)
+        autosaves write the session's own file instead (the CLI, which has one). With
+        ``approvals``, seats send only to endpoints the user approved (see ``trust``)."""
+        self.engine = Engine(gateway, self._reply_changed, approvals)
+        self.approvals = approvals
         self.recovery = recovery
         self.limits = limits
         self.autosave_in_place = autosave_in_place
@@ -155,10 +159,8 @@ class SessionDocument:
         return loaded
 
     def restore(self, found: Recovered) -> None:
-        """Take over a recovery file's session, draft, file and state. A session with
-        turns and no file is saved nowhere but the recovery file, so it is dirty; the
-        recovery file is removed once this instance's own autosave has it, so a second
-        crash loses nothing."""
+        """Take over a recovery file's session, draft, file and state (turns in no file
+        are dirty); the recovery file goes once this instance's autosave has it."""
         kept = found.snapshot
         dirty = kept.dirty and (kept.file is not None or bool(found.session.turns))
         self.replace(found.session, kept.file, kept.read_only, dirty, kept.draft)

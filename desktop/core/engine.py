@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from contextlib import aclosing
+from typing import TYPE_CHECKING
 
 from desktop.core import conversation
 from desktop.core.events import (
@@ -29,11 +30,15 @@ from desktop.core.model import (
     Reply,
     ReplyError,
     ReplyStatus,
+    Seat,
     Session,
     Turn,
     Usage,
     now,
 )
+
+if TYPE_CHECKING:
+    from desktop.core.trust import Approvals
 
 ChangeListener = Callable[[Turn, Reply], None]
 
@@ -41,9 +46,17 @@ ChangeListener = Callable[[Turn, Reply], None]
 class Engine:
     """Runs turns against a gateway, recording what arrives on the replies."""
 
-    def __init__(self, gateway: Gateway, on_change: ChangeListener | None = None) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        on_change: ChangeListener | None = None,
+        approvals: Approvals | None = None,
+    ) -> None:
+        """With ``approvals``, a seat whose endpoint or key variable is not approved
+        sends nothing (its reply fails saying why); without, every seat is the user's."""
         self.gateway = gateway
         self._on_change = on_change
+        self.approvals = approvals
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     def start(self, session: Session, turn: Turn) -> asyncio.Future[list[object]]:
@@ -57,7 +70,10 @@ class Engine:
         # Every request is built before any reply starts, so concurrent replies in the
         # same turn never see each other's partial text.
         requests = [(reply, request_for(session, turn, reply)) for reply in pending]
-        tasks = [self._start(turn, reply, request) for reply, request in requests]
+        tasks = [
+            self._start(turn, reply, request, session.seat(reply.seat_id))
+            for reply, request in requests
+        ]
         # return_exceptions: a reply stopped on its own must not end the others' wait.
         return asyncio.gather(*tasks, return_exceptions=True)
 
@@ -98,8 +114,11 @@ class Engine:
 
     # -- streaming -----------------------------------------------------------------------
 
-    def _start(self, turn: Turn, reply: Reply, request: ReplyRequest) -> asyncio.Task[None]:
-        task = asyncio.ensure_future(self._stream(turn, reply, request))
+    def _start(
+        self, turn: Turn, reply: Reply, request: ReplyRequest, seat: Seat
+    ) -> asyncio.Task[None]:
+        refusal = self.approvals.refusal(seat) if self.approvals is not None else None
+        task = asyncio.ensure_future(self._stream(turn, reply, request, refusal))
         self._tasks[reply.id] = task
         task.add_done_callback(lambda _: self._tasks.pop(reply.id, None))
         return task
@@ -108,11 +127,16 @@ class Engine:
         if self._on_change is not None:
             self._on_change(turn, reply)
 
-    async def _stream(self, turn: Turn, reply: Reply, request: ReplyRequest) -> None:
+    async def _stream(
+        self, turn: Turn, reply: Reply, request: ReplyRequest, refusal: str | None
+    ) -> None:
         reply.status = ReplyStatus.WAITING
         reply.started_at = now()
         self._changed(turn, reply)
         try:
+            if refusal is not None:  # the gateway is never asked: no key leaves
+                self._fail(reply, ErrorKind.BAD_REQUEST, refusal)
+                return
             async with aclosing(self.gateway.stream(request)) as events:
                 async for event in events:
                     self._apply(reply, event)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.model import Seat
+from desktop.core.trust import is_variable_name
 
 _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "label": (str, "text"),
@@ -78,6 +79,12 @@ def _seat(table: Any, where: str) -> Seat:
         # TOML booleans are ints to Python: only the true/false fields take them.
         if isinstance(value, bool) is not (kinds is bool) or not isinstance(value, kinds):
             raise LineupError(f"{where}: {key!r} must be {description}, not {value!r}")
+    variable = table.get("api_key_env")
+    if variable is not None and not is_variable_name(variable):
+        raise LineupError(
+            f"{where}: 'api_key_env' must name an environment variable "
+            "(the value is not shown: it may be a key)"
+        )
     temperature = table.get("temperature")
     if temperature is not None and not 0 <= temperature <= 2:
         raise LineupError(

@@ -22,6 +22,7 @@ from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
 from desktop.core.model import Session
 from desktop.ui.attachment_actions import AttachmentActions
 from desktop.ui.composer import Composer, local_files
+from desktop.ui.endpoint_approval import EndpointApproval
 from desktop.ui.file_actions import FileActions
 from desktop.ui.pane import SeatPane
 from desktop.ui.pane_strip import PaneStrip
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.files = FileActions(context)
         self.turns = TurnActions(context, self.composer)
         self.attachments = AttachmentActions(context, self.composer)
+        self.approval = EndpointApproval(context, self.strip.set_needs_approval)
         self.composer.send_requested.connect(self.turns.send)
         self.composer.debate_requested.connect(self.turns.debate)
         self.composer.files_offered.connect(self.attachments.attach_files)
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         self.strip.apply(change, session)
         match change:
             case SessionReplaced():
+                self.approval.offer()
                 self.composer.set_seats(session.active_seats)
                 if self.document.draft:
                     self.composer.restore_draft(self.document.draft)
@@ -105,6 +108,7 @@ class MainWindow(QMainWindow):
                 self._refresh_state()
                 self._refresh_totals(session)
             case SeatsChanged():
+                self.approval.refresh()
                 self.composer.set_seats(session.active_seats)
             case StateChanged():
                 self._refresh_state()

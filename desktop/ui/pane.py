@@ -117,6 +117,7 @@ class SeatPane(QFrame):
         self._turn: Turn | None = None
         self._session = Session()
         self._provider_ready = True
+        self._needs_approval = ""
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(f"Pane: {seat.label}")
 
@@ -135,6 +136,7 @@ class SeatPane(QFrame):
         self.busy.setTextVisible(False)
         self.busy.hide()
         self.numbers = QLabel("")
+        self.numbers.setTextFormat(Qt.TextFormat.PlainText)  # it can name a file's address
         self.numbers.setWordWrap(True)  # a narrow pane wraps its numbers, never widens
         self.numbers.setStyleSheet("color: palette(mid);")
         self.numbers.setAccessibleName(f"{seat.label} tokens, cost and timing")
@@ -265,6 +267,11 @@ class SeatPane(QFrame):
         if lines:
             self.view.add_note("\n".join(lines))
 
+    def set_needs_approval(self, why: str) -> None:
+        """This seat sends nothing until the user approves ``why`` ("": it may send)."""
+        self._needs_approval = why
+        self._update_header()
+
     def set_provider_ready(self, ready: bool) -> None:
         """Whether the provider worker is warm; a waiting reply says so when it is not."""
         self._provider_ready = ready
@@ -276,7 +283,9 @@ class SeatPane(QFrame):
         self.state.setText(STATE_NAMES[status])
         self.busy.setVisible(status in (ReplyStatus.WAITING, ReplyStatus.STREAMING))
         numbers = reply_numbers(reply)
-        if status is ReplyStatus.WAITING and not self._provider_ready:
+        if self._needs_approval and (reply is None or reply.status.is_final):
+            numbers = f"Waits for your approval: {self._needs_approval}"
+        elif status is ReplyStatus.WAITING and not self._provider_ready:
             # On the wrapping line, not in the state label: a long label would widen
             # every pane, and the window with them, for good.
             numbers = "Waiting for the provider worker to start…"

@@ -69,6 +69,11 @@ class PaneStrip(QSplitter):
             pane.rebuild(session)
         self._apply_widths()
 
+    def set_needs_approval(self, why: dict[str, str]) -> None:
+        """By seat id, why a seat waits for the user's approval (absent: it does not)."""
+        for pane in self.panes:
+            pane.set_needs_approval(why.get(pane.seat.id, ""))
+
     def set_provider_ready(self, ready: bool) -> None:
         """Whether the provider worker is warm (waiting panes say so when it is not)."""
         for pane in self.panes:

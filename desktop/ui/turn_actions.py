@@ -3,11 +3,13 @@ retry, continue, stop, and changing who is at the table or their keys."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from desktop.core.attachments.limits import AttachmentError
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
-from desktop.core.model import Attachment, Turn
+from desktop.core.model import Attachment, Seat, Turn
 from desktop.ui.composer import Composer
 from desktop.ui.window_context import WindowContext
 
@@ -100,7 +102,25 @@ class TurnActions:
 
         dialog = LineupDialog(self.document.session.active_seats, self.parent)
         if dialog.exec():
-            self.document.set_lineup(dialog.seats())
+            seats = dialog.seats()
+            self._approve_typed(seats)
+            self.document.set_lineup(seats)
+
+    def _approve_typed(self, seats: list[Seat]) -> None:
+        """Addresses the user typed in the seats dialog are the user's own: approved.
+        One that came with the session and was left as it was stays as approved as it
+        was."""
+        approvals = self.document.approvals
+        if approvals is None:
+            return
+        before = {s.id: s.api_base for s in self.document.session.seats}
+        typed = [s for s in seats if s.api_base is not None and before.get(s.id) != s.api_base]
+        if not typed:
+            return
+        try:  # only the address: a key variable that came with the session is not typed
+            approvals.approve(replace(s, api_key_env=None) for s in typed)
+        except OSError as exc:
+            self.say(f"Approved until Roundtable quits (not kept: {exc.strerror or exc}).")
 
     def remove_seat(self, seat_id: str) -> None:
         """Take a seat from the table, after asking (its answers stay)."""

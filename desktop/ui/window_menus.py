@@ -57,6 +57,7 @@ def build_menus(window: MainWindow) -> Menus:
     stop_all = add("&Session", "S&top all", window.document.stop_all, "Esc")
     add("&Session", "&Debate round…", lambda: turns.debate(composer.selected()), "Ctrl+D")
     add("&Session", "Seats at the &table…", turns.edit_lineup, "Ctrl+T")
+    add("&Session", "Approve &endpoints…", lambda: window.approval.offer(asked=True))
     sync = add(
         "&View",
         "&Sync scrolling (turns side by side)",

@@ -104,7 +104,7 @@ def seat_fields() -> Fields:
         "model": texts,
         "id": ids,
         "api_base": texts,
-        "api_key_env": texts,
+        "api_key_env": st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,30}", fullmatch=True),
         "system_prompt": texts,
         "temperature": st.floats(min_value=0, max_value=2),
         "max_tokens": sizes,

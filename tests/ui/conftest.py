@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QMe
 from desktop.core.document import SessionDocument
 from desktop.core.model import Seat, Turn
 from desktop.core.recovery import RecoveryStore
+from desktop.core.trust import Approvals
 from desktop.providers.worker_client import WorkerGateway
 from desktop.ui.main_window import MainWindow
 from tests.conftest import seat_for, subprocess_env
@@ -151,7 +152,9 @@ def make_ui(
         # current event loop: make it the qasync one, as it is in the app.
         asyncio.set_event_loop(qloop)
         store = RecoveryStore(recovery or tmp_path / "recovery")
-        document = SessionDocument(ui_gateway, recovery=store)
+        approvals = Approvals(tmp_path / "approved.json")
+        approvals.approve(seats or [])  # a test's own seats are the user's lineup
+        document = SessionDocument(ui_gateway, recovery=store, approvals=approvals)
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(document, settings)
         if seats is not None:

@@ -50,12 +50,31 @@ from desktop.core.transcript.codec import (
     type_name,
 )
 from desktop.core.transcript.errors import DocumentProblem
+from desktop.core.trust import is_variable_name
 
 FORMAT = "roundtable.session"
 VERSION = 1
 
 TEXT = Scalar((str,), "a string", required=True)
 OPT_TEXT = Scalar((str,), "a string")
+
+
+class VariableName(Scalar):
+    """An environment variable's name, or null; anything else is refused unshown (a key
+    pasted there would otherwise be echoed in errors, panes and transcripts)."""
+
+    def __init__(self) -> None:
+        super().__init__((str,), "a string")
+
+    def read(self, data: Document, key: str, where: str) -> Any:
+        value = super().read(data, key, where)
+        if value is not None and not is_variable_name(value):
+            raise DocumentProblem(
+                f"{where}.{key} is not an environment variable name (not shown: it may be a key)"
+            )
+        return value
+
+
 OPT_INT = Scalar((int,), "a whole number")
 OPT_FLAG = Scalar((bool,), "true, false or null")  # null means "not said"
 FLAG = Scalar((bool,), "true or false", absent=False)
@@ -69,7 +88,7 @@ SEAT = Codec(
     Field("label", TEXT),
     Field("model", TEXT),
     Field("api_base", OPT_TEXT),
-    Field("api_key_env", OPT_TEXT),
+    Field("api_key_env", VariableName()),
     Field("system_prompt", OPT_TEXT),
     Field("temperature", OPT_NUMBER),
     Field("max_tokens", OPT_INT),
