@@ -16,6 +16,7 @@ from desktop.core.model import Attachment
 from desktop.ui import dialogs
 from desktop.ui.composer import Composer
 from desktop.ui.limits_dialog import LimitsDialog, stored_limits
+from desktop.ui.shown import file_name, shown
 from desktop.ui.window_context import WindowContext
 
 if TYPE_CHECKING:
@@ -72,14 +73,18 @@ class AttachmentActions:
             self.say("This session has no attachments.")
             return
         # Numbered, so two files of the same name and size are still told apart.
-        names = [f"{i}. {a.name} ({human_size(a.size)})" for i, a in enumerate(attachments, 1)]
+        names = [
+            f"{i}. {shown(a.name)} ({human_size(a.size)})" for i, a in enumerate(attachments, 1)
+        ]
         choice, ok = QInputDialog.getItem(
             self.parent, "Save attachment", "Attachment:", names, 0, False
         )
         if not ok or choice not in names:
             return
         attachment = attachments[names.index(choice)]
-        path, _ = QFileDialog.getSaveFileName(self.parent, "Save attachment as", attachment.name)
+        # Direction overrides out: "a\u202efdp.exe" must not be suggested as "aexe.pdf".
+        suggested = file_name(attachment.name)
+        path, _ = QFileDialog.getSaveFileName(self.parent, "Save attachment as", suggested)
         if path:
             self.tasks.spawn(self._write_attachment(attachment, Path(path)))
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop.core.model import Attachment
+from desktop.ui.shown import shown, tooltip
 from desktop.ui.sideways_row import SidewaysRow
 
 THUMBNAIL_PX = 32
@@ -25,8 +26,9 @@ class Chip(QFrame):
         super().__init__()
         self.attachment = attachment
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName(f"Attachment {attachment.name}")
-        self.setToolTip(f"{attachment.name}\n{summary}")
+        name = shown(attachment.name)
+        self.setAccessibleName(f"Attachment {name}")
+        self.setToolTip(tooltip(f"{attachment.name}\n{summary}"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 2, 2)
         if thumbnail is not None and not thumbnail.isNull():
@@ -34,14 +36,14 @@ class Chip(QFrame):
             picture.setPixmap(QPixmap.fromImage(thumbnail))
             layout.addWidget(picture)
         self.text = QLabel(
-            f"<b>{html.escape(attachment.name)}</b><br><small>{html.escape(summary)}</small>"
+            f"<b>{html.escape(name)}</b><br><small>{html.escape(shown(summary))}</small>"
         )
         layout.addWidget(self.text)
         remove = QToolButton()
         remove.setText("✕")
         remove.setAutoRaise(True)
-        remove.setToolTip(f"Don't send {attachment.name}")
-        remove.setAccessibleName(f"Remove attachment {attachment.name}")
+        remove.setToolTip(tooltip(f"Don't send {attachment.name}"))
+        remove.setAccessibleName(f"Remove attachment {name}")
         remove.clicked.connect(lambda: self.remove_requested.emit(attachment.id))
         layout.addWidget(remove)
         self.remove_button = remove

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.core.model import Attachment, Seat
 from desktop.core.recovery import Draft
 from desktop.ui.attachment_chips import AttachmentChips
+from desktop.ui.shown import shown, tooltip
 from desktop.ui.sideways_row import SidewaysRow
 
 QUICK_TAKES = (
@@ -169,9 +170,9 @@ class Composer(QWidget):
         self.checks = {}
         self._seats = list(seats)
         for number, seat in enumerate(seats, 1):
-            check = QCheckBox(seat.label)
+            check = QCheckBox(shown(seat.label))
             check.setChecked(True)
-            check.setToolTip(f"Send to {seat.label} (pane {number})")
+            check.setToolTip(tooltip(f"Send to {seat.label} (pane {number})"))
             check.toggled.connect(self.refresh)
             self.targets_area.append(check)
             self.checks[seat.id] = check

@@ -14,6 +14,8 @@ import asyncio
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
+from desktop.ui.shown import shown
+
 Button = QMessageBox.StandardButton
 
 
@@ -31,9 +33,9 @@ async def finished(dialog: QDialog) -> int:
 
 
 def _box(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
-    box = QMessageBox(icon, title, "", parent=parent)
+    box = QMessageBox(icon, shown(title), "", parent=parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(text)
+    box.setText(shown(text))
     return box
 
 
@@ -83,6 +85,13 @@ async def _chosen_file(dialog: QFileDialog) -> str:
 
 def warn(parent: QWidget, title: str, text: str) -> None:
     """Say something went wrong, without waiting for the user to read it."""
-    box = _box(parent, QMessageBox.Icon.Warning, title, text)
+    tell(parent, title, text, QMessageBox.Icon.Warning)
+
+
+def tell(
+    parent: QWidget, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information
+) -> None:
+    """Tell the user something, without waiting for them to read it."""
+    box = _box(parent, icon, title, text)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

@@ -6,9 +6,12 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+from desktop.ui.shown import shown, tooltip
+
 
 class ElidedLabel(QLabel):
-    """Shows as much of its text as fits, then "…"; the whole text is in the tool tip.
+    """Shows as much of its text (as text, never HTML) as fits, then "…"; the whole
+    text is in the tool tip.
 
     Its minimum width is small on purpose: a long seat label or model id must not
     decide how narrow a pane can be.
@@ -16,10 +19,10 @@ class ElidedLabel(QLabel):
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._full = text
-        self.setToolTip(text)
+        self._full = shown(text)
+        self.setToolTip(tooltip(text))
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setText(text)
+        self.setText(self._full)
 
     def full_text(self) -> str:
         return self._full

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation import DEFAULT_FORWARD_INSTRUCTION
 from desktop.core.model import Seat
+from desktop.ui.shown import plain_label, shown
 
 
 class ForwardDialog(QDialog):
@@ -21,12 +22,12 @@ class ForwardDialog(QDialog):
 
     def __init__(self, source: Seat, others: list[Seat], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Forward {source.label}'s answer")
+        self.setWindowTitle(shown(f"Forward {source.label}'s answer"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Send {source.label}'s answer to:"))
+        layout.addWidget(plain_label(f"Send {source.label}'s answer to:"))
         self.checks: dict[str, QCheckBox] = {}
         for seat in others:
-            check = QCheckBox(seat.label)
+            check = QCheckBox(shown(seat.label))
             check.setChecked(True)
             layout.addWidget(check)
             self.checks[seat.id] = check

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import Seat
+from desktop.ui import dialogs
 
 COLUMNS = (
     "Label",
@@ -174,6 +174,6 @@ class LineupDialog(QDialog):
         try:
             self.seats()
         except ValueError as exc:
-            QMessageBox.warning(self, "Seats", str(exc))
+            dialogs.warn(self, "Seats", str(exc))
             return
         self.accept()

@@ -26,6 +26,7 @@ from desktop.ui.endpoint_approval import EndpointApproval
 from desktop.ui.file_actions import FileActions
 from desktop.ui.pane import SeatPane
 from desktop.ui.pane_strip import PaneStrip
+from desktop.ui.shown import shown
 from desktop.ui.tasks import Tasks
 from desktop.ui.turn_actions import TurnActions
 from desktop.ui.window_context import WindowContext
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
         document = self.document
         name = document.path.name if document.path else "Untitled session"
         suffix = " (read-only)" if document.read_only else ""
-        self.setWindowTitle(f"{name}[*]{suffix} — Roundtable")
+        self.setWindowTitle(shown(f"{name}[*]{suffix} — Roundtable"))
         self.setWindowModified(document.dirty)
         self.menus.stop_all.setEnabled(document.busy)
         self.composer.block("Waiting for answers…" if document.busy else "")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog
 
 from desktop.core.attachments.limits import AttachmentError
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.model import Attachment, Seat, Turn
+from desktop.ui import dialogs
 from desktop.ui.composer import Composer
+from desktop.ui.dialogs import Button
 from desktop.ui.window_context import WindowContext
 
 
@@ -51,7 +53,7 @@ class TurnActions:
                 targets, instruction.strip() or DEFAULT_DEBATE_INSTRUCTION
             )
         except ValueError as exc:
-            QMessageBox.information(self.parent, "Debate round", _sentence(exc))
+            dialogs.tell(self.parent, "Debate round", _sentence(exc))
             return
         self._start(turn)
 
@@ -94,7 +96,7 @@ class TurnActions:
     def edit_lineup(self) -> None:
         """Session → Seats at the table…"""
         if self.document.busy:
-            QMessageBox.information(
+            dialogs.tell(
                 self.parent, "Seats", "Wait for the answers to finish (or stop them) first."
             )
             return
@@ -124,14 +126,18 @@ class TurnActions:
 
     def remove_seat(self, seat_id: str) -> None:
         """Take a seat from the table, after asking (its answers stay)."""
-        seats = self.document.session.active_seats
-        label = next(s.label for s in seats if s.id == seat_id)
-        answer = QMessageBox.question(
+        self.tasks.spawn(self._remove_seat(seat_id))
+
+    async def _remove_seat(self, seat_id: str) -> None:
+        label = self.document.session.seat(seat_id).label
+        answer = await dialogs.question(
             self.parent,
             "Remove seat",
             f"Take {label} from the table? Its answers stay in the session.",
+            Button.Yes | Button.No,
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        seats = self.document.session.active_seats  # as they are now, after the question
+        if answer == Button.Yes and any(s.id == seat_id for s in seats):
             self.document.set_lineup([s for s in seats if s.id != seat_id])
 
     def add_key(self, provider: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.model import ReplyStatus
@@ -348,11 +348,9 @@ def test_editing_the_lineup_adds_reorders_and_removes_seats_keeping_history(
     assert other.document.session.turns[0].latest_reply(beta_id) is not None
     assert [p.seat.label for p in other.window.panes] == ["Alpha", "Delta", "Gamma"]
 
-    monkeypatch.setattr(
-        "desktop.ui.turn_actions.QMessageBox.question",
-        lambda *a, **k: QMessageBox.StandardButton.Yes,
-    )
     other.window.panes[0].buttons["remove"].trigger()
+    assert "Take Alpha from the table?" in other.answer("Yes")
+    other.wait(lambda: len(other.window.panes) == 2, "the seat to leave")
     assert [p.seat.label for p in other.window.panes] == ["Delta", "Gamma"]
 
 
