@@ -22,7 +22,7 @@ from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.document import SessionDocument
 from desktop.core.lineup import LineupError, load_lineup
 from desktop.core.model import Attachment, ReplyStatus, Session, Turn, TurnKind
-from desktop.core.plaintext import render_session
+from desktop.core.plaintext import render_session, terminal_safe
 from desktop.core.transcript import TranscriptError, load_session
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -125,11 +125,11 @@ def _show(path: Path) -> int:
     try:
         loaded = load_session(path)
     except TranscriptError as exc:
-        print(f"roundtable: {exc}", file=sys.stderr)
+        print(terminal_safe(f"roundtable: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     for warning in loaded.warnings:
-        print(f"roundtable: {warning}", file=sys.stderr)
-    sys.stdout.write(render_session(loaded.session))
+        print(terminal_safe(f"roundtable: {warning}"), file=sys.stderr)
+    sys.stdout.write(terminal_safe(render_session(loaded.session)))
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from desktop.core.changes import Change, ReplyChanged
 from desktop.core.model import Reply, ReplyStatus, Session, Turn
+from desktop.core.plaintext import terminal_safe
 
 _REDRAW_SECONDS = 0.1
 
@@ -56,7 +57,7 @@ class Progress:
             for reply in self._turn.replies:
                 if reply.error is not None:
                     label = self._session.seat(reply.seat_id).label
-                    self._out.write(f"  {label}: {reply.error.message}\n")
+                    self._out.write(terminal_safe(f"  {label}: {reply.error.message}") + "\n")
             self._out.flush()
 
     def _line(self, reply: Reply) -> str:
@@ -72,7 +73,7 @@ class Progress:
             )
         if reply.error is not None:
             parts.append(f"— {reply.error.kind.value}: {reply.error.message}")
-        return "  ".join(parts)
+        return terminal_safe("  ".join(parts))  # a label or error from strangers
 
     def _redraw(self, turn: Turn) -> None:
         latest = [r for r in (turn.latest_reply(s) for s in turn.targets) if r is not None]

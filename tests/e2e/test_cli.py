@@ -190,6 +190,25 @@ def test_ctrl_c_keeps_the_text_so_far_marked_stopped(
     assert "Interrupted" in rest
 
 
+def test_show_prints_no_terminal_escape_from_the_file(tmp_path: Path) -> None:
+    # A reply could retitle the terminal, write its clipboard (OSC 52) or hide lines.
+    from desktop.core import transcript
+    from desktop.core.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
+
+    seat = Seat("Alpha\x1b[2J", "openai/m")
+    reply = Reply(seat.id, text="fine\x1b]52;c;ZXZpbA==\x07 \x1b[31mred\x1b[0m\x9b2J done",
+                  status=ReplyStatus.COMPLETE)  # fmt: skip
+    turn = Turn(kind=TurnKind.PROMPT, text="Q\x1b]0;owned\x07", targets=[seat.id], replies=[reply])
+    path = tmp_path / "escapes.json"
+    transcript.save_session(Session(seats=[seat], turns=[turn]), path)
+    result = roundtable("show", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "\x9b" not in result.stdout
+    assert "fine red done" in result.stdout
+    assert "Alpha" in result.stdout
+
+
 def test_show_on_a_damaged_file_names_it(tmp_path: Path) -> None:
     damaged = tmp_path / "broken.json"
     damaged.write_text('{"format": "roundtable.session", "version": 1, "id": "x"', encoding="utf-8")
