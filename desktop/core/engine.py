@@ -36,6 +36,7 @@ from desktop.core.model import (
     Usage,
     now,
 )
+from desktop.core.redaction import redact
 
 if TYPE_CHECKING:
     from desktop.core.trust import Approvals
@@ -147,7 +148,8 @@ class Engine:
             reply.status = ReplyStatus.STOPPED
             raise
         except Exception as exc:  # a gateway bug must not take the other seats down
-            self._fail(reply, ErrorKind.INTERNAL, f"Unexpected error: {type(exc).__name__}: {exc}")
+            detail = redact(f"{type(exc).__name__}: {exc}")
+            self._fail(reply, ErrorKind.INTERNAL, f"Unexpected error: {detail}")
         finally:
             reply.finished_at = now()
             self._changed(turn, reply)

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.model import ErrorKind
+from desktop.core.redaction import redact
 from desktop.providers import litellm_runtime
-from desktop.providers.keys import lookup_places, provider_name, redact
+from desktop.providers.keys import lookup_places, provider_name
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _detail(exc: BaseException, secrets: tuple[str | None, ...]) -> str:
         except ValueError:
             pass
     text = " ".join(text.split())
-    return redact(text[:400], secrets)
+    return redact(text, secrets)[:400]  # redacted first: a key cut in half is not seen
 
 
 def _find_message(data: Any) -> str | None:

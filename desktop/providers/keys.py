@@ -1,14 +1,13 @@
 """API keys: the OS keyring first, then the provider's usual variable, then the lineup's.
 
 A key value never leaves this module except to the provider call itself: lookups
-return where a key came from, never print it, and :func:`redact` scrubs any text that
+return where a key came from and never print it; ``desktop.core.redaction`` scrubs any text that
 might echo it back (provider error messages sometimes do).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 
 KEYRING_SERVICE = "roundtable"
@@ -116,16 +115,3 @@ def store_key(provider: str, key: str) -> None:
     import keyring
 
     keyring.set_password(KEYRING_SERVICE, provider, key)
-
-
-_KEY_SHAPES = re.compile(
-    r"\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,})"
-)
-
-
-def redact(text: str, secrets: tuple[str | None, ...] = ()) -> str:
-    """``text`` with the given secrets and anything shaped like an API key removed."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    return _KEY_SHAPES.sub("[redacted]", text)

@@ -18,6 +18,7 @@ from contextlib import aclosing
 
 from desktop.core.events import Event, Failed, ReplyRequest, TextDelta
 from desktop.core.model import ErrorKind
+from desktop.core.redaction import redact
 from desktop.providers import litellm_runtime, protocol
 from desktop.providers.gateway import LiteLLMGateway
 
@@ -163,7 +164,8 @@ class Worker:
         except Exception as exc:
             # Every reply ends with Finished or Failed: without one, the window's pane
             # would wait for ever.
-            message = f"Unexpected error in the provider worker: {type(exc).__name__}: {exc}"
+            detail = redact(f"{type(exc).__name__}: {exc}")
+            message = f"Unexpected error in the provider worker: {detail}"
             self._coalescer.emit(reply_id, Failed(ErrorKind.INTERNAL, message))
         finally:
             self._coalescer.flush(reply_id)

@@ -6,7 +6,8 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from desktop.providers.keys import find_key, lookup_places, provider_of, redact, store_key
+from desktop.core.redaction import redact
+from desktop.providers.keys import find_key, lookup_places, provider_of, store_key
 from tests.fakes.memory_keyring import MemoryKeyring
 
 
