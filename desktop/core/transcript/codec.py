@@ -136,9 +136,12 @@ class Time(Kind):
                 raise DocumentProblem(f"{where}.{key} is missing")
             return None
         try:
-            return datetime.fromisoformat(text)
+            moment = datetime.fromisoformat(text)
         except ValueError:
             raise DocumentProblem(f"{where}.{key} is not a date and time: {text!r}") from None
+        if moment.tzinfo is None:  # compared with aware times later, it would raise then
+            raise DocumentProblem(f"{where}.{key} has no time zone: {text!r}")
+        return moment
 
 
 def items(data: Document, key: str, where: str, absent_ok: bool) -> list[Any]:

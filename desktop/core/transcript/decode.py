@@ -33,11 +33,21 @@ def session_from_dict(data: Any) -> Session:
 
 
 def _check_references(session: Session) -> None:
-    """Every seat and attachment a turn names is in the file (else it would open, then
-    fail when shown or sent)."""
+    """Ids are unique, and every seat and attachment a turn names is in the file (else
+    it would open, then fail when shown or sent, or act on the wrong reply)."""
+    _unique("session.seats", [seat.id for seat in session.seats])
+    _unique("session.attachments", [a.id for a in session.attachments])
+    _unique("session.turns", [turn.id for turn in session.turns])
+    _unique("the replies", [r.id for turn in session.turns for r in turn.replies])
     seats = {seat.id for seat in session.seats}
     attachments = {a.id for a in session.attachments}
     for i, turn in enumerate(session.turns):
+        for j, target in enumerate(turn.targets):
+            if target not in seats:
+                raise DocumentProblem(
+                    f"session.turns[{i}].targets[{j}] names seat {target!r}, "
+                    "which is not in session.seats"
+                )
         for j, attachment_id in enumerate(turn.attachment_ids):
             if attachment_id not in attachments:
                 raise DocumentProblem(
@@ -50,6 +60,36 @@ def _check_references(session: Session) -> None:
                     f"session.turns[{i}].replies[{j}].seat_id names seat {reply.seat_id!r}, "
                     "which is not in session.seats"
                 )
+
+
+def _unique(where: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for found in ids:
+        if found in seen:
+            raise DocumentProblem(f"{where} use the id {found!r} twice")
+        seen.add(found)
+
+
+def _unsavable_text(data: Any) -> str | None:
+    """Where the parsed document holds a string that cannot be written as UTF-8 (a
+    lone surrogate from a \\ud800 escape: it loads, then every save fails), or None."""
+    stack: list[tuple[str, Any]] = [("session", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return where
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    continue
+                stack.append((where, key))
+                stack.append((f"{where}.{key}", item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+    return None
 
 
 def loads(raw: bytes, path: Path | str = "<transcript>") -> LoadedSession:
@@ -65,6 +105,15 @@ def loads(raw: bytes, path: Path | str = "<transcript>") -> LoadedSession:
         raise TranscriptError(
             path, f"damaged: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
         ) from None
+    except RecursionError:
+        raise TranscriptError(path, "damaged: nested deeper than any transcript is") from None
+    except ValueError as exc:  # an integer longer than Python converts
+        raise TranscriptError(path, f"damaged: {exc}") from None
+    unsavable = _unsavable_text(data)
+    if unsavable is not None:
+        raise TranscriptError(
+            path, f"damaged: {unsavable} holds text that is not Unicode (a lone surrogate)"
+        )
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise TranscriptError(
             path, 'not a Roundtable transcript (no "format": "roundtable.session")'
