@@ -36,12 +36,23 @@ import asyncio
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 from desktop.core.attachments import MAX_FILE_SIZE, MB
-from desktop.core.events import Event, ReplyRequest, TextDelta, event_from_dict, event_to_dict
+from desktop.core.events import (
+    Delivered,
+    Event,
+    Failed,
+    Finished,
+    ReplyRequest,
+    TextDelta,
+    UsageReport,
+    event_from_dict,
+    event_to_dict,
+)
 
 # The longest line either side writes or reads; readers are made with this limit.
 MAX_LINE = 64 * MB
@@ -277,7 +288,9 @@ async def read_line(reader: asyncio.StreamReader) -> bytes | None:
 def _object(line: bytes) -> dict[str, Any]:
     try:
         data = json.loads(line)
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError both are
+    # JSONDecodeError and UnicodeDecodeError are ValueErrors; deep nesting is a
+    # RecursionError, and the reader must survive it like any other bad line.
+    except (ValueError, RecursionError):
         raise ProtocolError(f"a line of {len(line)} bytes that is not JSON") from None
     if not isinstance(data, dict):
         raise ProtocolError(f"a JSON {type(data).__name__} where an object belongs")
@@ -303,11 +316,61 @@ def _event(data: object) -> Event:
         raise ProtocolError("an event that is not an object")
     try:
         event = event_from_dict(data)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ProtocolError(f"an event it could not read ({type(exc).__name__})") from None
-    if isinstance(event, TextDelta) and not isinstance(event.text, str):
-        raise ProtocolError("a text delta whose text is not a string")
+    # Every field is checked here, once: a wrong type let through would crash later,
+    # in the totals the window paints or in the session file it saves.
+    name = data["type"]
+    for key, check, meaning in _FIELD_CHECKS.get(type(event), ()):
+        if not check(getattr(event, key)):
+            raise ProtocolError(f"a {name} event whose {key!r} is not {meaning}")
     return event
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _str_or_none(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _count_or_none(value: object) -> bool:
+    return value is None or (
+        isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**15
+    )
+
+
+def _amount_or_none(value: object) -> bool:
+    return value is None or (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value < 1e12
+    )
+
+
+def _deliveries(value: object) -> bool:
+    return all(
+        isinstance(d.attachment_id, str) and isinstance(d.note, str)
+        for d in value  # type: ignore[attr-defined]
+    )
+
+
+_FIELD_CHECKS: dict[type, tuple[tuple[str, Callable[[object], bool], str], ...]] = {
+    TextDelta: (("text", _is_str, "a string"),),
+    UsageReport: (
+        ("prompt_tokens", _count_or_none, "a count"),
+        ("completion_tokens", _count_or_none, "a count"),
+        ("cost_usd", _amount_or_none, "an amount"),
+    ),
+    Finished: (
+        ("finish_reason", _str_or_none, "a string"),
+        ("model_reported", _str_or_none, "a string"),
+    ),
+    Failed: (("message", _is_str, "a string"), ("retry_after", _amount_or_none, "an amount")),
+    Delivered: (("deliveries", _deliveries, "a list of deliveries"),),
+}
 
 
 def _short(value: object) -> str:

@@ -233,12 +233,17 @@ class WorkerGateway:
             while (line := await protocol.read_line(stdout)) is not None:
                 self._take(worker, protocol.parse_message(line))
         except protocol.ProtocolError as exc:
-            # Fail the replies first (the user sees it at once), then make sure it is gone.
-            self._ended(worker, _BROKE.format(reason=exc))
-            with contextlib.suppress(ProcessLookupError):
-                worker.proc.kill()
+            self._broke(worker, str(exc))
+        except Exception as exc:  # whatever it was, no reply may wait forever
+            self._broke(worker, f"a message the window could not take ({type(exc).__name__})")
         code = await worker.proc.wait()
         self._ended(worker, _DIED.format(code=code))
+
+    def _broke(self, worker: _Process, reason: str) -> None:
+        # Fail the replies first (the user sees it at once), then make sure it is gone.
+        self._ended(worker, _BROKE.format(reason=reason))
+        with contextlib.suppress(ProcessLookupError):
+            worker.proc.kill()
 
     def _take(self, worker: _Process, message: protocol.Message) -> None:
         if isinstance(message, protocol.Ready):

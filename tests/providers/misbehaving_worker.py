@@ -9,6 +9,8 @@ then, right after passing that text on, this writes:
 - ``garbage``: a line that is not JSON, on stdout;
 - ``overlong``: a line longer than the protocol's MAX_LINE, on stdout;
 - ``unknown``: a JSON message of a type the protocol does not have, on stdout;
+- ``deep``: a line of JSON nested 200,000 deep, on stdout;
+- ``badusage``: a usage event for the reply whose token count is a string;
 - ``runaway``: one more text event for the reply, taking it past MAX_REPLY_CHARS;
 - ``stderr``: more than MAX_LINE of junk with no line break (and bytes that are not
   UTF-8) on stderr, then ``the last words``; stderr is not the protocol, so the reply
@@ -18,6 +20,7 @@ then, right after passing that text on, this writes:
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 
@@ -39,6 +42,11 @@ def misbehave(kind: str, reply_id: str) -> None:
         out.write(b"\n")
     elif kind == "unknown":
         out.write(b'{"type": "surprise", "id": "x"}\n')
+    elif kind == "deep":
+        out.write(b"[" * 200_000 + b"\n")
+    elif kind == "badusage":
+        event = {"type": "usage", "prompt_tokens": "many", "completion_tokens": 1, "cost_usd": 0}
+        out.write(json.dumps({"type": "event", "id": reply_id, "event": event}).encode() + b"\n")
     elif kind == "runaway":
         delta = TextDelta("z" * (protocol.MAX_REPLY_CHARS + 1))
         out.write(protocol.ReplyEvent(reply_id, delta).line())

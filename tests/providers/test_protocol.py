@@ -65,8 +65,43 @@ def test_every_message_reads_back_as_written() -> None:
         ),
         (
             b'{"type": "event", "id": "r", "event": {"type": "delta", "text": 5}}\n',
-            "a text delta whose text is not a string",
+            "a delta event whose 'text' is not a string",
         ),
+        (
+            b'{"type": "event", "id": "r", "event": {"type": "usage", "prompt_tokens": true,'
+            b' "completion_tokens": 1, "cost_usd": 0}}\n',
+            "a usage event whose 'prompt_tokens' is not a count",
+        ),
+        (
+            b'{"type": "event", "id": "r", "event": {"type": "usage", "prompt_tokens": 1,'
+            b' "completion_tokens": 1, "cost_usd": "free"}}\n',
+            "a usage event whose 'cost_usd' is not an amount",
+        ),
+        (
+            b'{"type": "event", "id": "r", "event": {"type": "finished",'
+            b' "model_reported": ["x"]}}\n',
+            "a finished event whose 'model_reported' is not a string",
+        ),
+        (
+            b'{"type": "event", "id": "r", "event": {"type": "failed", "kind": "auth",'
+            b' "message": null}}\n',
+            "a failed event whose 'message' is not a string",
+        ),
+        (
+            b'{"type": "event", "id": "r", "event": {"type": "failed", "kind": "auth",'
+            b' "message": "m", "retry_after": 1e999}}\n',
+            "a failed event whose 'retry_after' is not an amount",
+        ),
+        (
+            b'{"type": "event", "id": "r", "event": {"type": "delivered",'
+            b' "deliveries": [{"attachment_id": 1, "how": "image", "note": "n"}]}}\n',
+            "a delivered event whose 'deliveries' is not a list of deliveries",
+        ),
+        (
+            b'{"type": "event", "id": "r", "event": {"type": "delivered", "deliveries": "ab"}}\n',
+            "an event it could not read",
+        ),
+        (b"[" * 100_000 + b"\n", "a line of 100001 bytes that is not JSON"),
     ],
 )
 def test_a_bad_message_is_a_protocol_error_saying_how(line: bytes, reason: str) -> None:

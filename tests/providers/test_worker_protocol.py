@@ -51,6 +51,8 @@ async def relay() -> AsyncIterator[WorkerGateway]:
         ("garbage", "a line of 17 bytes that is not JSON"),
         ("overlong", "a line over the 64 MB limit"),
         ("unknown", "an unknown message type 'surprise'"),
+        ("deep", "a line of 200001 bytes that is not JSON"),
+        ("badusage", "a usage event whose 'prompt_tokens' is not a count"),
         ("runaway", "a reply over 8,000,000 characters"),
     ],
 )
