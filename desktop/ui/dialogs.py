@@ -20,14 +20,23 @@ Button = QMessageBox.StandardButton
 
 
 async def finished(dialog: QDialog) -> int:
-    """Show ``dialog`` window-modal and wait until it closes; its result code."""
+    """Show ``dialog`` window-modal and wait until it closes; its result code.
+
+    A dialog destroyed unanswered (its window was) cancels the waiting job: nobody is
+    left to answer, and a job waiting forever would hold up the app's exit.
+    """
     done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
     def on_finished(result: int) -> None:
         if not done.done():
             done.set_result(result)
 
+    def on_destroyed() -> None:
+        if not done.done():
+            done.cancel()
+
     dialog.finished.connect(on_finished)
+    dialog.destroyed.connect(on_destroyed)
     dialog.open()
     return await done
 

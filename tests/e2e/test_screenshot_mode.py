@@ -9,7 +9,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from tests.conftest import PYTHON, ROOT, subprocess_env
+from desktop.core import transcript
+from desktop.core.model import Session
+from tests.conftest import PYTHON, ROOT, seat_for, subprocess_env
 from tests.e2e.test_cli import lineup
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
 
@@ -78,3 +80,17 @@ def test_screenshot_mode_exits_1_when_a_seat_failed(
     assert result.returncode == 1, result.stderr[-3000:]
     assert out.exists()
     assert os.path.getsize(out) > 10_000
+
+
+def test_a_shared_session_waiting_for_approval_does_not_hold_up_a_scripted_run(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    # Before the fix the approval question, never answered, was destroyed with the
+    # window and the app waited for its answer forever instead of exiting.
+    shared = tmp_path / "shared.json"
+    transcript.save_session(Session(seats=[seat_for(fake, "openai", "shared-s", "Shared")]), shared)
+    out = tmp_path / "shot.png"
+    result = run_gui(tmp_path, str(shared), "--send", "Q", "--screenshot", str(out))
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert out.exists()
+    assert fake.requests("shared-s") == [], "nothing goes to an endpoint not approved"
