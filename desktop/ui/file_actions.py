@@ -34,20 +34,19 @@ class FileActions:
     async def may_drop_changes(self) -> bool:
         """True when the session may be replaced or closed: it is saved, the user saved
         it now (and the write succeeded), or chose to discard it."""
-        if not self.document.dirty:
-            return True
-        answer = await dialogs.question(
-            self.parent,
-            "Unsaved session",
-            "This session has unsaved changes. Save them?",
-            Button.Save | Button.Discard | Button.Cancel,
-        )
-        if answer == Button.Save:
-            return await self.save()
-        if answer == Button.Discard:
-            self.document.discard_changes()
-            return True
-        return False
+        # Asked again when a reply finished while the save was being written.
+        while self.document.dirty:
+            answer = await dialogs.question(
+                self.parent,
+                "Unsaved session",
+                "This session has unsaved changes. Save them?",
+                Button.Save | Button.Discard | Button.Cancel,
+            )
+            if answer == Button.Discard:
+                self.document.discard_changes()
+            elif answer != Button.Save or not await self.save():
+                return False
+        return True
 
     # -- menu commands -------------------------------------------------------------------
 
@@ -65,10 +64,9 @@ class FileActions:
         self.tasks.spawn(self._open_dialog())
 
     async def _open_dialog(self) -> None:
-        if not await self.may_drop_changes():
-            return
+        # The file first: a reply that finishes while the user browses is asked about.
         path = await dialogs.open_path(self.parent, "Open session", FILE_FILTER)
-        if path:
+        if path and await self.may_drop_changes():
             self.open_path(Path(path))
 
     def open_recent(self, path: Path) -> None:

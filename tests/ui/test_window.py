@@ -13,7 +13,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.core.model import ReplyStatus
+from desktop.core import transcript
+from desktop.core.model import ReplyStatus, Session
 from desktop.ui.forward_dialog import ForwardDialog
 from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.recovery import offer_recovery
@@ -485,6 +486,26 @@ def test_replies_keep_streaming_while_a_save_dialog_waits_for_the_user(
     ui.choose_file(tmp_path / "after.json")
     ui.wait(lambda: not ui.window.isWindowModified(), "the save")
     assert "word " * 40 in (tmp_path / "after.json").read_text(encoding="utf-8")
+
+
+def test_a_reply_that_finishes_while_the_user_picks_a_file_to_open_is_asked_about(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
+) -> None:
+    # The question used to come before the file dialog: a session saved (so clean) while
+    # a reply streamed was replaced without a word once the reply had finished.
+    other = tmp_path / "other.json"
+    transcript.save_session(Session(title="Other", seats=three_seats(fake)[:1]), other)
+    ui = make_ui(three_seats(fake)[:1])
+    fake.script("ui-a", Stream(text="late " * 40, chunks=40, delay=0.02))
+    ui.send("Q")
+    ui.run(ui.document.save(tmp_path / "mine.json"))
+    next(a for a in ui.window.findChildren(QAction) if a.text() == "&Open…").trigger()
+    ui.open_dialog(QFileDialog, "the open dialog")
+    ui.wait(lambda: ui.document.idle and ui.document.dirty, "the reply to finish")
+    ui.choose_file(other)
+    assert "unsaved changes" in ui.answer("Save")
+    ui.wait(lambda: ui.document.session.title == "Other", "the other session to open")
+    assert "late " * 40 in (tmp_path / "mine.json").read_text(encoding="utf-8")
 
 
 def test_quitting_mid_stream_stops_it_and_a_discarded_session_leaves_no_recovery(
