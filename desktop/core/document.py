@@ -78,6 +78,7 @@ class SessionDocument:
         self._draft_revision = 0
         self._autosaved: tuple[int, int, bool] = (0, 0, False)
         self._discarded = False
+        self._discards = 0  # counted, so a write can tell a discard came while it ran
         self._closing = False
         self._listeners: list[Listener] = []
         self._writes: set[asyncio.Task[Any]] = set()
@@ -270,9 +271,7 @@ class SessionDocument:
         attachments: Iterable[Attachment] = (),
     ) -> Turn:
         """Send a prompt or follow-up and wait for every reply."""
-        turn = self.add_prompt(text, targets, attachments)
-        await self.start(turn)
-        return turn
+        return await self.run(self.add_prompt(text, targets, attachments))
 
     async def run(self, turn: Turn) -> Turn:
         """Start a turn built by one of the ``add_`` methods and wait for every answer."""
@@ -357,8 +356,9 @@ class SessionDocument:
                         self.draft, self.path, self.dirty, self.read_only, self._closing
                     )
                     chunks = dump_chunks(for_recovery(self.session, snapshot))
+                    discards = self._discards
                     await write_off_thread(recovery.path, chunks)
-                    if self._discarded:  # the user discarded it while it was written
+                    if self._discards != discards:  # discarded while it was written
                         await asyncio.to_thread(recovery.discard)
                 else:
                     await asyncio.to_thread(recovery.discard)
@@ -377,6 +377,7 @@ class SessionDocument:
     def discard_changes(self) -> None:
         """The user chose to drop unsaved changes: nothing is to be recovered."""
         self._discarded = True
+        self._discards += 1
         self._saved_revision = self.revision
         if self.recovery is not None:
             self.recovery.discard()

@@ -357,8 +357,9 @@ async def test_a_recovery_file_restores_to_the_sessions_own_file_and_says_how_it
     await restored.shutdown()
 
 
+@pytest.mark.parametrize("then_new", [False, True])
 async def test_discarding_while_an_autosave_is_written_leaves_no_recovery_file(
-    gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk
+    gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk, then_new: bool
 ) -> None:
     store = RecoveryStore(tmp_path / "recovery")
     document = SessionDocument(gateway, two_seats(), recovery=store)
@@ -366,6 +367,8 @@ async def test_discarding_while_an_autosave_is_written_leaves_no_recovery_file(
     autosave = asyncio.ensure_future(document.autosave())
     await eventually(lambda: slow_disk.started == 1, what="the autosave to start writing")
     document.discard_changes()
+    if then_new:  # Discard, then New, while the write goes on: the new session cleared
+        document.new(two_seats().seats)  # the discard's mark, and the old session stayed
     assert await autosave
     assert not store.path.exists(), "a discarded session must not be offered back"
     store.close()
