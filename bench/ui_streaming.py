@@ -1,6 +1,7 @@
 """Benchmark: the window with 1, 3, 6 and 9 panes streaming long Markdown at once.
 
     python -m bench.ui_streaming [--panes 1 3 6 9] [--chars 20000] [--rate 200]
+        [--answer markdown|long-line|open-fence] [--chunks N]
 
 Each pane streams a 20,000-character Markdown answer at 200 chunks/s from the fake
 provider server (a process of its own) through the provider worker. In the GUI
@@ -53,6 +54,20 @@ def markdown_answer(chars: int) -> str:
             "> The cube rule would call it a taco.\n\n"
         )
     return "".join(parts)[:chars]
+
+
+def long_line(chars: int) -> str:
+    """One paragraph that never ends: no line break at all."""
+    return ("lorem ipsum dolor sit amet " * (chars // 27 + 1))[:chars]
+
+
+def open_fence(chars: int) -> str:
+    """A code fence that is opened and never closed."""
+    body = "def step(value):\n    return compute(value, 42)  # one more line\n" * (chars // 60 + 1)
+    return ("Here is the code:\n\n```python\n" + body)[:chars]
+
+
+ANSWERS = {"markdown": markdown_answer, "long-line": long_line, "open-fence": open_fence}
 
 
 def child_stream(panes: int, base: str) -> dict[str, float]:
@@ -184,6 +199,8 @@ def main() -> None:
     parser.add_argument("--panes", type=int, nargs="+", default=[1, 3, 6, 9])
     parser.add_argument("--chars", type=int, default=20_000)
     parser.add_argument("--rate", type=int, default=200, help="chunks per second per pane")
+    parser.add_argument("--answer", choices=sorted(ANSWERS), default="markdown")
+    parser.add_argument("--chunks", type=int, help="chunks per answer (default: 20 chars each)")
     parser.add_argument("--child-stream", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-paint", choices=["bare", "app"], help=argparse.SUPPRESS)
     parser.add_argument("--started", type=float, help=argparse.SUPPRESS)
@@ -198,11 +215,10 @@ def main() -> None:
 
     os.environ.setdefault("OPENAI_API_KEY", "bench-key")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    chunk_chars = 20
-    chunks = args.chars // chunk_chars
+    chunks = args.chunks or args.chars // 20
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.provider_server", "--markdown-chars", str(args.chars),
-         "--chunks", str(chunks), "--delay", str(1 / args.rate)],
+        [sys.executable, "-m", "tests.fakes.provider_server", "--answer", args.answer,
+         "--chars", str(args.chars), "--chunks", str(chunks), "--delay", str(1 / args.rate)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
     )  # fmt: skip
     assert server.stdout is not None
@@ -214,7 +230,8 @@ def main() -> None:
         server.stdin.close()
         server.wait()
     print(
-        f"{args.chars:,}-character Markdown answer per pane, {chunks:,} chunks at {args.rate}/s\n"
+        f"{args.chars:,}-character {args.answer} answer per pane, "
+        f"{chunks:,} chunks at {args.rate}/s\n"
     )
     print(
         "| panes | lag p50 ms | lag p99 ms | lag max ms | GUI-thread CPU s | peak RSS MB | wall s |"

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from PySide6.QtCore import QByteArray, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
+    QFontDatabase,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -27,7 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from desktop.ui.code_highlighter import CodeHighlighter
-from desktop.ui.markdown_blocks import finished_length
+from desktop.ui.markdown_blocks import BlockScanner, split_blocks
 from desktop.ui.redraw_queue import RedrawQueue, shared_queue
 
 _MARKDOWN = QTextDocument.MarkdownFeature(
@@ -36,6 +37,17 @@ _MARKDOWN = QTextDocument.MarkdownFeature(
 )
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _PLACEHOLDER = "\u2060"  # word joiner: an invisible character that makes a paragraph
+# An unfinished block longer than this many characters is shown as plain text while it
+# grows (appended to, never drawn again) and as Markdown once it is finished: drawing it
+# whole on every redraw made a long one quadratic (a 5 MB line, an unclosed code fence
+# froze the window). Below it a redraw takes a few milliseconds, highlighted code too.
+TAIL_CAP = 3_000
+# A finished block longer than this stays plain text: Qt takes about a second to lay
+# out 100 kB of Markdown, several for highlighted code.
+BLOCK_CAP = 30_000
+# Plain text goes in as paragraphs of at most this many characters: Qt lays a paragraph
+# out again, whole, each time text is added to it.
+PLAIN_PARAGRAPH = 2_000
 
 
 class ConversationView(QTextBrowser):
@@ -57,6 +69,10 @@ class ConversationView(QTextBrowser):
         self._finished_end = 0  # document position after its finished blocks
         self._finished_chars = 0  # characters of the reply text rendered as finished
         self._text = ""
+        self._scanner = BlockScanner()
+        self._plain_shown: int | None = None  # the tail is plain text up to here
+        self._plain_column = 0  # the length of the plain tail's last paragraph
+        self._plain_code = False  # the plain tail is a code block: shown monospace
         self._queue = queue or shared_queue()
         self._turn_starts: list[tuple[str, int]] = []  # turn id, document position
         # How often the history was cleared and how many turns were drawn: a new turn or
@@ -76,6 +92,7 @@ class ConversationView(QTextBrowser):
         self.clear()
         self._reply_start = self._stream_start = self._finished_end = self._finished_chars = 0
         self._text = ""
+        self._scanner, self._plain_shown = BlockScanner(), None
 
     def add_user_turn(
         self, heading: str, text: str, files: Sequence[str] = (), turn_id: str = ""
@@ -115,7 +132,7 @@ class ConversationView(QTextBrowser):
         """Append a whole reply rendered from Markdown (earlier turns, or a final render)."""
         self._reply_start = self._end().position()
         with self._edit():
-            self._append_markdown(markdown)
+            self._append_blocks(markdown)
 
     def add_note(self, text: str) -> None:
         """Append a plain status line (an error, a stop, how a file went) under the reply."""
@@ -130,6 +147,7 @@ class ConversationView(QTextBrowser):
         """Start a reply that will arrive in pieces."""
         self._text = ""
         self._finished_chars = 0
+        self._scanner, self._plain_shown = BlockScanner(), None
         self._reply_start = self._stream_start = self._finished_end = self._end().position()
 
     def replace_reply(self) -> None:
@@ -158,12 +176,19 @@ class ConversationView(QTextBrowser):
             self._finished_end = self._stream_start
         self._text = text
         with self._edit():
-            self._clear_from(self._finished_end)
             rest = text[self._finished_chars :]
+            kept = self._plain_kept(rest)
+            if kept:  # already on screen as it will stay: only the end is added
+                shown = self._plain_shown - self._finished_chars  # type: ignore[operator]
+                self._append_plain(rest[shown:kept], self._plain_code)
+                rest = rest[kept:]
+            else:
+                self._clear_from(self._finished_end)
             if rest.strip():
-                self._append_markdown(rest)
+                self._append_blocks(rest)
         self._finished_chars = len(text)
         self._finished_end = self._end().position()
+        self._scanner, self._plain_shown = BlockScanner(), None
 
     def redraw(self) -> None:
         """Draw the streaming reply as it is now (called by the redraw queue)."""
@@ -172,15 +197,19 @@ class ConversationView(QTextBrowser):
         scrollbar = self.verticalScrollBar()
         at_bottom = scrollbar.value() >= scrollbar.maximum() - 4
         with self._edit():
-            self._clear_from(self._finished_end)
-            done = finished_length(text, self._finished_chars)
+            done = self._scanner.finished_length(text)
             if done > self._finished_chars:
-                self._append_markdown(text[self._finished_chars : done])
+                self._clear_from(self._finished_end)
+                self._plain_shown = None
+                self._append_blocks(text[self._finished_chars : done])
                 self._finished_chars = done
                 self._finished_end = self._end().position()
-            tail = text[done:]
-            if tail.strip():
-                self._append_markdown(tail)
+            if self._plain_shown is None and len(text) - done <= TAIL_CAP:
+                self._clear_from(self._finished_end)
+                if text[done:].strip():
+                    self._append_markdown(text[done:])
+            else:
+                self._grow_plain_tail(text, done)
         if at_bottom:
             scrollbar.setValue(scrollbar.maximum())
 
@@ -191,6 +220,63 @@ class ConversationView(QTextBrowser):
         cursor = self._end()
         cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
+
+    def _grow_plain_tail(self, text: str, done: int) -> None:
+        """Show the unfinished block as plain text, adding only what is new."""
+        if self._plain_shown is None:
+            self._clear_from(self._finished_end)
+            self._plain_shown, self._plain_column = done, 0
+            self._plain_code = _opens_fence(text[done:])
+            self._end().insertBlock(QTextBlockFormat(), QTextCharFormat())
+        self._append_plain(text[self._plain_shown :], self._plain_code)
+        self._plain_shown = len(text)
+
+    def _plain_kept(self, rest: str) -> int:
+        """The length of the part of ``rest`` shown as the plain tail that stays plain
+        once finished (0: none); a megabytes long block is not drawn twice."""
+        if self._plain_shown is None:
+            return 0
+        first = split_blocks(rest)[0] if rest else ""
+        return len(first.rstrip("\n")) if len(first) > BLOCK_CAP else 0
+
+    def _append_blocks(self, markdown: str) -> None:
+        """Append finished blocks as Markdown, but a block over BLOCK_CAP as plain text."""
+        if len(markdown) <= BLOCK_CAP:
+            self._append_markdown(markdown)
+            return
+        pending: list[str] = []
+        for block in [*split_blocks(markdown), ""]:
+            if len(block) <= BLOCK_CAP and block:
+                pending.append(block)
+                continue
+            if "".join(pending).strip():
+                self._append_markdown("".join(pending))
+            pending = []
+            if block:
+                self._end().insertBlock(QTextBlockFormat(), QTextCharFormat())
+                self._plain_column = 0
+                self._append_plain(block.rstrip("\n"), _opens_fence(block))
+
+    def _append_plain(self, text: str, code: bool) -> None:
+        """Add ``text`` at the end as plain text (monospace for ``code``), cutting lines
+        into paragraphs of at most PLAIN_PARAGRAPH characters."""
+        pieces = []
+        column = self._plain_column
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                pieces.append("\n")
+                column = 0
+            while len(line) > PLAIN_PARAGRAPH - column:
+                cut = PLAIN_PARAGRAPH - column
+                pieces += [line[:cut], "\n"]
+                line, column = line[cut:], 0
+            pieces.append(line)
+            column += len(line)
+        self._plain_column = column
+        fmt = QTextCharFormat()
+        if code:
+            fmt.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._end().insertText("".join(pieces), fmt)
 
     def _append_markdown(self, markdown: str) -> None:
         """Append Markdown as blocks of their own after the document's last block.
@@ -272,3 +358,8 @@ class ConversationView(QTextBrowser):
         # Escaped inside <qt>: the address is shown as text, never read as markup.
         tip = f"<qt>{html.escape(self.link_target)}</qt>" if self.link_target else ""
         self.setToolTip(tip)
+
+
+def _opens_fence(block: str) -> bool:
+    """Whether a block is fenced code (looking at its start only: it may be huge)."""
+    return block[:64].lstrip().startswith(("```", "~~~"))

@@ -524,12 +524,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--chunks", type=int, default=20_000)
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before each chunk")
-    parser.add_argument("--markdown-chars", type=int, help="stream long Markdown of this length")
+    parser.add_argument("--chars", type=int, help="stream an answer of this length")
+    parser.add_argument("--answer", default="markdown", help="its kind (bench.ui_streaming)")
     args = parser.parse_args()
-    if args.markdown_chars:
-        from bench.ui_streaming import markdown_answer
+    if args.chars:
+        from bench.ui_streaming import ANSWERS
 
-        text = markdown_answer(args.markdown_chars)
+        text = ANSWERS[args.answer](args.chars)
     else:
         text = numbered_text(args.chunks)
     server = FakeProviderServer(Stream(text=text, chunks=args.chunks, delay=args.delay)).start()

@@ -7,7 +7,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextFormat
 from pytestqt.qtbot import QtBot
 
-from desktop.ui.conversation_view import ConversationView
+from desktop.ui.conversation_view import PLAIN_PARAGRAPH, TAIL_CAP, ConversationView
 from desktop.ui.markdown_blocks import finished_length
 
 SAMPLES = [
@@ -134,3 +134,72 @@ def test_a_turn_after_a_reply_ending_in_code_is_not_part_of_the_code(qtbot: QtBo
     assert heading.blockFormat().stringProperty(QTextFormat.Property.BlockCodeLanguage) == ""
     assert not heading.charFormat().fontFixedPitch()
     assert not any(r.format.foreground().color().name() for r in heading.layout().formats())
+
+
+def _markdown_read(view: ConversationView, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many characters each call hands to Qt's Markdown reader."""
+    sizes: list[int] = []
+    append = view._append_markdown
+
+    def counted(markdown: str) -> None:
+        sizes.append(len(markdown))
+        append(markdown)
+
+    monkeypatch.setattr(view, "_append_markdown", counted)
+    return sizes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intro.\n\n```python\n" + "value = compute(value, 42)  # step\n" * 9_000,  # unclosed
+        "Intro.\n\n" + "z" * 1_000_000,  # one line, still being written
+    ],
+    ids=["unclosed code fence", "one long line"],
+)
+def test_a_growing_unfinished_block_is_not_read_again_on_every_redraw(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    # Each redraw used to hand the whole unfinished block to the Markdown reader again:
+    # quadratic, and a 5 MB line or a 300 kB open fence froze the window.
+    view = ConversationView()
+    qtbot.addWidget(view)
+    read = _markdown_read(view, monkeypatch)
+    view.begin_stream()
+    step = len(text) // 200
+    for end in range(step, len(text) + step, step):
+        view.update_stream(text[:end])
+        view.redraw()
+    shown = view.toPlainText()
+    assert shown.strip().startswith("Intro.")
+    assert shown.replace("\n", "").endswith(text[-5000:].replace("\n", ""))
+
+    view.finish_stream(text)  # the block stays plain text: it is not read even now
+    assert sum(read) < len(text) // 10, f"{sum(read):,} characters read for {len(text):,}"
+    assert view.toPlainText().replace("\n", "").endswith(text[-5000:].replace("\n", ""))
+    longest = 0
+    block = view.document().begin()
+    while block.isValid():
+        longest = max(longest, block.length())
+        block = block.next()
+    assert longest <= PLAIN_PARAGRAPH + 1, "no paragraph Qt must lay out whole is huge"
+
+
+def test_a_long_block_that_closes_is_drawn_as_markdown_once(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    streamed, direct = ConversationView(), ConversationView()
+    qtbot.addWidget(streamed)
+    qtbot.addWidget(direct)
+    text = "```python\n" + "x = 1  # one\n" * 600 + "```\n\nAfter the code."
+    read = _markdown_read(streamed, monkeypatch)
+    streamed.begin_stream()
+    for end in range(100, len(text) + 100, 100):
+        streamed.update_stream(text[:end])
+        streamed.redraw()
+    # Redrawn as Markdown while short; past TAIL_CAP only added to, until it closes.
+    assert max(read[:-2]) <= TAIL_CAP + 100
+    assert read[-2] >= len(text) - 100, "then drawn as Markdown, highlighted, once"
+    streamed.finish_stream(text)
+    direct.add_reply(text)
+    assert structure(streamed) == structure(direct), "highlighted code once it is closed"
