@@ -107,8 +107,8 @@ def loads(raw: bytes, path: Path | str = "<transcript>") -> LoadedSession:
         ) from None
     except RecursionError:
         raise TranscriptError(path, "damaged: nested deeper than any transcript is") from None
-    except ValueError as exc:  # an integer longer than Python converts
-        raise TranscriptError(path, f"damaged: {exc}") from None
+    except ValueError:  # the one other ValueError: an integer longer than Python reads
+        raise TranscriptError(path, "damaged: a number thousands of digits long") from None
     unsavable = _unsavable_text(data)
     if unsavable is not None:
         raise TranscriptError(
