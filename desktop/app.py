@@ -1,6 +1,6 @@
 """The window: arguments, QApplication on a qasync loop, the worker, the main window.
 
-    roundtable [SESSION.json] [--lineup LINEUP.toml]
+    roundtable [SESSION.json [--approve-endpoints]] [--lineup LINEUP.toml]
                [--send PROMPT [--debate-round [INSTRUCTION]]... [--screenshot OUT.png]]
 
 The GUI process never imports litellm: replies stream from the provider worker, which
@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="roundtable", description="Side-by-side model debates.")
     parser.add_argument("session", nargs="?", type=Path, help="a saved session to open")
     parser.add_argument(
+        "--approve-endpoints",
+        action="store_true",
+        help="trust the addresses and key variables the session's seats name (remembered), "
+        "as Session → Approve endpoints does; without it a shared file's endpoints get nothing",
+    )
+    parser.add_argument(
         "--lineup", type=Path, metavar="LINEUP.toml", help="seats for a new session"
     )
     parser.add_argument("--send", metavar="PROMPT", help="send this prompt to every seat at start")
@@ -81,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--screenshot needs --send")
     if args.debate_rounds and not args.send:
         parser.error("--debate-round needs --send")
+    if args.approve_endpoints and args.session is None:
+        parser.error("--approve-endpoints needs a SESSION.json")
     try:
         seats = load_lineup(args.lineup) if args.lineup else None
     except LineupError as exc:
@@ -137,6 +145,8 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
         # A file that cannot be opened is said so; a new session stands in for it.
         if not window.files.open_path(args.session):
             document.new(seats or default_seats())
+        elif args.approve_endpoints:
+            _approve(window, document)
     # Scripted runs never stop to ask; a recovery file they skip stays for the next start.
     elif args.send or not await offer_recovery(window, document):
         document.new(seats or default_seats())
@@ -164,6 +174,16 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
         await document.shutdown()
         await tasks.wait()
         await gateway.aclose()
+
+
+def _approve(window: MainWindow, document: SessionDocument) -> None:
+    """Approve what the opened session's seats name, as the user asked on the command line."""
+    assert document.approvals is not None
+    try:
+        document.approvals.approve(document.session.active_seats)
+    except OSError as exc:  # approved until quit, as in the dialog
+        window.say(f"Approved until Roundtable quits; not kept: {exc.strerror or exc}")
+    window.approval.refresh()
 
 
 async def _tell_when_warm(window: MainWindow, gateway: WorkerGateway) -> None:

@@ -51,6 +51,8 @@ class EndpointApproval:
 
     async def _offer(self) -> None:
         wanted = self.wanted()
+        if not wanted:  # approved meanwhile (--approve-endpoints)
+            return
         lines = "\n".join(f"• {seat.label}: {' and '.join(wants)}" for seat, wants in wanted)
         text = (
             "These seats came with the session and would send your prompts, and your key "

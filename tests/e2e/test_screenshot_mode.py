@@ -94,3 +94,32 @@ def test_a_shared_session_waiting_for_approval_does_not_hold_up_a_scripted_run(
     assert result.returncode == 1, result.stderr[-3000:]
     assert out.exists()
     assert fake.requests("shared-s") == [], "nothing goes to an endpoint not approved"
+
+
+def test_approve_endpoints_lets_a_scripted_run_continue_a_shared_session(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    fake.script("shared-t", Stream(text="Approved and answering."))
+    shared = tmp_path / "shared.json"
+    transcript.save_session(Session(seats=[seat_for(fake, "openai", "shared-t", "Shared")]), shared)
+    out = tmp_path / "shot.png"
+    args = (str(shared), "--approve-endpoints", "--send", "Q", "--screenshot", str(out))
+    result = run_gui(tmp_path, *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(fake.requests("shared-t")) == 1
+    approved = (tmp_path / "config" / "roundtable" / "approved-endpoints.json").read_text()
+    assert fake.api_base("openai") in approved, "remembered, as the dialog's approval is"
+
+
+def test_a_damaged_session_file_opens_a_new_session_with_a_message_not_a_traceback(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    # Deep nesting escaped the loader as a RecursionError and ended the app in a traceback.
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    out = tmp_path / "shot.png"
+    args = (str(damaged), "--lineup", str(lineup(tmp_path, fake)), "--send", "Q")
+    result = run_gui(tmp_path, *args, "--screenshot", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert [len(fake.requests(m)) for m in ("cli-a", "cli-b", "cli-c")] == [1, 1, 1]
