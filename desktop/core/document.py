@@ -34,8 +34,9 @@ from desktop.core.changes import (
 )
 from desktop.core.engine import Engine
 from desktop.core.events import Gateway
-from desktop.core.model import Attachment, Reply, Seat, Session, Turn, now
+from desktop.core.model import Attachment, Reply, Seat, Session, Turn
 from desktop.core.recovery import Draft, Recovered, RecoveryStore, Snapshot, for_recovery
+from desktop.core.stamps import now
 from desktop.core.writing import write_off_thread
 
 if TYPE_CHECKING:

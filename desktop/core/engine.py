@@ -34,9 +34,9 @@ from desktop.core.model import (
     Session,
     Turn,
     Usage,
-    now,
 )
 from desktop.core.redaction import redact
+from desktop.core.stamps import now
 
 if TYPE_CHECKING:
     from desktop.core.trust import Approvals

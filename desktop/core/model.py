@@ -8,21 +8,13 @@ unchanged.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-
-def new_id() -> str:
-    """A fresh, globally unique id."""
-    return str(uuid.uuid4())
-
-
-def now() -> datetime:
-    """The current time, timezone-aware (UTC)."""
-    return datetime.now(UTC)
+from desktop.core.post import Post
+from desktop.core.stamps import new_id, now  # also imported from here by the rest
 
 
 class TurnKind(StrEnum):
@@ -239,17 +231,25 @@ class Annotation:
     end: int | None = None
     note: str = ""
     created_at: datetime = field(default_factory=now)
+    # The words start..end held when the mark was made: a range is re-found and checked
+    # by them if the text it points into ever differs.
+    exact: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
-class PostSettings:
-    """How the session becomes a post; the record itself never changes for it."""
+class Source:
+    """Exchanges copied from another session (for its post), with where they came from.
 
-    title: str = ""
-    intro: str = ""
-    outro: str = ""
-    excluded_ids: list[str] = field(default_factory=list)
+    They keep their ids and are never part of this session's conversation: nothing in
+    them is sent to a model.
+    """
+
+    session_id: str
+    title: str
+    created_at: datetime
+    seats: list[Seat] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -265,7 +265,8 @@ class Session:
     turns: list[Turn] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     annotations: list[Annotation] = field(default_factory=list)
-    post: PostSettings = field(default_factory=PostSettings)
+    post: Post = field(default_factory=Post)
+    sources: list[Source] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from desktop.core.model import Attachment, ReplyStatus, Session, new_id
+from desktop.core.model import Attachment, ReplyStatus, Session
+from desktop.core.stamps import new_id
 
 # Where a recovery file keeps what is not part of the session: the composer's draft and
 # the document's state (the transcript format keeps unknown fields, so an ordinary loader

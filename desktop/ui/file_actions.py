@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMenu
 
-from desktop.core.model import new_id
+from desktop.core.stamps import new_id
 from desktop.ui import dialogs
 from desktop.ui.dialogs import Button
 from desktop.ui.window_context import WindowContext

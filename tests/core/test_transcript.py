@@ -24,7 +24,6 @@ from desktop.core.model import (
     Delivery,
     DeliveryHow,
     ErrorKind,
-    PostSettings,
     Quote,
     Reply,
     ReplyError,
@@ -35,6 +34,7 @@ from desktop.core.model import (
     TurnKind,
     Usage,
 )
+from desktop.core.post import AttributionBlock, Post, PostItem, SectionBlock, TextBlock
 from desktop.core.transcript import TranscriptError, load_session, loads, save_session
 from tests import attachment_files as files
 from tests.conftest import ROOT
@@ -96,7 +96,16 @@ def sample_session() -> Session:
         turns=[first, second],
         attachments=[att, twin],
         annotations=[Annotation(AnnotationKind.REACTION, a.id, note="🎤")],
-        post=PostSettings(title="Post", intro="Intro", excluded_ids=[cut.id]),
+        post=Post(
+            title="Post",
+            subtitle="Sub",
+            blocks=[
+                TextBlock("Intro"),
+                AttributionBlock(),
+                SectionBlock(b.id, items=[PostItem(second.id)]),
+            ],
+            excluded_ids=[cut.id],
+        ),
     )
 
 
@@ -375,7 +384,7 @@ def sessions(draw: st.DrawFn) -> Session:
         annotations=[
             Annotation(draw(st.sampled_from(AnnotationKind)), seats[0].id, note=draw(texts))
         ],
-        post=PostSettings(title=draw(texts), intro=draw(st.text())),
+        post=Post(title=draw(texts), blocks=[TextBlock(draw(st.text()))]),
     )
 
 

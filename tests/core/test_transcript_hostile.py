@@ -14,6 +14,7 @@ import pytest
 
 from desktop.core import transcript
 from desktop.core.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
+from desktop.core.transcript import VERSION
 
 
 def good() -> dict[str, Any]:
@@ -32,7 +33,9 @@ def load(tmp_path: Path, raw: str | bytes) -> transcript.LoadedSession:
 def hostile_documents() -> dict[str, str]:
     cases = {
         "deep nesting": json.dumps(good())[:-1] + ', "x": ' + "[" * 200_000 + "]" * 200_000 + "}",
-        "huge integer": json.dumps(good()).replace('"version": 1', '"version": ' + "9" * 5000),
+        "huge integer": json.dumps(good()).replace(
+            f'"version": {VERSION}', '"version": ' + "9" * 5000
+        ),
         "lone surrogate": json.dumps(good()).replace('"text": "A"', '"text": "\\ud800"'),
     }
     mixed = good()

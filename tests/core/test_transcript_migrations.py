@@ -1,9 +1,9 @@
 """The migration registry: steps run in order on real older files, and a missing or
-failing step is a clear error naming the file and the step.
+failing step is a clear error naming the file and the step; and the real step from
+version 1 to 2 (the post becomes blocks), on the real version-1 fixtures.
 
-The format is at version 1, so the real registry is empty; these tests register steps
-of their own, the first one shaped like the next format change (the post's intro and
-outro becoming a list of blocks), and run them on the real version-1 fixtures.
+The registry's own tests register steps of their own (``commentary_blocks``) so that
+they test the machinery, not one step.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from desktop.core.post import ItemShow, SectionBlock, TextBlock
 from desktop.core.transcript import (
     MIGRATIONS,
     VERSION,
@@ -35,9 +36,8 @@ def read(path: Path) -> dict[str, Any]:
     return document
 
 
-def post_blocks(document: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 → 2 as the next issue plans it: the post's intro and outro become the
-    first and last commentary blocks."""
+def commentary_blocks(document: dict[str, Any]) -> dict[str, Any]:
+    """A made-up step: the post's intro and outro become commentary blocks."""
     post = document["post"]
     intro, outro = post.pop("intro"), post.pop("outro")
     post["blocks"] = [{"kind": "commentary", "text": text} for text in (intro, outro) if text]
@@ -51,7 +51,7 @@ def test_every_older_version_has_a_step_to_the_next() -> None:
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
 def test_a_step_runs_on_a_real_v1_file_and_keeps_everything_else(path: Path) -> None:
     document = read(path)
-    migrated = migrate(document, path, registry={1: post_blocks}, target=2)
+    migrated = migrate(document, path, registry={1: commentary_blocks}, target=2)
 
     assert migrated["version"] == 2
     assert migrated["post"]["blocks"] == [
@@ -99,7 +99,7 @@ def test_a_document_at_or_past_the_target_is_left_alone() -> None:
 def test_a_missing_step_names_the_file_and_the_step(tmp_path: Path) -> None:
     path = tmp_path / "old.json"
     with pytest.raises(TranscriptError) as caught:
-        migrate(read(FIXTURES[0]), path, registry={1: post_blocks}, target=3)
+        migrate(read(FIXTURES[0]), path, registry={1: commentary_blocks}, target=3)
     assert caught.value.path == path
     assert caught.value.problem == (
         "transcript version 1 cannot be read: there is no migration from version 2 to version 3"
@@ -111,7 +111,7 @@ def test_a_failing_step_names_the_file_and_the_step(tmp_path: Path) -> None:
     document = read(FIXTURES[0])
     del document["post"]["intro"]  # damaged: version 1 always has it
     with pytest.raises(TranscriptError) as caught:
-        migrate(document, path, registry={1: post_blocks}, target=2)
+        migrate(document, path, registry={1: commentary_blocks}, target=2)
     assert str(path) in str(caught.value)
     assert caught.value.problem == (
         "damaged: migrating from version 1 to version 2 failed (KeyError: 'intro')"
@@ -146,14 +146,58 @@ def test_loading_an_older_version_runs_the_registered_steps(
     loaded = load_session(path)
     assert not loaded.read_only
     assert loaded.warnings == []
-    assert loaded.session.post.intro == (
-        "I asked three assistants the question that ends friendships."
-    )
+    intro = loaded.session.post.blocks[0]
+    assert intro == TextBlock("I asked three assistants the question that ends friendships.")
     assert loaded.session.post.extra == {"theme": "dark"}
     save_session(loaded.session, tmp_path / "saved.json")
     saved = read(tmp_path / "saved.json")
     assert saved["version"] == VERSION
-    assert differences(read(FIXTURES[1]), saved) == []
+    assert differences(migrate(read(FIXTURES[1])), saved) == []
+
+
+# -- version 1 → 2: the post becomes blocks ---------------------------------------------
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_a_v1_post_becomes_intro_a_section_per_seat_and_outro(path: Path) -> None:
+    session = load_session(path).session
+    excluded = session.post.excluded_ids
+    intro, *sections, outro = session.post.blocks
+    assert intro == TextBlock("I asked three assistants the question that ends friendships.")
+    assert outro == TextBlock("Verdict: sandwich, **with mustard**.")
+    assert all(isinstance(s, SectionBlock) for s in sections)
+    seat_ids = [s.seat_id for s in sections if isinstance(s, SectionBlock)]
+    assert seat_ids == [seat.id for seat in session.seats]  # table order
+    for section in sections:
+        assert isinstance(section, SectionBlock)
+        for item in section.items:
+            assert (item.reply_id, item.prompt, item.show) == (None, None, ItemShow.ANSWER)
+            assert item.turn_id not in excluded
+        wanted = [t.id for t in session.turns if section.seat_id in t.targets]
+        assert [i.turn_id for i in section.items] == wanted, "every exchange not excluded"
+    # The same section ids on every read: saving an unchanged file changes nothing.
+    assert load_session(path).session.post.blocks == session.post.blocks
+
+
+def test_a_v1_post_that_said_nothing_becomes_the_default_post() -> None:
+    document = read(FIXTURES[0])
+    document["post"] = {"title": "", "intro": "", "outro": "", "excluded_ids": []}
+    migrated = migrate(document)
+    assert migrated["post"] == {"title": "", "subtitle": "", "blocks": [], "excluded_ids": []}
+    assert all(a["exact"] is None for a in migrated["annotations"])
+    assert migrated["sources"] == []
+
+
+def test_a_v1_exchange_whose_reply_was_excluded_is_left_out() -> None:
+    document = read(FIXTURES[0])
+    turn = document["turns"][0]
+    reply = turn["replies"][0]
+    document["post"]["excluded_ids"] = [reply["id"]]
+    sections = [b for b in migrate(document)["post"]["blocks"] if b["kind"] == "section"]
+    mine = next(s for s in sections if s["seat_id"] == reply["seat_id"])
+    assert turn["id"] not in [item["turn_id"] for item in mine["items"]]
+    others = [item["turn_id"] for s in sections if s is not mine for item in s["items"]]
+    assert turn["id"] in others, "the other seats' answers to the turn stay"
 
 
 def test_loading_a_version_with_no_way_forward_names_the_file(tmp_path: Path) -> None:

@@ -27,16 +27,24 @@ from desktop.core.model import (
     Delivery,
     DeliveryHow,
     ErrorKind,
-    PostSettings,
     Quote,
     Reply,
     ReplyError,
     ReplyStatus,
     Seat,
     Session,
+    Source,
     Turn,
     TurnKind,
     Usage,
+)
+from desktop.core.post import (
+    AttributionBlock,
+    ItemShow,
+    Post,
+    PostItem,
+    SectionBlock,
+    TextBlock,
 )
 from desktop.core.transcript import dumps, loads
 from tests.conftest import ROOT
@@ -52,7 +60,12 @@ MODEL_TYPES = (
     Reply,
     Turn,
     Annotation,
-    PostSettings,
+    Post,
+    PostItem,
+    TextBlock,
+    AttributionBlock,
+    SectionBlock,
+    Source,
     Session,
 )
 # Every key any type writes: an unknown field must not be mistaken for one of them.
@@ -62,6 +75,7 @@ KNOWN_KEYS = {f.name for t in MODEL_TYPES for f in dataclasses.fields(t)} | {
     "blobs",
     "attachments",
     "size",
+    "kind",
 }
 
 Fields = dict[str, st.SearchStrategy[Any]]
@@ -212,21 +226,77 @@ def annotation_fields(target_ids: list[str]) -> Fields:
         "end": counts,
         "note": texts,
         "created_at": times,
+        "exact": texts,
+        "extra": extras,
+    }
+
+
+def item_fields(turn_ids: list[str], reply_ids: list[str]) -> Fields:
+    return {
+        "turn_id": st.sampled_from(turn_ids),
+        "reply_id": st.sampled_from(reply_ids),
+        "prompt": texts,
+        "show": st.sampled_from(ItemShow),
+        "start": counts,
+        "end": counts,
+        "extra": extras,
+    }
+
+
+def text_block_fields() -> Fields:
+    return {"markdown": st.text(max_size=200), "extra": extras}
+
+
+def attribution_fields() -> Fields:
+    return {"text": texts, "extra": extras}
+
+
+def section_fields(seat_ids: list[str], turn_ids: list[str], reply_ids: list[str]) -> Fields:
+    items = st.builds(PostItem, **item_fields(turn_ids, reply_ids))
+    return {
+        "seat_id": st.sampled_from(seat_ids),
+        "id": ids,
+        "heading": texts,
+        "reaction": texts,
+        "items": st.lists(items, min_size=1, max_size=3),
         "extra": extras,
     }
 
 
 def post_fields(ids_in_session: list[str]) -> Fields:
+    blocks = st.lists(
+        st.builds(TextBlock, **text_block_fields())
+        | st.builds(AttributionBlock, **attribution_fields())
+        | st.builds(SectionBlock, **section_fields(ids_in_session, ids_in_session, ids_in_session)),
+        min_size=3,
+        max_size=5,
+    )
     return {
         "title": texts,
-        "intro": st.text(max_size=200),
-        "outro": texts,
+        "subtitle": texts,
+        "blocks": blocks,
         "excluded_ids": some_of(ids_in_session),
         "extra": extras,
     }
 
 
-def session_fields(seats: list[Seat], attachments: list[Attachment], turns: list[Turn]) -> Fields:
+def source_fields(seats: list[Seat], turns: list[Turn]) -> Fields:
+    return {
+        "session_id": ids,
+        "title": texts,
+        "created_at": times,
+        "seats": st.just(seats),
+        "turns": st.just(turns),
+        "extra": extras,
+    }
+
+
+def session_fields(
+    seats: list[Seat],
+    attachments: list[Attachment],
+    turns: list[Turn],
+    sources: list[Source] | None = None,
+) -> Fields:
     targets = [s.id for s in seats] + [t.id for t in turns]
     targets += [r.id for t in turns for r in t.replies]
     return {
@@ -240,7 +310,8 @@ def session_fields(seats: list[Seat], attachments: list[Attachment], turns: list
         "annotations": st.lists(
             st.builds(Annotation, **annotation_fields(targets)), min_size=1, max_size=3
         ),
-        "post": st.builds(PostSettings, **post_fields(targets)),
+        "post": st.builds(Post, **post_fields(targets)),
+        "sources": st.just(sources or []),
         "extra": extras,
     }
 
@@ -257,7 +328,14 @@ def sessions(draw: st.DrawFn) -> Session:
     turns = draw(
         st.lists(st.builds(Turn, **turn_fields(seat_ids, attachment_ids)), min_size=1, max_size=3)
     )
-    session: Session = draw(st.builds(Session, **session_fields(seats, attachments, turns)))
+    their_seats = draw(st.lists(st.builds(Seat, **seat_fields()), min_size=1, max_size=2))
+    their_ids = [seat.id for seat in their_seats]
+    their_turns = draw(
+        st.lists(st.builds(Turn, **turn_fields(their_ids, attachment_ids)), min_size=1, max_size=2)
+    )
+    source = draw(st.builds(Source, **source_fields(their_seats, their_turns)))
+    fields = session_fields(seats, attachments, turns, [source])
+    session: Session = draw(st.builds(Session, **fields))
     return session
 
 
@@ -283,7 +361,12 @@ def test_the_strategies_fill_every_field_of_every_model_type() -> None:
         Reply: reply_fields([seat.id], ["a"]),
         Turn: turn_fields([seat.id], ["a"]),
         Annotation: annotation_fields([seat.id]),
-        PostSettings: post_fields([seat.id]),
+        Post: post_fields([seat.id]),
+        PostItem: item_fields([turn.id], ["r"]),
+        TextBlock: text_block_fields(),
+        AttributionBlock: attribution_fields(),
+        SectionBlock: section_fields([seat.id], [turn.id], ["r"]),
+        Source: source_fields([seat], [turn]),
         Session: session_fields([seat], [], [turn]),
     }
     assert set(given_fields) == set(MODEL_TYPES)

@@ -6,7 +6,7 @@ import asyncio
 import subprocess
 
 from desktop.core.events import Event, Failed, Gateway, ReplyRequest, TextDelta
-from desktop.core.model import new_id
+from desktop.core.stamps import new_id
 from tests.conftest import PYTHON, ROOT, subprocess_env
 
 

@@ -18,7 +18,8 @@ from desktop.core.events import (
     event_from_dict,
     event_to_dict,
 )
-from desktop.core.model import Attachment, AttachmentKind, Delivery, DeliveryHow, new_id
+from desktop.core.model import Attachment, AttachmentKind, Delivery, DeliveryHow
+from desktop.core.stamps import new_id
 from desktop.providers import image_prep, parts
 from desktop.providers.capabilities import Capabilities, resolve
 from tests import attachment_files as files

@@ -185,6 +185,34 @@ class Objects(Kind):
         return [self.codec.decode(item, f"{where}.{key}[{i}]") for i, item in enumerate(values)]
 
 
+class Tagged(Kind):
+    """A list of objects of several types, each told by its ``kind`` key (a post's
+    blocks). Each type's codec lists ``kind`` as a :class:`Const` of its name."""
+
+    def __init__(self, codecs: dict[str, Codec[Any]], *, absent_ok: bool = False) -> None:
+        self.codecs, self.absent_ok = codecs, absent_ok
+
+    def write(self, value: list[Any]) -> list[Document]:
+        return [self._codec_of(item).encode(item) for item in value]
+
+    def _codec_of(self, item: Any) -> Codec[Any]:
+        return next(c for c in self.codecs.values() if isinstance(item, c.make))  # type: ignore[arg-type]
+
+    def read(self, data: Document, key: str, where: str) -> list[Any]:
+        out = []
+        for i, item in enumerate(items(data, key, where, self.absent_ok)):
+            at = f"{where}.{key}[{i}]"
+            if not isinstance(item, dict):
+                raise DocumentProblem(f"{at} should be an object, not {type_name(item)}")
+            kind = fetch(item, "kind", at, (str,), "a string", False)
+            codec = self.codecs.get(kind)
+            if codec is None:
+                allowed = ", ".join(self.codecs)
+                raise DocumentProblem(f"{at}.kind is {kind!r}; expected one of {allowed}")
+            out.append(codec.decode(item, at))
+        return out
+
+
 class Nested(Kind):
     """One object of another type: None when absent or null, or, with ``default``, the
     type's defaults (an empty object)."""

@@ -34,32 +34,37 @@ def session_from_dict(data: Any) -> Session:
 
 def _check_references(session: Session) -> None:
     """Ids are unique, and every seat and attachment a turn names is in the file (else
-    it would open, then fail when shown or sent, or act on the wrong reply)."""
-    _unique("session.seats", [seat.id for seat in session.seats])
+    it would open, then fail when shown or sent, or act on the wrong reply). Exchanges
+    copied from other sessions (``sources``) are checked the same way, against their own
+    seats; their ids are unique together with the session's, so any lookup is too."""
+    groups = [("session", session.seats, session.turns)]
+    groups += [(f"session.sources[{i}]", s.seats, s.turns) for i, s in enumerate(session.sources)]
+    _unique("the seats", [seat.id for _, seats, _ in groups for seat in seats])
     _unique("session.attachments", [a.id for a in session.attachments])
-    _unique("session.turns", [turn.id for turn in session.turns])
-    _unique("the replies", [r.id for turn in session.turns for r in turn.replies])
-    seats = {seat.id for seat in session.seats}
+    _unique("the turns", [turn.id for _, _, turns in groups for turn in turns])
+    _unique("the replies", [r.id for _, _, turns in groups for t in turns for r in t.replies])
     attachments = {a.id for a in session.attachments}
-    for i, turn in enumerate(session.turns):
-        for j, target in enumerate(turn.targets):
-            if target not in seats:
-                raise DocumentProblem(
-                    f"session.turns[{i}].targets[{j}] names seat {target!r}, "
-                    "which is not in session.seats"
-                )
-        for j, attachment_id in enumerate(turn.attachment_ids):
-            if attachment_id not in attachments:
-                raise DocumentProblem(
-                    f"session.turns[{i}].attachments[{j}] names attachment {attachment_id!r}, "
-                    "which is not in session.attachments"
-                )
-        for j, reply in enumerate(turn.replies):
-            if reply.seat_id not in seats:
-                raise DocumentProblem(
-                    f"session.turns[{i}].replies[{j}].seat_id names seat {reply.seat_id!r}, "
-                    "which is not in session.seats"
-                )
+    for where, seat_list, turns in groups:
+        seats = {seat.id for seat in seat_list}
+        for i, turn in enumerate(turns):
+            at = f"{where}.turns[{i}]"
+            for j, target in enumerate(turn.targets):
+                if target not in seats:
+                    raise DocumentProblem(
+                        f"{at}.targets[{j}] names seat {target!r}, which is not in {where}.seats"
+                    )
+            for j, attachment_id in enumerate(turn.attachment_ids):
+                if attachment_id not in attachments:
+                    raise DocumentProblem(
+                        f"{at}.attachments[{j}] names attachment {attachment_id!r}, "
+                        "which is not in session.attachments"
+                    )
+            for j, reply in enumerate(turn.replies):
+                if reply.seat_id not in seats:
+                    raise DocumentProblem(
+                        f"{at}.replies[{j}].seat_id names seat {reply.seat_id!r}, "
+                        f"which is not in {where}.seats"
+                    )
 
 
 def _unique(where: str, ids: list[str]) -> None:

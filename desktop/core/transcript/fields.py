@@ -20,17 +20,18 @@ from desktop.core.model import (
     Delivery,
     DeliveryHow,
     ErrorKind,
-    PostSettings,
     Quote,
     Reply,
     ReplyError,
     ReplyStatus,
     Seat,
     Session,
+    Source,
     Turn,
     TurnKind,
     Usage,
 )
+from desktop.core.post import AttributionBlock, ItemShow, Post, PostItem, SectionBlock, TextBlock
 from desktop.core.transcript.codec import (
     Choice,
     Codec,
@@ -44,6 +45,7 @@ from desktop.core.transcript.codec import (
     Number,
     Objects,
     Scalar,
+    Tagged,
     Texts,
     Time,
     fetch,
@@ -53,7 +55,7 @@ from desktop.core.transcript.errors import DocumentProblem
 from desktop.core.trust import is_variable_name
 
 FORMAT = "roundtable.session"
-VERSION = 1
+VERSION = 2
 
 TEXT = Scalar((str,), "a string", required=True)
 OPT_TEXT = Scalar((str,), "a string")
@@ -210,16 +212,55 @@ ANNOTATION = Codec(
     Field("end", OPT_INT),
     Field("note", TEXT),
     Field("created_at", TIME),
+    Field("exact", OPT_TEXT),
 )
 
 POST_TEXT = Scalar((str,), "a string", absent="")
 
+POST_ITEM = Codec(
+    PostItem,
+    Field("turn_id", TEXT),
+    Field("reply_id", OPT_TEXT),
+    Field("prompt", OPT_TEXT),
+    Field("show", Choice(ItemShow)),
+    Field("start", OPT_INT),
+    Field("end", OPT_INT),
+)
+
+BLOCKS = Tagged(
+    {
+        "text": Codec(TextBlock, Field("kind", Const("text")), Field("markdown", TEXT)),
+        "attribution": Codec(
+            AttributionBlock, Field("kind", Const("attribution")), Field("text", OPT_TEXT)
+        ),
+        "section": Codec(
+            SectionBlock,
+            Field("kind", Const("section")),
+            Field("id", TEXT),
+            Field("seat_id", TEXT),
+            Field("heading", OPT_TEXT),
+            Field("reaction", OPT_TEXT),
+            Field("items", Objects(POST_ITEM)),
+        ),
+    },
+    absent_ok=True,
+)
+
 POST = Codec(
-    PostSettings,
+    Post,
     Field("title", POST_TEXT),
-    Field("intro", POST_TEXT),
-    Field("outro", POST_TEXT),
+    Field("subtitle", POST_TEXT),
+    Field("blocks", BLOCKS),
     Field("excluded_ids", Texts(absent_ok=True)),
+)
+
+SOURCE = Codec(
+    Source,
+    Field("session_id", TEXT),
+    Field("title", TEXT),
+    Field("created_at", TIME),
+    Field("seats", Objects(SEAT)),
+    Field("turns", Objects(TURN)),
 )
 
 SESSION = Codec(
@@ -238,4 +279,5 @@ SESSION = Codec(
     Field("blobs", Given()),
     Field("annotations", Objects(ANNOTATION, absent_ok=True)),
     Field("post", Nested(POST, default=True)),
+    Field("sources", Objects(SOURCE, absent_ok=True)),
 )

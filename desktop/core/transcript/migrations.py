@@ -10,6 +10,7 @@ change the document it is given, and :func:`migrate` sets the new version number
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,56 @@ from desktop.core.transcript.fields import VERSION
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
-# Version 1 is the first format: nothing to migrate yet.
-MIGRATIONS: dict[int, Migration] = {}
+
+def post_blocks(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 → 2: the post becomes a list of blocks; annotations gain ``exact``
+    (null: not known) and the session ``sources`` (none).
+
+    Version 1's post showed every exchange not in ``excluded_ids`` (a turn's or a
+    reply's id), its ``intro`` before them and its ``outro`` after. So ``intro`` becomes
+    a text block, then one section per seat in table order with each of its exchanges
+    left in, then ``outro``. A post that said nothing of the kind (no intro, outro or
+    exclusion) gets no blocks: the default post, which shows the same.
+    """
+    post = document.get("post") or {}
+    intro, outro = post.pop("intro", ""), post.pop("outro", "")
+    excluded = set(post.get("excluded_ids") or ())
+    for annotation in document.get("annotations") or ():
+        if isinstance(annotation, dict):  # else the decoder says what is wrong, and where
+            annotation.setdefault("exact", None)
+    document.setdefault("sources", [])
+    blocks: list[dict[str, Any]] = []
+    if intro or outro or excluded:
+        blocks += [{"kind": "text", "markdown": intro}] if intro else []
+        blocks += _default_sections(document, excluded)
+        blocks += [{"kind": "text", "markdown": outro}] if outro else []
+    post["subtitle"] = post.get("subtitle", "")
+    post["blocks"] = blocks
+    document["post"] = post
+    return document
+
+
+def _default_sections(document: dict[str, Any], excluded: set[str]) -> list[dict[str, Any]]:
+    sections = []
+    for seat in document["seats"]:
+        items = []
+        for turn in document["turns"]:
+            if seat["id"] not in turn["targets"] or turn["id"] in excluded:
+                continue
+            replies = [r for r in turn["replies"] if r["seat_id"] == seat["id"]]
+            if replies and replies[-1]["id"] in excluded:
+                continue
+            items.append({"turn_id": turn["id"], "reply_id": None, "prompt": None,
+                          "show": "answer", "start": None, "end": None})  # fmt: skip
+        if items:
+            # The same id each time the file is read, so a save changes only what changed.
+            section_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"roundtable:{seat['id']}/section"))
+            sections.append({"kind": "section", "id": section_id, "seat_id": seat["id"],
+                             "heading": None, "reaction": None, "items": items})  # fmt: skip
+    return sections
+
+
+MIGRATIONS: dict[int, Migration] = {1: post_blocks}
 
 
 def migrate(
