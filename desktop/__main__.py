@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-HEADLESS_COMMANDS = ("ask", "show")
+HEADLESS_COMMANDS = ("ask", "show", "export", "post")
 
 
 def main() -> int:

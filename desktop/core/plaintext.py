@@ -7,7 +7,15 @@ from datetime import datetime
 
 from desktop.core import attachments
 from desktop.core.conversation import quote_block
-from desktop.core.model import Reply, ReplyStatus, Session, Turn, TurnKind
+from desktop.core.model import (
+    Annotation,
+    AnnotationKind,
+    Reply,
+    ReplyStatus,
+    Session,
+    Turn,
+    TurnKind,
+)
 
 # Escape sequences (CSI, OSC, and the two-character ones) and every other control
 # character but newline and tab: model text and a file's labels must not move the
@@ -85,8 +93,33 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
             lines += ["", reply.text.rstrip()]
         if reply.status is ReplyStatus.ERROR and reply.error is not None:
             lines += ["", f"  ✗ {reply.error.kind.value}: {reply.error.message}"]
+        marks = [
+            annotation_line(a, reply.text) for a in session.annotations if a.target_id == reply.id
+        ]
+        lines += ["", *marks] if marks else []
         lines.append("")
     return lines
+
+
+_MARKS = {
+    AnnotationKind.HIGHLIGHT: "✎ highlighted",
+    AnnotationKind.COMMENT: "💬 comment",
+    AnnotationKind.STAR: "★ starred",
+    AnnotationKind.REACTION: "reaction",
+}
+
+
+def annotation_line(annotation: Annotation, text: str = "") -> str:
+    """One annotation, readable: what it is, the words it marks, its note."""
+    words = annotation.exact
+    if words is None and annotation.start is not None and annotation.end is not None:
+        words = text[annotation.start : annotation.end]
+    line = f"  {_MARKS[annotation.kind]}"
+    if words:
+        line += f" “{words}”"
+    if annotation.note:
+        line += f": {annotation.note}"
+    return line
 
 
 def render_session(session: Session) -> str:
@@ -100,6 +133,9 @@ def render_session(session: Session) -> str:
         f"Created {session.created_at:%Y-%m-%d %H:%M} UTC",
         "",
     ]
+    lines += [annotation_line(a) + f" on {s.label}" for s in session.seats for a in
+              session.annotations if a.target_id == s.id]  # fmt: skip
+    lines += [""] if lines[-1] else []
     for number, turn in enumerate(session.turns, 1):
         lines += _turn_text(session, turn, number)
     return "\n".join(lines).rstrip() + "\n"

@@ -9,33 +9,12 @@ file goes through here.
 from __future__ import annotations
 
 import html
-import unicodedata
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-# Invisible characters that change how the text around them reads. The zero width
-# joiner stays: emoji sequences (👩‍💻) are built with it.
-_KEPT_FORMAT = {"\u200d"}
-_REPLACEMENT = "\ufffd"
-
-
-def _hidden(char: str) -> bool:
-    category = unicodedata.category(char)
-    if category == "Cf":
-        return char not in _KEPT_FORMAT
-    return category == "Cc" and char not in "\n\t"
-
-
-def shown(text: str) -> str:
-    """``text`` with direction overrides, other invisible format characters and control
-    characters made visible as �, so what is read is what is there."""
-    return "".join(_REPLACEMENT if _hidden(c) else c for c in text)
-
-
-def file_name(text: str) -> str:
-    """``text`` without those characters, for a name suggested when saving a file."""
-    return "".join(c for c in text if not _hidden(c))
+from desktop.core.visible_text import file_name as file_name
+from desktop.core.visible_text import shown as shown
 
 
 def tooltip(text: str) -> str:

@@ -1,0 +1,187 @@
+"""``roundtable export`` and ``roundtable post import``: a session becomes a post.
+
+    roundtable export SESSION.json --to markdown|html|cards -o OUT
+    roundtable post import SESSION.json OTHER.json --seat LABEL_OR_ID [--turns ID,...]
+
+Exit 0 when done, 1 when the export was written but problems were reported (a quote
+that no longer matches its answer), 2 for a usage error or a damaged file or post, named
+with its block; nothing is half-written. Cards need Qt, which runs offscreen here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import sys
+from pathlib import Path
+
+from desktop.core.model import Session, Source, Turn
+from desktop.core.plaintext import terminal_safe
+from desktop.core.post import PostItem, SectionBlock
+from desktop.core.post_plan import Exchange, PostError, PostPlan, default_post, plan_post
+from desktop.core.transcript import TranscriptError, dumps, load_session, write_atomic
+from desktop.core.visible_text import file_name
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("markdown", "html", "cards")
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``export`` and ``post`` to the ``roundtable`` command's subcommands."""
+    export = commands.add_parser(
+        "export",
+        help="write a session's post as Markdown, one HTML page, or card pictures",
+        description="Write the session's post (or, with no post, its default: a section "
+        "per seat, every exchange with its answer).",
+    )
+    export.add_argument("session", type=Path, metavar="SESSION.json")
+    export.add_argument("--to", required=True, choices=FORMATS, help="what to write")
+    export.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="OUT",
+        help="the file (markdown, html) or folder (cards) to write",
+    )  # fmt: skip
+    post = commands.add_parser("post", help="work on a session's post")
+    actions = post.add_subparsers(dest="post_command", metavar="ACTION", required=True)
+    imported = actions.add_parser(
+        "import",
+        help="copy one seat's exchanges from another session into this one's post",
+        description="Copy a seat's exchanges (prompts, its replies, their files) from "
+        "OTHER.json into SESSION.json, with where they came from, and add a section for "
+        "them to the post. SESSION.json stays self-contained.",
+    )
+    imported.add_argument("session", type=Path, metavar="SESSION.json")
+    imported.add_argument("other", type=Path, metavar="OTHER.json")
+    imported.add_argument("--seat", required=True, metavar="LABEL_OR_ID")
+    imported.add_argument("--turns", metavar="ID,...", help="only these turns (default: all)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out ``export`` or ``post import``; the exit status."""
+    try:
+        if args.command == "export":
+            return _export(args.session, args.to, args.output)
+        return _import(args.session, args.other, args.seat, args.turns)
+    except (TranscriptError, PostError, _Refused) as exc:
+        print(terminal_safe(f"roundtable: {exc}"), file=sys.stderr)
+        return EXIT_USAGE
+
+
+class _Refused(Exception):
+    pass
+
+
+# -- export -----------------------------------------------------------------------------
+
+
+def _export(path: Path, to: str, output: Path) -> int:
+    session = load_session(path).session
+    try:
+        plan = plan_post(session)
+    except PostError as exc:
+        raise PostError(f"{path}: {exc}") from None
+    files = _rendered(plan, to, output)  # everything in memory first: nothing half-written
+    for target, data in files.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, data)
+    for warning in plan.warnings:
+        print(terminal_safe(f"roundtable: {path}: {warning}"), file=sys.stderr)
+    return EXIT_PROBLEMS if plan.warnings else EXIT_OK
+
+
+def _rendered(plan: PostPlan, to: str, output: Path) -> dict[Path, bytes]:
+    if to == "cards":
+        if output.exists() and not output.is_dir():
+            raise _Refused(f"{output} is a file; cards go in a folder")
+        wanted = [e for e in plan.exchanges if e.show.value == "card"] or plan.exchanges
+        return {output / name: png for name, png in _cards(plan, wanted).items()}
+    cards = _cards(plan, [e for e in plan.exchanges if e.show.value == "card"])
+    if to == "html":
+        from desktop.core.post_html import render_html
+
+        by_exchange = _by_exchange(cards)
+        page = render_html(plan, lambda e: [png for _, png in by_exchange.get(e.anchor, [])])
+        return {output: page.encode("utf-8")}
+    from desktop.core.post_markdown import render_markdown
+
+    folder = output.with_name(f"{output.stem}_cards")
+    by_exchange = _by_exchange(cards)
+    text = render_markdown(
+        plan, lambda e: [f"{folder.name}/{name}" for name, _ in by_exchange.get(e.anchor, [])]
+    )
+    files = {folder / name: png for name, png in cards.items()}
+    files[output] = text.encode("utf-8")
+    return files
+
+
+def _by_exchange(cards: dict[str, bytes]) -> dict[str, list[tuple[str, bytes]]]:
+    out: dict[str, list[tuple[str, bytes]]] = {}
+    for name, png in cards.items():
+        out.setdefault(name.split("--")[1], []).append((name, png))
+    return out
+
+
+def _cards(plan: PostPlan, exchanges: list[Exchange]) -> dict[str, bytes]:
+    """Each exchange's card pictures, named ``NN-seat--ANCHOR-P.png``."""
+    if not exchanges:
+        return {}
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.ui.cards import render_card
+
+    _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    out = {}
+    sections = {id(e): s for s in plan.sections for e in s.exchanges}
+    for exchange in exchanges:
+        section = sections[id(exchange)]
+        seat = file_name(section.seat.label).replace("/", "-").replace(" ", "-")[:40]
+        for page, png in enumerate(render_card(section, exchange), 1):
+            out[f"{exchange.number:02d}-{seat}--{exchange.anchor}--{page}.png"] = png
+    return out
+
+
+# -- import -----------------------------------------------------------------------------
+
+
+def _import(path: Path, other_path: Path, seat_name: str, turns: str | None) -> int:
+    session = load_session(path).session
+    other = load_session(other_path).session
+    seats = [s for s in other.seats if seat_name in (s.id, s.label)]
+    if len(seats) != 1:
+        labels = ", ".join(s.label for s in other.seats)
+        many = "names several seats" if seats else "names no seat"
+        raise _Refused(f"{other_path}: --seat {seat_name!r} {many} (its seats: {labels})")
+    seat = seats[0]
+    wanted = set(turns.split(",")) if turns else None
+    chosen = [t for t in other.turns if seat.id in t.targets and (wanted is None or t.id in wanted)]
+    missing = (wanted or set()) - {t.id for t in chosen}
+    if missing or not chosen:
+        raise _Refused(f"{other_path}: no exchange of {seat.label} with the turns asked for")
+    _check_new(session, seat.id, chosen, other_path)
+    copied = []
+    for turn in chosen:
+        mine = copy.deepcopy(turn)
+        mine.targets = [seat.id]
+        mine.replies = [r for r in mine.replies if r.seat_id == seat.id]
+        copied.append(mine)
+    files = {a for t in copied for a in t.attachment_ids}
+    have = {a.id for a in session.attachments}
+    session.attachments += [copy.copy(a) for a in other.attachments if a.id in files - have]
+    session.sources.append(
+        Source(other.id, other.title, other.created_at, [copy.deepcopy(seat)], copied)
+    )
+    if not session.post.blocks:  # the default post so far, then the new section
+        session.post.blocks = default_post(session).blocks
+    session.post.blocks.append(SectionBlock(seat.id, items=[PostItem(t.id) for t in copied]))
+    write_atomic(path, dumps(session))
+    print(terminal_safe(f"Imported {len(copied)} exchanges of {seat.label} into {path}."))
+    return EXIT_OK
+
+
+def _check_new(session: Session, seat_id: str, turns: list[Turn], other: Path) -> None:
+    known = {s.id for s in session.seats} | {t.id for t in session.turns}
+    for source in session.sources:
+        known |= {s.id for s in source.seats} | {t.id for t in source.turns}
+    if seat_id in known or any(t.id in known for t in turns):
+        raise _Refused(f"{other}: those exchanges are already in this session")
