@@ -133,6 +133,9 @@ def test_a_v1_file_shows_in_plain_text_and_with_roundtable_show(path: Path) -> N
     ):
         assert line in text.splitlines()
     assert "▌ Gamma (Gemini) — stopped, first token" in text
+    # The author's annotations, with the words they mark.
+    assert "  ✎ highlighted “A sandwich, ”: the thesis" in text.splitlines()
+    assert "  reaction: 🎤 on Gamma (Gemini)" in text.splitlines()
     assert "▌ Beta (Anthropic) (retry) — complete" in text
 
     shown = subprocess.run(
