@@ -20,7 +20,7 @@ from typing import Any
 from desktop import cli_post
 from desktop.core import attachments
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
-from desktop.core.document import SessionDocument
+from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
 from desktop.core.lineup import LineupError, load_lineup
 from desktop.core.model import Attachment, ReplyStatus, Session, Turn, TurnKind
 from desktop.core.plaintext import render_session, terminal_safe
@@ -202,7 +202,7 @@ async def _run(
     with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows loops
         loop.add_signal_handler(signal.SIGINT, on_interrupt)
     # Save while streaming, so a hard kill loses at most a couple of seconds.
-    autosave = asyncio.create_task(document.autosave_forever())
+    autosave = asyncio.create_task(_autosave_forever(document))
     failed_step = False
     try:
         for number, (kind, text) in enumerate(steps, 1):
@@ -233,6 +233,12 @@ async def _run(
     if not saved:
         return EXIT_FAILED
     return EXIT_OK if _all_complete(session) and not failed_step else EXIT_FAILED
+
+
+async def _autosave_forever(document: SessionDocument) -> None:
+    while True:
+        await asyncio.sleep(AUTOSAVE_SECONDS)
+        await document.autosave()
 
 
 async def _save(document: SessionDocument) -> bool:

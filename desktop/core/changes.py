@@ -61,6 +61,13 @@ class Saved:
 
 
 @dataclass(frozen=True)
+class AnnotationsChanged:
+    """The annotations on one reply, turn or seat were added, changed or removed."""
+
+    target_id: str
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something went wrong that the user should read (a save failed, a warning)."""
 
@@ -69,6 +76,6 @@ class Problem:
 
 Change = (
     SessionReplaced | SeatsChanged | TurnAdded | ReplyAdded | ReplyChanged | StateChanged | Saved
-    | Problem
+    | AnnotationsChanged | Problem
 )  # fmt: skip
 Listener = Callable[[Change], None]

@@ -96,6 +96,11 @@ class SessionDocument:
         for listener in list(self._listeners):
             listener(change)
 
+    def edited(self, change: Change) -> None:
+        """Record a change an editor of the session made: it is dirty, listeners are told."""
+        self._touch()
+        self._emit(change)
+
     # -- state ---------------------------------------------------------------------------
 
     @property
@@ -368,12 +373,6 @@ class SessionDocument:
                 return False
             self._autosaved = state
         return True
-
-    async def autosave_forever(self, interval: float = AUTOSAVE_SECONDS) -> None:
-        """Autosave every ``interval`` seconds until cancelled."""
-        while True:
-            await asyncio.sleep(interval)
-            await self.autosave()
 
     def discard_changes(self) -> None:
         """The user chose to drop unsaved changes: nothing is to be recovered."""

@@ -75,6 +75,7 @@ class ConversationView(QTextBrowser):
         self._plain_code = False  # the plain tail is a code block: shown monospace
         self._queue = queue or shared_queue()
         self._turn_starts: list[tuple[str, int]] = []  # turn id, document position
+        self._reply_starts: list[tuple[str, int]] = []  # reply id, document position
         # How often the history was cleared and how many turns were drawn: a new turn or
         # a retry must draw only itself (the tests count).
         self.redraws = 0
@@ -89,6 +90,7 @@ class ConversationView(QTextBrowser):
         self.clears += 1
         self._queue.discard(self)
         self._turn_starts.clear()
+        self._reply_starts.clear()
         self.clear()
         self._reply_start = self._stream_start = self._finished_end = self._finished_chars = 0
         self._text = ""
@@ -128,9 +130,10 @@ class ConversationView(QTextBrowser):
         scrollbar = self.verticalScrollBar()
         scrollbar.setValue(scrollbar.maximum())
 
-    def add_reply(self, markdown: str) -> None:
+    def add_reply(self, markdown: str, reply_id: str = "") -> None:
         """Append a whole reply rendered from Markdown (earlier turns, or a final render)."""
         self._reply_start = self._end().position()
+        self._reply_starts.append((reply_id, self._reply_start))
         with self._edit():
             self._append_blocks(markdown)
 
@@ -143,20 +146,32 @@ class ConversationView(QTextBrowser):
 
     # -- streaming -----------------------------------------------------------------------
 
-    def begin_stream(self) -> None:
+    def begin_stream(self, reply_id: str = "") -> None:
         """Start a reply that will arrive in pieces."""
         self._text = ""
         self._finished_chars = 0
         self._scanner, self._plain_shown = BlockScanner(), None
         self._reply_start = self._stream_start = self._finished_end = self._end().position()
+        self._reply_starts.append((reply_id, self._reply_start))
 
-    def replace_reply(self) -> None:
+    def replace_reply(self, reply_id: str = "") -> None:
         """Take the newest reply (and its notes) away and start streaming its successor
         in its place (a retry); everything before it stays as drawn."""
         self._queue.discard(self)
         with self._edit():
             self._clear_from(self._reply_start)
-        self.begin_stream()
+        if self._reply_starts:
+            self._reply_starts.pop()
+        self.begin_stream(reply_id)
+
+    def reply_spans(self) -> list[tuple[str, int, int]]:
+        """Each reply drawn: its id and where it starts and ends in the document."""
+        starts = sorted(p for _, p in self._turn_starts + self._reply_starts)
+        end = self.document().characterCount() - 1
+        return [
+            (reply_id, start, next((p for p in starts if p > start), end))
+            for reply_id, start in self._reply_starts
+        ]
 
     def update_stream(self, text: str) -> None:
         """The streaming reply's whole text so far; drawn at a bounded rate."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from desktop.ui.shown import shown
 
@@ -104,3 +104,16 @@ def tell(
     box = _box(parent, icon, title, text)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
+
+
+async def text(parent: QWidget, title: str, label: str, value: str = "") -> str | None:
+    """Ask for a line or more of text; None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(shown(title))
+    dialog.setLabelText(shown(label))
+    dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+    dialog.setTextValue(value)
+    accepted = await finished(dialog) == QDialog.DialogCode.Accepted
+    answer = dialog.textValue()
+    dialog.deleteLater()
+    return answer if accepted else None

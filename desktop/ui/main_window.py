@@ -11,6 +11,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter
 
 from desktop.core.changes import (
+    AnnotationsChanged,
     Change,
     Problem,
     ReplyChanged,
@@ -20,6 +21,8 @@ from desktop.core.changes import (
 )
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
 from desktop.core.model import Session
+from desktop.ui.annotation_actions import AnnotationActions
+from desktop.ui.annotation_list import AnnotationList
 from desktop.ui.attachment_actions import AttachmentActions
 from desktop.ui.composer import Composer, local_files
 from desktop.ui.endpoint_approval import EndpointApproval
@@ -68,6 +71,11 @@ class MainWindow(QMainWindow):
         self.turns = TurnActions(context, self.composer)
         self.attachments = AttachmentActions(context, self.composer)
         self.approval = EndpointApproval(context, self.strip.set_needs_approval)
+        self.annotations = AnnotationActions(context, self.strip.focused, lambda: self.panes)
+        notes = self.annotations
+        self.annotation_list = AnnotationList(self, notes.jump, notes.edit, notes.delete)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotation_list)
+        self.annotation_list.hide()
         self.composer.send_requested.connect(self.turns.send)
         self.composer.debate_requested.connect(self.turns.debate)
         self.composer.files_offered.connect(self.attachments.attach_files)
@@ -100,6 +108,8 @@ class MainWindow(QMainWindow):
         self.strip.apply(change, session)
         match change:
             case SessionReplaced():
+                self.annotations.undo.clear()  # its commands were on the old session
+                self.annotation_list.refresh(session)
                 self.approval.offer()
                 self.composer.set_seats(session.active_seats)
                 if self.document.draft:
@@ -113,6 +123,8 @@ class MainWindow(QMainWindow):
                 self.composer.set_seats(session.active_seats)
             case StateChanged():
                 self._refresh_state()
+            case AnnotationsChanged():
+                self.annotation_list.refresh(session)
             case ReplyChanged(reply=reply) if reply.status.is_final:
                 self._refresh_totals(session)
             case Problem(message=message):
@@ -134,6 +146,7 @@ class MainWindow(QMainWindow):
             lambda url: self.say(f"Not opened (only web and mail links open): {url}")
         )
         pane.set_provider_ready(self._provider_ready)
+        self.annotations.attach(pane, self.menus.annotation_actions)
 
     def set_provider_ready(self, ready: bool) -> None:
         """Whether the provider worker is warm; waiting panes say so when it is not."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,8 +15,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.model import ErrorKind, Reply, ReplyStatus, Seat, Session, Turn, TurnKind
+from desktop.core.model import (
+    AnnotationKind,
+    ErrorKind,
+    Reply,
+    ReplyStatus,
+    Seat,
+    Session,
+    Turn,
+    TurnKind,
+)
 from desktop.providers.keys import provider_of
+from desktop.ui import marks
 from desktop.ui.conversation_view import ConversationView
 from desktop.ui.elided_label import ElidedLabel
 from desktop.ui.reply_actions import REPLY_ACTIONS
@@ -188,7 +198,7 @@ class SeatPane(QFrame):
                 continue
             self._add_turn(turn)
         self.view.scroll_to_end()
-        self._update_header()
+        self.show_marks()
 
     def append_turn(self, session: Session, turn: Turn) -> None:
         """A turn was added: draw it (if it is addressed to this seat) after the rest."""
@@ -209,7 +219,7 @@ class SeatPane(QFrame):
             self.rebuild(self._session)
             return
         self.reply = reply
-        self.view.replace_reply()
+        self.view.replace_reply(reply.id)
         self.view.update_stream(reply.text)
         self._update_header()
 
@@ -229,10 +239,10 @@ class SeatPane(QFrame):
         if reply is None:
             return
         if reply.status.is_final:
-            self.view.add_reply(reply.text)
+            self.view.add_reply(reply.text, reply.id)
             self._add_note(reply)
         else:
-            self.view.begin_stream()
+            self.view.begin_stream(reply.id)
             self.view.update_stream(reply.text)
 
     def reply_changed(self, reply: Reply) -> None:
@@ -242,6 +252,7 @@ class SeatPane(QFrame):
         if reply.status.is_final:
             self.view.finish_stream(reply.text)
             self._add_note(reply)
+            self.show_marks()
         else:
             self.view.update_stream(reply.text)
         self._update_header()
@@ -289,6 +300,11 @@ class SeatPane(QFrame):
             # On the wrapping line, not in the state label: a long label would widen
             # every pane, and the window with them, for good.
             numbers = "Waiting for the provider worker to start…"
+        if reply is not None and any(
+            a.target_id == reply.id and a.kind is AnnotationKind.STAR
+            for a in self._session.annotations
+        ):
+            numbers = f"★ starred · {numbers}" if numbers else "★ starred"
         self.numbers.setText(numbers)
         final = reply is not None and reply.status.is_final
         has_text = reply is not None and bool(reply.text)
@@ -328,6 +344,31 @@ class SeatPane(QFrame):
                 "forward": self.forward_requested,
             }[key]
             signal.emit(reply.id)
+
+    # -- the author's marks --------------------------------------------------------------
+
+    def replies_drawn(self) -> dict[str, str]:
+        """The text of each of this seat's replies, by id."""
+        turns = self._session.turns
+        return {r.id: r.text for t in turns for r in t.replies if r.seat_id == self.seat.id}
+
+    def selected_words(self) -> marks.Selected | None:
+        """The words selected in one of this pane's answers, as a range of its text."""
+        return marks.selected_words(self.view, self.view.reply_spans(), self.replies_drawn())
+
+    def show_marks(self) -> None:
+        """Draw the highlights and comments on the answers, and the star, again."""
+        colour = QColor(self.seat.colour or "#e6b800")
+        self.view.setExtraSelections(
+            marks.extra_selections(
+                self.view.document(),
+                self.view.reply_spans(),
+                self.replies_drawn(),
+                self._session.annotations,
+                colour if colour.isValid() else QColor("#e6b800"),
+            )
+        )
+        self._update_header()
 
     def focus_conversation(self) -> None:
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)

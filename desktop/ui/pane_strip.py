@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QSplitter
 
 from desktop.core.changes import (
+    AnnotationsChanged,
     Change,
     ReplyAdded,
     ReplyChanged,
@@ -51,6 +52,9 @@ class PaneStrip(QSplitter):
                 for pane in self.panes:
                     if pane.seat.id == reply.seat_id:
                         pane.reply_changed(reply)
+            case AnnotationsChanged():
+                for pane in self.panes:
+                    pane.show_marks()
 
     def rebuild(self, session: Session) -> None:
         """A pane per seat at the table, each drawing its whole conversation."""

@@ -25,6 +25,7 @@ class Menus:
     stop_all: QAction
     sync: QAction
     reply_actions: dict[str, QAction] = field(default_factory=dict)
+    annotation_actions: list[QAction] = field(default_factory=list)
 
 
 def build_menus(window: MainWindow) -> Menus:
@@ -51,6 +52,14 @@ def build_menus(window: MainWindow) -> Menus:
     add("&File", "Save &as…", lambda: window.tasks.spawn(files.save_as()), "Ctrl+Shift+S")
     add("&File", "Save a&ttachment…", window.attachments.save_attachment)
     add("&File", "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    menus["&Edit"] = edit = window.menuBar().addMenu("&Edit")
+    undo_stack = window.annotations.undo
+    for action, key in (
+        (undo_stack.createUndoAction(window, "&Undo"), QKeySequence.StandardKey.Undo),
+        (undo_stack.createRedoAction(window, "&Redo"), QKeySequence.StandardKey.Redo),
+    ):
+        action.setShortcuts(key)  # every binding the platform has (Ctrl+Shift+Z, Ctrl+Y)
+        edit.addAction(action)
     add("&Session", "&Send", composer.submit, "Ctrl+Return")
     add("&Session", "&Attach files…", composer.choose_files, "Ctrl+Shift+A")
     add("&Session", "Attachment &limits…", window.attachments.edit_limits)
@@ -65,6 +74,10 @@ def build_menus(window: MainWindow) -> Menus:
     )
     sync.setCheckable(True)
     add("&View", "Focus &composer", lambda: composer.editor.setFocus(), "Ctrl+L")
+    annotations = window.annotation_list.toggleViewAction()
+    annotations.setText("&Annotations")
+    annotations.setShortcut(QKeySequence("Ctrl+Shift+L"))
+    menus["&View"].addAction(annotations)
     for number in range(1, 10):
         pane = f"pane &{number}"
         add("&View", f"Focus {pane}", partial(_focus_pane, window, number), f"Ctrl+{number}")
@@ -81,6 +94,13 @@ def build_menus(window: MainWindow) -> Menus:
         result.reply_actions[spec.key] = add(
             "&Reply", spec.menu, partial(_act_on_focused_pane, window, spec.key), spec.shortcut
         )
+    notes = window.annotations
+    menus["&Reply"].addSeparator()
+    result.annotation_actions = [
+        add("&Reply", "&Highlight selection", notes.highlight, "Ctrl+Shift+H"),
+        add("&Reply", "Co&mment on selection…", notes.comment, "Ctrl+Shift+M"),
+        add("&Reply", "St&ar answer", notes.star, "Ctrl+Shift+B"),
+    ]
     reply_menu = menus["&Reply"]
     reply_menu.aboutToShow.connect(partial(_refresh_reply_actions, window, result))
     # Enabled again once the menu closes: the focus may move to another pane.
