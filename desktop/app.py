@@ -2,6 +2,7 @@
 
     roundtable [SESSION.json [--approve-endpoints]] [--lineup LINEUP.toml]
                [--send PROMPT [--debate-round [INSTRUCTION]]... [--screenshot OUT.png]]
+    roundtable SESSION.json --view post [--screenshot OUT.png]
 
 The GUI process never imports litellm: replies stream from the provider worker, which
 is started right after the first paint so its import runs on the other core while the
@@ -66,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --send: then a debate round (each seat sees the others' answers); repeatable",
     )
     parser.add_argument(
+        "--view",
+        choices=("panes", "post"),
+        default="panes",
+        help="what the window shows first: the panes, or the post editor and its preview",
+    )
+    parser.add_argument(
         "--screenshot",
         type=Path,
         metavar="OUT.png",
@@ -83,8 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Open the window; returns the process exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.screenshot and not args.send:
-        parser.error("--screenshot needs --send")
+    if args.screenshot and not (args.send or args.view == "post"):
+        parser.error("--screenshot needs --send, or --view post")
+    if args.view == "post" and args.send:
+        parser.error("--view post shows a saved session: use it without --send")
     if args.debate_rounds and not args.send:
         parser.error("--debate-round needs --send")
     if args.approve_endpoints and args.session is None:
@@ -141,9 +150,11 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     window = MainWindow(document, QSettings(), provider_ready=False)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
+    opened = False
     if args.session is not None:
         # A file that cannot be opened is said so; a new session stands in for it.
-        if not window.files.open_path(args.session):
+        opened = window.files.open_path(args.session)
+        if not opened:
             document.new(seats or default_seats())
         elif args.approve_endpoints:
             _approve(window, document)
@@ -151,6 +162,10 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     elif args.send or not await offer_recovery(window, document):
         document.new(seats or default_seats())
     window.show()
+    drawn = asyncio.Event()
+    window.post_view.rendered.connect(drawn.set)
+    if args.view == "post":
+        window.show_post(True)
     if no_recovery:
         from desktop.ui.dialogs import warn
 
@@ -164,6 +179,12 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
             code = await _send(document, window, args.send, args.debate_rounds, args.screenshot)
             if args.screenshot is not None:
                 return code
+        elif args.screenshot is not None:  # --view post
+            if not opened:
+                return 2
+            await drawn.wait()
+            window.grab().save(str(args.screenshot))
+            return 0
         await closed.wait()
         return 0
     finally:

@@ -68,6 +68,11 @@ class AnnotationsChanged:
 
 
 @dataclass(frozen=True)
+class PostChanged:
+    """The post (its title, subtitle or blocks) was edited."""
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something went wrong that the user should read (a save failed, a warning)."""
 
@@ -76,6 +81,6 @@ class Problem:
 
 Change = (
     SessionReplaced | SeatsChanged | TurnAdded | ReplyAdded | ReplyChanged | StateChanged | Saved
-    | AnnotationsChanged | Problem
+    | AnnotationsChanged | PostChanged | Problem
 )  # fmt: skip
 Listener = Callable[[Change], None]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import Annotation, AnnotationKind, Session
+from desktop.ui.annotation_actions import AnnotationActions
 from desktop.ui.shown import shown
 
 KIND_NAMES = {
@@ -70,18 +71,13 @@ def seat_of(target_id: str, session: Session) -> str | None:
 
 
 class AnnotationList(QDockWidget):
-    """The panel; ``jump``, ``edit`` and ``delete`` are the window's to carry out."""
+    """The panel; jumping, editing and deleting are the annotation actions' to do."""
 
-    def __init__(
-        self,
-        parent: QWidget,
-        jump: Callable[[Annotation], None],
-        edit: Callable[[Annotation], None],
-        delete: Callable[[Annotation], None],
-    ) -> None:
+    def __init__(self, parent: QWidget, actions: AnnotationActions) -> None:
         super().__init__("Annotations", parent)
         self.setObjectName("annotations")
-        self._jump, self._edit, self._delete = jump, edit, delete
+        self.hide()  # until View → Annotations
+        self._jump, self._edit, self._delete = actions.jump, actions.edit, actions.delete
         self._session = Session()
         self.kinds = QComboBox()
         self.kinds.addItem("All kinds", None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
 
 from desktop.core.changes import (
     AnnotationsChanged,
@@ -29,6 +29,7 @@ from desktop.ui.endpoint_approval import EndpointApproval
 from desktop.ui.file_actions import FileActions
 from desktop.ui.pane import SeatPane
 from desktop.ui.pane_strip import PaneStrip
+from desktop.ui.post_view import PostView
 from desktop.ui.shown import shown
 from desktop.ui.tasks import Tasks
 from desktop.ui.turn_actions import TurnActions
@@ -60,7 +61,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.composer)
         self.main_splitter.setStretchFactor(0, 5)
         self.main_splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(self.main_splitter)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.main_splitter)
+        self.setCentralWidget(self.pages)
         # Totals sit in a permanent label, so messages shown beside them are not wiped.
         self.totals = QLabel("")
         self.totals.setAccessibleName("Session totals")
@@ -72,17 +75,16 @@ class MainWindow(QMainWindow):
         self.attachments = AttachmentActions(context, self.composer)
         self.approval = EndpointApproval(context, self.strip.set_needs_approval)
         self.annotations = AnnotationActions(context, self.strip.focused, lambda: self.panes)
-        notes = self.annotations
-        self.annotation_list = AnnotationList(self, notes.jump, notes.edit, notes.delete)
+        self.post_view = PostView(document, self.annotations.undo, self.say)  # one Undo
+        self.pages.addWidget(self.post_view)
+        self.annotation_list = AnnotationList(self, self.annotations)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotation_list)
-        self.annotation_list.hide()
         self.composer.send_requested.connect(self.turns.send)
         self.composer.debate_requested.connect(self.turns.debate)
         self.composer.files_offered.connect(self.attachments.attach_files)
         self.composer.image_pasted.connect(self.attachments.attach_pasted)
         self.composer.draft_changed.connect(self._draft_changed)
         self.setAcceptDrops(True)
-
         self.menus = build_menus(self)
         self._unsubscribe = document.subscribe(self._changed)
         self._changed(SessionReplaced())
@@ -97,6 +99,13 @@ class MainWindow(QMainWindow):
         """The seat panes, left to right."""
         return self.strip.panes
 
+    def show_post(self, on: bool) -> None:
+        """Turn the window into the post editor and its preview, or back (Ctrl+P)."""
+        self.pages.setCurrentWidget(self.post_view if on else self.main_splitter)
+        self.menus.post.setChecked(on)
+        if on:
+            self.post_view.refresh()
+
     def say(self, message: str) -> None:
         """Show the user a message in the status bar (the one way the window does)."""
         self.statusBar().showMessage(message, MESSAGE_MS)
@@ -106,6 +115,7 @@ class MainWindow(QMainWindow):
     def _changed(self, change: Change) -> None:
         session = self.document.session
         self.strip.apply(change, session)
+        self.post_view.follow(change)
         match change:
             case SessionReplaced():
                 self.annotations.undo.clear()  # its commands were on the old session

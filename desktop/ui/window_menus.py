@@ -24,6 +24,7 @@ class Menus:
 
     stop_all: QAction
     sync: QAction
+    post: QAction
     reply_actions: dict[str, QAction] = field(default_factory=dict)
     annotation_actions: list[QAction] = field(default_factory=list)
 
@@ -74,6 +75,8 @@ def build_menus(window: MainWindow) -> Menus:
     )
     sync.setCheckable(True)
     add("&View", "Focus &composer", lambda: composer.editor.setFocus(), "Ctrl+L")
+    post = add("&View", "&Post", lambda: window.show_post(post.isChecked()), "Ctrl+P")
+    post.setCheckable(True)
     annotations = window.annotation_list.toggleViewAction()
     annotations.setText("&Annotations")
     annotations.setShortcut(QKeySequence("Ctrl+Shift+L"))
@@ -87,7 +90,7 @@ def build_menus(window: MainWindow) -> Menus:
             partial(_address_only, window, number),
             f"Alt+{number}",
         )
-    result = Menus(stop_all, sync)
+    result = Menus(stop_all, sync, post)
     # The pane buttons again, for the pane that has the focus (Ctrl+1…9 puts it there),
     # so each reply's actions are reachable from the keyboard.
     for spec in REPLY_ACTIONS:

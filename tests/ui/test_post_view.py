@@ -1,0 +1,114 @@
+"""The post view: the post's blocks edited beside a live preview of the exported page,
+every edit undoable, and ``--view post --screenshot`` for a scripted look (real window,
+real worker, fake server)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from desktop.core.post import AttributionBlock, SectionBlock, TextBlock
+from desktop.core.transcript import load_session
+from tests.e2e.test_screenshot_mode import run_gui
+from tests.fakes.provider_server import FakeProviderServer, Stream
+from tests.ui.conftest import UI, three_seats
+
+Maker = Callable[..., UI]
+
+
+def in_post_view(make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot) -> UI:
+    ui = make_ui(three_seats(fake)[:2])
+    fake.script("ui-a", Stream(text="Alpha's answer, **firmly**."))
+    fake.script("ui-b", Stream(text="Beta's answer, gently."))
+    ui.send("Is it a sandwich?")
+    ui.settle()
+    ui.window.activateWindow()
+    QTest.keyClick(ui.window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    view = ui.window.post_view
+    qtbot.waitUntil(lambda: view.isVisible() and view.preview_ready)
+    return ui
+
+
+def test_ctrl_p_shows_the_default_post_and_its_preview(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot
+) -> None:
+    ui = in_post_view(make_ui, fake, qtbot)
+    view = ui.window.post_view
+    rows = [view.blocks.item(i).text() for i in range(view.blocks.count())]
+    assert rows == ["Section: Alpha — 1 exchange", "Section: Beta — 1 exchange"]
+    preview = view.preview.toPlainText()
+    assert "Is it a sandwich?" in preview
+    assert "Alpha's answer, firmly." in preview, "the answer's Markdown rendered"
+    assert not ui.window.panes[0].isVisible()
+    QTest.keyClick(ui.window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert ui.window.panes[0].isVisible(), "Ctrl+P again: back to the panes"
+
+
+def test_post_edits_show_in_the_preview_and_each_one_undoes(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    ui = in_post_view(make_ui, fake, qtbot)
+    view = ui.window.post_view
+    view.title.setFocus()
+    QTest.keyClicks(view.title, "Sandwich or not")
+    view.title.editingFinished.emit()
+    assert ui.document.session.post.title == "Sandwich or not"
+
+    view.blocks.setCurrentRow(-1)
+    view.add_text()  # first, before the sections
+    for number, line in enumerate(["## My take", "", "It is."]):
+        if number:
+            QTest.keyClick(view.text, Qt.Key.Key_Return)
+        QTest.keyClicks(view.text, line)
+    qtbot.waitUntil(lambda: "My take" in view.preview.toPlainText())
+    blocks = ui.document.session.post.blocks
+    assert isinstance(blocks[0], TextBlock)
+    assert blocks[0].markdown == "## My take\n\nIt is."
+
+    view.toggle_attribution()
+    qtbot.waitUntil(
+        lambda: "drafted with assistance from Alpha and Beta" in view.preview.toPlainText()
+    )
+    view.blocks.setCurrentRow(3)  # Beta's section, after the text and the attribution
+    QTest.keyClick(view.blocks, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    order = [type(b).__name__ for b in ui.document.session.post.blocks]
+    assert order == ["TextBlock", "AttributionBlock", "SectionBlock", "SectionBlock"]
+    sections = [b for b in ui.document.session.post.blocks if isinstance(b, SectionBlock)]
+    beta = ui.document.session.seats[1]
+    assert sections[0].seat_id == beta.id, "Beta first now, in her order"
+    assert ui.window.isWindowModified()
+
+    path = tmp_path / "post.json"
+    ui.run(ui.document.save(path))
+    saved = load_session(path).session.post
+    assert saved.title == "Sandwich or not"
+    assert isinstance(saved.blocks[1], AttributionBlock)
+
+    undo = ui.window.annotations.undo
+    while undo.canUndo():
+        undo.undo()
+    assert ui.document.session.post.title == ""
+    assert ui.document.session.post.blocks == [], "back to the default post"
+    undo.redo()
+    assert ui.document.session.post.title == "Sandwich or not"
+
+
+def test_view_post_screenshot_opens_a_saved_session_in_the_post_view(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    ui = in_post_view(make_ui, fake, qtbot)
+    path = tmp_path / "session.json"
+    ui.run(ui.document.save(path))
+    out = tmp_path / "post-view.png"
+    result = run_gui(tmp_path, str(path), "--view", "post", "--screenshot", str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert QImage(str(out)).width() >= 800
+    missing = run_gui(
+        tmp_path, str(tmp_path / "nope.json"), "--view", "post", "--screenshot", str(out)
+    )
+    assert missing.returncode == 2
