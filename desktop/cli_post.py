@@ -80,7 +80,7 @@ def _export(path: Path, to: str, output: Path) -> int:
         plan = plan_post(session)
     except PostError as exc:
         raise PostError(f"{path}: {exc}") from None
-    files = _rendered(plan, to, output)  # everything in memory first: nothing half-written
+    files = rendered_files(plan, to, output)  # all in memory first: nothing half-written
     for target, data in files.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, data)
@@ -89,7 +89,9 @@ def _export(path: Path, to: str, output: Path) -> int:
     return EXIT_PROBLEMS if plan.warnings else EXIT_OK
 
 
-def _rendered(plan: PostPlan, to: str, output: Path) -> dict[Path, bytes]:
+def rendered_files(plan: PostPlan, to: str, output: Path) -> dict[Path, bytes]:
+    """Every file an export to ``to`` at ``output`` writes, with its bytes (the window's
+    Export… writes the same)."""
     if to == "cards":
         if output.exists() and not output.is_dir():
             raise _Refused(f"{output} is a file; cards go in a folder")

@@ -48,6 +48,7 @@ _ATTRIBUTES = {
     "td": {"style"},
 }
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_IN_POST_LINK = re.compile(r'<a href="#[^"]*"[^>]*>(.*?)</a>', re.S)
 _FORMATTER = HtmlFormatter(nowrap=True)
 _CODE_STYLE: str = _FORMATTER.get_style_defs(".highlight")  # type: ignore[no-untyped-call]
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'"
@@ -140,6 +141,22 @@ def render_html(plan: PostPlan, card_images: CardImages | None = None) -> str:
         f"<title>{title}</title>\n<style>\n{_STYLE}\n{_CODE_STYLE}"
         "\n</style>\n</head>\n<body>\n<article>\n" + "\n".join(body) + "\n</article>\n</body>\n"
         "</html>\n"
+    )
+
+
+def clipboard_html(plan: PostPlan, card_images: CardImages | None = None) -> str:
+    """The post for a blog editor's paste: its body in semantic tags only (headings,
+    paragraphs, quotes, lists, code, links, pictures), no styles, classes or ids."""
+    page = render_html(plan, card_images)
+    body = page.split("<article>", 1)[1].split("</article>", 1)[0]
+    body = _IN_POST_LINK.sub(r"\1", body)  # no ids go with it, so no in-post links either
+    return nh3.clean(
+        body,
+        tags=(_TAGS - {"span", "div"}) | {"b", "img", "mark", "aside", "section"},
+        attributes={"a": {"href"}, "img": {"src", "alt"}, "ol": {"start"}},
+        url_schemes={"http", "https", "mailto", "data"},  # data: only for the cards
+        link_rel=None,
+        strip_comments=True,
     )
 
 

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.attachments = AttachmentActions(context, self.composer)
         self.approval = EndpointApproval(context, self.strip.set_needs_approval)
         self.annotations = AnnotationActions(context, self.strip.focused, lambda: self.panes)
-        self.post_view = PostView(document, self.annotations.undo, self.say)  # one Undo
+        self.post_view = PostView(context, self.annotations.undo)  # one Edit → Undo
         self.pages.addWidget(self.post_view)
         self.annotation_list = AnnotationList(self, self.annotations)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotation_list)

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtCore import QByteArray, QMimeData, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -29,12 +31,22 @@ from PySide6.QtWidgets import (
 
 from desktop.core import post_editing as edits
 from desktop.core.changes import Change, Problem, ReplyChanged, Saved, StateChanged
-from desktop.core.document import SessionDocument
 from desktop.core.post import AttributionBlock, Post, SectionBlock, TextBlock
 from desktop.core.post_editing import PostEditing
-from desktop.core.post_html import render_html
-from desktop.core.post_plan import PostError, default_post, plan_post
-from desktop.ui.shown import shown
+from desktop.core.post_html import clipboard_html, render_html
+from desktop.core.post_markdown import render_markdown
+from desktop.core.post_plan import Exchange, PostError, PostPlan, default_post, plan_post
+from desktop.ui import dialogs
+from desktop.ui.shown import file_name, shown
+from desktop.ui.window_context import WindowContext
+
+
+def _card_renderer(plan: PostPlan) -> Callable[[Exchange], list[bytes]]:
+    from desktop.ui.cards import render_card
+
+    sections = {id(e): s for s in plan.sections for e in s.exchanges}
+    return lambda exchange: render_card(sections[id(exchange)], exchange)
+
 
 PREVIEW_MS = 250  # typing redraws the preview this long after the last key
 
@@ -68,12 +80,11 @@ class PostView(QWidget):
 
     rendered = Signal()
 
-    def __init__(
-        self, document: SessionDocument, undo: QUndoStack, say: Callable[[str], None]
-    ) -> None:
+    def __init__(self, context: WindowContext, undo: QUndoStack) -> None:
         super().__init__()
-        self.document, self.undo, self.say = document, undo, say
-        self.editing = PostEditing(document)
+        self.document, self.undo, self.say = context.document, undo, context.say
+        self.tasks = context.tasks
+        self.editing = PostEditing(self.document)
         self.title, self.subtitle = QLineEdit(), QLineEdit()
         self.title.setPlaceholderText("The session's title")
         self.subtitle.setPlaceholderText("A subtitle (optional)")
@@ -101,6 +112,8 @@ class PostView(QWidget):
             ("Up", lambda: self.move_block(-1)),
             ("Down", lambda: self.move_block(1)),
             ("Remove", self.remove),
+            ("Copy post", self.copy_post),
+            ("Export…", lambda: self.tasks.spawn(self.export())),
         ):
             button = QPushButton(label)
             button.clicked.connect(slot)
@@ -247,6 +260,48 @@ class PostView(QWidget):
             return
         self._push(edits.move(row, by), "Move block")
         self.blocks.setCurrentRow(row + by)
+
+    def copy_post(self) -> None:
+        """The post on the clipboard: rich HTML for a blog editor, Markdown as text."""
+        try:
+            plan = plan_post(self.document.session)
+        except PostError as exc:
+            self.say(f"The post cannot be copied yet: {exc}")
+            return
+        cards = _card_renderer(plan)
+        data = QMimeData()
+        data.setHtml(clipboard_html(plan, cards))
+        data.setText(render_markdown(plan))
+        QGuiApplication.clipboard().setMimeData(data)
+        self.say("The post is on the clipboard: paste it into your blog's editor.")
+
+    async def export(self) -> None:
+        """Write the post as a page, Markdown or card pictures, as the CLI does."""
+        role = QMessageBox.ButtonRole
+        kinds = [("HTML page", role.AcceptRole), ("Markdown", role.AcceptRole),
+                 ("Card pictures", role.AcceptRole), ("Cancel", role.RejectRole)]  # fmt: skip
+        choice = await dialogs.choose_buttons(self, "Export post", "Export the post as:", kinds)
+        if choice not in (0, 1, 2):
+            return
+        to = ("html", "markdown", "cards")[choice]
+        name = file_name(self.post.title or self.document.session.title or "post")
+        suggested = {"html": f"{name}.html", "markdown": f"{name}.md", "cards": name}[to]
+        filters = {"html": "HTML page (*.html)", "markdown": "Markdown (*.md)", "cards": "*"}
+        path = await dialogs.save_path(self, "Export post", suggested, filters[to])
+        if not path:
+            return
+        from desktop.cli_post import rendered_files
+        from desktop.core.transcript import write_atomic
+
+        try:
+            files = rendered_files(plan_post(self.document.session), to, Path(path))
+            for target, data in files.items():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, data)
+        except (PostError, OSError) as exc:
+            dialogs.warn(self, "Export post", f"Could not export the post: {exc}")
+            return
+        self.say(f"Exported to {path}.")
 
     def remove(self) -> None:
         """Take the selected block out of the post (Edit → Undo puts it back)."""
