@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QTextCursor, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMenu
 
 from desktop.core.annotating import Annotations
 from desktop.core.model import Annotation, AnnotationKind
@@ -21,6 +22,8 @@ from desktop.ui.pane import SeatPane
 from desktop.ui.window_context import WindowContext
 
 NO_SELECTION = "Select some words in an answer first."
+REACTIONS = ("🎤", "🔥", "👏", "🤔", "😂", "💯", "🙄", "❤️", "👀")
+RECENT_KEY = "reactions/recent"  # the emoji used last, first in the picker
 
 
 class _Add(QUndoCommand):
@@ -49,8 +52,10 @@ class _Remove(QUndoCommand):
 
 
 class _Change(QUndoCommand):
-    def __init__(self, notes: Annotations, annotation: Annotation, note: str) -> None:
-        super().__init__("Edit comment")
+    def __init__(
+        self, notes: Annotations, annotation: Annotation, note: str, text: str = "Edit comment"
+    ) -> None:
+        super().__init__(text)
         self.notes, self.annotation_id = notes, annotation.id
         self.before, self.after = annotation.note, note
 
@@ -117,6 +122,50 @@ class AnnotationActions:
             self.undo.push(_Remove(self.notes, stars[0], "Unstar"))
         else:
             self.undo.push(_Add(self.notes, self.notes.make(AnnotationKind.STAR, reply.id), "Star"))
+
+    def react(self, to_seat: bool = False) -> None:
+        """Pick a reaction for the focused pane's answer (or its seat): recent ones first."""
+        pane = self._focused()
+        reply = pane.reply if pane is not None else None
+        if pane is None or (reply is None and not to_seat):
+            self.context.say("Put the focus in a pane with an answer first (Ctrl+1…9).")
+            return
+        target = pane.seat.id if to_seat else reply.id  # type: ignore[union-attr]
+        current = [a for a in self.notes.of(target) if a.kind is AnnotationKind.REACTION]
+        menu = QMenu(pane)
+        menu.setAccessibleName("Reactions")
+        for emoji in dict.fromkeys([*self._recent(), *REACTIONS]):
+            menu.addAction(emoji).triggered.connect(
+                lambda _=False, e=emoji: self._react(target, current, e)
+            )
+        menu.addSeparator()
+        menu.addAction("Other…").triggered.connect(
+            lambda: self.context.tasks.spawn(self._other(target, current))
+        )
+        if current:
+            menu.addAction("Remove reaction").triggered.connect(
+                lambda: self.undo.push(_Remove(self.notes, current[0], "Remove reaction"))
+            )
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(pane.mapToGlobal(pane.title.geometry().bottomLeft()))
+
+    async def _other(self, target: str, current: list[Annotation]) -> None:
+        emoji = await dialogs.text(self.context.parent, "Reaction", "Your reaction (an emoji):")
+        if emoji and emoji.strip():
+            self._react(target, current, emoji.strip()[:16])
+
+    def _react(self, target: str, current: list[Annotation], emoji: str) -> None:
+        if current and current[0] in self.notes.all:
+            self.undo.push(_Change(self.notes, current[0], emoji, "Change reaction"))
+        else:
+            mark = self.notes.make(AnnotationKind.REACTION, target, note=emoji)
+            self.undo.push(_Add(self.notes, mark, "React"))
+        recent = [emoji, *[e for e in self._recent() if e != emoji]][:6]
+        self.context.settings.setValue(RECENT_KEY, recent)
+
+    def _recent(self) -> list[str]:
+        value = self.context.settings.value(RECENT_KEY, [])
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
     def delete(self, annotation: Annotation) -> None:
         """Take an annotation away (Edit → Undo brings it back)."""

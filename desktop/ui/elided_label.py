@@ -27,6 +27,17 @@ class ElidedLabel(QLabel):
     def full_text(self) -> str:
         return self._full
 
+    def set_full_text(self, text: str) -> None:
+        """Show ``text`` instead: elided to the width it has, whole in the tool tip."""
+        self._full = shown(text)
+        self.setToolTip(tooltip(text))
+        width = self.width()
+        mode = Qt.TextElideMode.ElideRight
+        self.setText(
+            self.fontMetrics().elidedText(self._full, mode, width) if width > 1 else self._full
+        )
+        self.updateGeometry()
+
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("M…")), hint.height())

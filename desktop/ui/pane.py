@@ -300,11 +300,18 @@ class SeatPane(QFrame):
             # On the wrapping line, not in the state label: a long label would widen
             # every pane, and the window with them, for good.
             numbers = "Waiting for the provider worker to start…"
-        if reply is not None and any(
-            a.target_id == reply.id and a.kind is AnnotationKind.STAR
+        marks = [a for a in self._session.annotations if reply and a.target_id == reply.id]
+        flags = [a.note for a in marks if a.kind is AnnotationKind.REACTION]
+        flags += ["★ starred"] if any(a.kind is AnnotationKind.STAR for a in marks) else []
+        numbers = " · ".join([*flags, numbers] if numbers else flags)
+        seat_reactions = [
+            a.note
             for a in self._session.annotations
-        ):
-            numbers = f"★ starred · {numbers}" if numbers else "★ starred"
+            if a.target_id == self.seat.id and a.kind is AnnotationKind.REACTION
+        ]
+        title = " ".join([self.seat.label, *seat_reactions])
+        if title != self.title.full_text():
+            self.title.set_full_text(title)
         self.numbers.setText(numbers)
         final = reply is not None and reply.status.is_final
         has_text = reply is not None and bool(reply.text)

@@ -103,6 +103,8 @@ def build_menus(window: MainWindow) -> Menus:
         add("&Reply", "&Highlight selection", notes.highlight, "Ctrl+Shift+H"),
         add("&Reply", "Co&mment on selection…", notes.comment, "Ctrl+Shift+M"),
         add("&Reply", "St&ar answer", notes.star, "Ctrl+Shift+B"),
+        add("&Reply", "React to &answer…", notes.react, "Ctrl+Shift+E"),
+        add("&Reply", "React to s&eat…", lambda: notes.react(to_seat=True)),
     ]
     reply_menu = menus["&Reply"]
     reply_menu.aboutToShow.connect(partial(_refresh_reply_actions, window, result))

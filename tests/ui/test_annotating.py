@@ -165,3 +165,42 @@ def test_the_annotation_list_filters_jumps_edits_and_deletes_with_undo(
     ui.window.annotations.undo.undo()
     assert [a.note for a in notes.of(reply.id)] == ["", "Whose, exactly?"]
     assert panel.items.count() == 3
+
+
+def test_react_to_an_answer_and_a_seat_with_recent_reactions_first(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot
+) -> None:
+    ui, pane = answered(make_ui, fake, qtbot)
+    reply = pane.reply
+    assert reply is not None
+
+    def pick(emoji: str) -> list[str]:
+        qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        offered = [a.text() for a in menu.actions()]
+        action = next(a for a in menu.actions() if a.text() == emoji)
+        menu.close()
+        action.trigger()
+        return offered
+
+    QTest.keyClick(pane.view, Qt.Key.Key_E, SHIFT_CTRL)
+    offered = pick("🔥")
+    assert offered[0] == "🎤", "the sample's reaction is on offer from the start"
+    (reaction,) = ui.document.session.annotations
+    assert (reaction.kind, reaction.target_id, reaction.note) == (
+        AnnotationKind.REACTION, reply.id, "🔥",
+    )  # fmt: skip
+    assert pane.numbers.text().startswith("🔥 · ")
+
+    next(a for a in ui.window.findChildren(QAction) if a.text() == "React to s&eat…").trigger()
+    offered = pick("🎤")
+    assert offered[0] == "🔥", "the last one used comes first"
+    assert pane.title.full_text() == "Alpha 🎤"
+    assert "Remove reaction" not in offered
+
+    QTest.keyClick(pane.view, Qt.Key.Key_E, SHIFT_CTRL)  # again: change it
+    assert "Remove reaction" in pick("👏")
+    assert [a.note for a in ui.document.session.annotations] == ["👏", "🎤"]
+    ui.window.annotations.undo.undo()
+    assert [a.note for a in ui.document.session.annotations] == ["🔥", "🎤"]
