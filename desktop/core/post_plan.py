@@ -280,7 +280,7 @@ def _quotes(
             plan.warnings.append(f"{where}: the quote “{words}” names a reply not in the file")
         elif match["start"] is not None:
             text = found[1].text[int(match["start"]) : int(match["end"])]
-            if text.casefold() != words.casefold():  # woven into a sentence, case may change
+            if _plain(text) != _plain(words):  # woven into a sentence: case, marks may go
                 plan.warnings.append(
                     f"{where}: the quote “{words}” no longer matches the answer there "
                     f"(“{text[:60]}”)"
@@ -290,6 +290,10 @@ def _quotes(
         return f"“{words}”"
 
     return _QUOTE.sub(replace, markdown)
+
+
+def _plain(words: str) -> str:
+    return " ".join(words.replace("*", "").replace("_", "").casefold().split())
 
 
 def _first_prompt(session: Session) -> str:

@@ -9,6 +9,7 @@ document, so autosave and recovery keep it.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,12 +32,13 @@ from PySide6.QtWidgets import (
 
 from desktop.core import post_editing as edits
 from desktop.core.changes import Change, Problem, ReplyChanged, Saved, StateChanged
-from desktop.core.post import AttributionBlock, Post, SectionBlock, TextBlock
+from desktop.core.post import QUOTE_LINK_PREFIX, AttributionBlock, Post, SectionBlock, TextBlock
 from desktop.core.post_editing import PostEditing
 from desktop.core.post_html import clipboard_html, render_html
 from desktop.core.post_markdown import render_markdown
 from desktop.core.post_plan import Exchange, PostError, PostPlan, default_post, plan_post
 from desktop.ui import dialogs
+from desktop.ui.pane import SeatPane
 from desktop.ui.shown import file_name, shown
 from desktop.ui.window_context import WindowContext
 
@@ -260,6 +262,26 @@ class PostView(QWidget):
             return
         self._push(edits.move(row, by), "Move block")
         self.blocks.setCurrentRow(row + by)
+
+    def quote(self, pane: SeatPane | None) -> None:
+        """The words selected in ``pane``'s answer into the commentary, as a linked quote:
+        at the cursor of the commentary being edited, else in a new first block."""
+        selected = pane.selected_words() if pane is not None else None
+        if pane is None or selected is None:
+            self.say("Select some words in an answer first.")
+            return
+        text = pane.replies_drawn()[selected.reply_id]
+        words = " ".join(re.sub(r"[*_`\[\]]", "", text[selected.start : selected.end]).split())
+        link = (
+            f"[{words}]({QUOTE_LINK_PREFIX}{selected.reply_id}"
+            f"?start={selected.start}&end={selected.end})"
+        )
+        if self.text.isEnabled():
+            self.text.insertPlainText(link)
+            self._commit_text()
+        else:
+            self._push(edits.add_text(0, link), "Quote in post")
+        self.say(f"Quoted in the post: “{words}”")
 
     def copy_post(self) -> None:
         """The post on the clipboard: rich HTML for a blog editor, Markdown as text."""

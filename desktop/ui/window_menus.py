@@ -104,6 +104,12 @@ def build_menus(window: MainWindow) -> Menus:
         add("&Reply", "Co&mment on selection…", notes.comment, "Ctrl+Shift+M"),
         add("&Reply", "St&ar answer", notes.star, "Ctrl+Shift+B"),
         add("&Reply", "React to &answer…", notes.react, "Ctrl+Shift+E"),
+        add(
+            "&Reply",
+            "Quote in &post",
+            lambda: window.post_view.quote(window.strip.focused()),
+            "Ctrl+Shift+P",
+        ),
         add("&Reply", "React to s&eat…", lambda: notes.react(to_seat=True)),
     ]
     reply_menu = menus["&Reply"]

@@ -204,3 +204,25 @@ def test_react_to_an_answer_and_a_seat_with_recent_reactions_first(
     assert [a.note for a in ui.document.session.annotations] == ["👏", "🎤"]
     ui.window.annotations.undo.undo()
     assert [a.note for a in ui.document.session.annotations] == ["🔥", "🎤"]
+
+
+def test_quote_in_post_puts_the_selected_words_in_the_commentary_as_a_linked_quote(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot
+) -> None:
+    from desktop.core.post import TextBlock
+    from desktop.core.post_markdown import render_markdown
+    from desktop.core.post_plan import plan_post
+
+    ui, pane = answered(make_ui, fake, qtbot)
+    reply = pane.reply
+    assert reply is not None
+    select(pane, "beautiful vision that")
+    QTest.keyClick(pane.view, Qt.Key.Key_P, SHIFT_CTRL)
+    first = ui.document.session.post.blocks[0]
+    assert isinstance(first, TextBlock)
+    assert first.markdown.startswith("[beautiful vision that](roundtable:reply/")
+    plan = plan_post(ui.document.session)
+    assert plan.warnings == [], "the words match the answer there"
+    assert f"[beautiful vision that](#reply-{reply.id})" in render_markdown(plan)
+    ui.window.annotations.undo.undo()
+    assert ui.document.session.post.blocks == []
