@@ -24,6 +24,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop.core.model import Seat, Session
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMER_MS = 5
@@ -70,8 +74,38 @@ def open_fence(chars: int) -> str:
 ANSWERS = {"markdown": markdown_answer, "long-line": long_line, "open-fence": open_fence}
 
 
-def child_stream(panes: int, base: str) -> dict[str, float]:
-    """In a fresh process: open the window with N panes, stream, measure."""
+def annotated_history(seats: list[Seat], chars: int) -> Session:
+    """A session with an earlier turn answered by every seat, each answer carrying
+    highlights, a comment and a star: the marks a pane draws again when a reply ends."""
+    from desktop.core.model import (
+        Annotation,
+        AnnotationKind,
+        Reply,
+        ReplyStatus,
+        Session,
+        Turn,
+        TurnKind,
+    )  # fmt: skip
+
+    turn = Turn(TurnKind.PROMPT, "Earlier question", [s.id for s in seats])
+    text = markdown_answer(chars)
+    turn.replies = [Reply(s.id, status=ReplyStatus.COMPLETE, text=text) for s in seats]
+    marks = []
+    for reply in turn.replies:
+        for start in range(0, len(text) - 40, len(text) // 10):
+            words = text[start : start + 30]
+            marks.append(Annotation(AnnotationKind.HIGHLIGHT, reply.id, start=start,
+                                    end=start + 30, exact=words))  # fmt: skip
+        marks.append(
+            Annotation(AnnotationKind.COMMENT, reply.id, start=0, end=20, note="n", exact=text[:20])
+        )
+        marks.append(Annotation(AnnotationKind.STAR, reply.id))
+    return Session(seats=seats, turns=[turn], annotations=marks)
+
+
+def child_stream(panes: int, base: str, annotated: bool = False) -> dict[str, float]:
+    """In a fresh process: open the window with N panes (with an annotated earlier turn
+    when ``annotated``), stream, measure."""
     import qasync
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -92,7 +126,10 @@ def child_stream(panes: int, base: str) -> dict[str, float]:
     window = MainWindow(document, settings)
     window.resize(1600, 1000)
     seats = [Seat(f"Seat {i + 1}", f"openai/bench-{i}", api_base=base) for i in range(panes)]
-    document.new(seats)
+    if annotated:
+        document.replace(annotated_history(seats, 20_000))
+    else:
+        document.new(seats)
     window.show()
     warm_up_in_background()  # as the app does after its first paint
     loop.run_until_complete(gateway.wait_ready())
@@ -123,7 +160,7 @@ def child_stream(panes: int, base: str) -> dict[str, float]:
     started = time.perf_counter()
     cpu = loop.run_until_complete(run())
     wall = time.perf_counter() - started
-    chars = [len(r.text) for t in document.session.turns for r in t.replies]
+    chars = [len(r.text) for r in document.session.turns[-1].replies]
     loop.run_until_complete(document.shutdown())
     loop.run_until_complete(gateway.aclose())
     ordered = sorted(lags)
@@ -201,13 +238,16 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=200, help="chunks per second per pane")
     parser.add_argument("--answer", choices=sorted(ANSWERS), default="markdown")
     parser.add_argument("--chunks", type=int, help="chunks per answer (default: 20 chars each)")
+    parser.add_argument(
+        "--annotated", action="store_true", help="an earlier turn with marks on every answer"
+    )
     parser.add_argument("--child-stream", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-paint", choices=["bare", "app"], help=argparse.SUPPRESS)
     parser.add_argument("--started", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_stream:
-        print(json.dumps(child_stream(args.child_stream, args.base)))
+        print(json.dumps(child_stream(args.child_stream, args.base, args.annotated)))
         return
     if args.child_paint:
         print(child_first_paint(args.child_paint == "bare", args.started))
@@ -225,7 +265,11 @@ def main() -> None:
     assert server.stdin is not None
     try:
         base = server.stdout.readline().strip() + "/v1"
-        rows = [json.loads(run_child("--child-stream", str(n), "--base", base)) for n in args.panes]
+        marks = ["--annotated"] if args.annotated else []
+        rows = [
+            json.loads(run_child("--child-stream", str(n), "--base", base, *marks))
+            for n in args.panes
+        ]
     finally:
         server.stdin.close()
         server.wait()
