@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -96,35 +97,27 @@ def rendered_files(plan: PostPlan, to: str, output: Path) -> dict[Path, bytes]:
         if output.exists() and not output.is_dir():
             raise _Refused(f"{output} is a file; cards go in a folder")
         wanted = [e for e in plan.exchanges if e.show.value == "card"] or plan.exchanges
-        return {output / name: png for name, png in _cards(plan, wanted).items()}
+        return {output / name: png for pictures in _cards(plan, wanted).values()
+                for name, png in pictures}  # fmt: skip
     cards = _cards(plan, [e for e in plan.exchanges if e.show.value == "card"])
     if to == "html":
         from desktop.core.post_html import render_html
 
-        by_exchange = _by_exchange(cards)
-        page = render_html(plan, lambda e: [png for _, png in by_exchange.get(e.anchor, [])])
+        page = render_html(plan, lambda e: [png for _, png in cards.get(e.anchor, [])])
         return {output: page.encode("utf-8")}
     from desktop.core.post_markdown import render_markdown
 
     folder = output.with_name(f"{output.stem}_cards")
-    by_exchange = _by_exchange(cards)
     text = render_markdown(
-        plan, lambda e: [f"{folder.name}/{name}" for name, _ in by_exchange.get(e.anchor, [])]
+        plan, lambda e: [f"{folder.name}/{name}" for name, _ in cards.get(e.anchor, [])]
     )
-    files = {folder / name: png for name, png in cards.items()}
+    files = {folder / name: png for pictures in cards.values() for name, png in pictures}
     files[output] = text.encode("utf-8")
     return files
 
 
-def _by_exchange(cards: dict[str, bytes]) -> dict[str, list[tuple[str, bytes]]]:
-    out: dict[str, list[tuple[str, bytes]]] = {}
-    for name, png in cards.items():
-        out.setdefault(name.split("--")[1], []).append((name, png))
-    return out
-
-
-def _cards(plan: PostPlan, exchanges: list[Exchange]) -> dict[str, bytes]:
-    """Each exchange's card pictures, named ``NN-seat--ANCHOR-P.png``."""
+def _cards(plan: PostPlan, exchanges: list[Exchange]) -> dict[str, list[tuple[str, bytes]]]:
+    """Each exchange's card pictures by its anchor, named ``NN-seat--ANCHOR--P.png``."""
     if not exchanges:
         return {}
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -133,13 +126,16 @@ def _cards(plan: PostPlan, exchanges: list[Exchange]) -> dict[str, bytes]:
     from desktop.ui.cards import render_card
 
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    out = {}
+    out: dict[str, list[tuple[str, bytes]]] = {}
     sections = {id(e): s for s in plan.sections for e in s.exchanges}
     for exchange in exchanges:
         section = sections[id(exchange)]
-        seat = file_name(section.seat.label).replace("/", "-").replace(" ", "-")[:40]
-        for page, png in enumerate(render_card(section, exchange), 1):
-            out[f"{exchange.number:02d}-{seat}--{exchange.anchor}--{page}.png"] = png
+        # The label is a stranger's: only word characters, dots and dashes in a file name.
+        seat = re.sub(r"[^\w.-]+", "-", file_name(section.seat.label)).strip(".-")[:40]
+        out[exchange.anchor] = [
+            (f"{exchange.number:02d}-{seat}--{exchange.anchor}--{page}.png", png)
+            for page, png in enumerate(render_card(section, exchange), 1)
+        ]
     return out
 
 

@@ -26,6 +26,8 @@ from desktop.core.post import (
     TextBlock,
 )
 
+_UNSAFE_IN_ANCHOR = re.compile(r"[^A-Za-z0-9-]")
+
 
 class PostError(Exception):
     """A post that cannot be exported; ``str()`` names the block and what is wrong."""
@@ -50,8 +52,10 @@ class Exchange:
 
     @property
     def anchor(self) -> str:
-        """The id the exchange's answer has in the post."""
-        return f"reply-{self.reply.id}" if self.reply is not None else f"turn-{self.turn.id}"
+        """The id the exchange's answer has in the post: made of letters, digits, - and _
+        only, since ids come from the file and go into HTML attributes and file names."""
+        raw = f"reply-{self.reply.id}" if self.reply is not None else f"turn-{self.turn.id}"
+        return _UNSAFE_IN_ANCHOR.sub("_", raw)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ document, so autosave and recovery keep it.
 from __future__ import annotations
 
 import copy
+import html
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -196,7 +197,8 @@ class PostView(QWidget):
         try:
             page = render_html(plan_post(self.document.session))
         except PostError as exc:
-            page = f"<p><b>This post cannot be exported yet:</b> {shown(str(exc))}</p>"
+            # The message names blocks by seat labels from the file: escaped, never markup.
+            page = f"<p><b>This post cannot be exported yet:</b> {html.escape(shown(str(exc)))}</p>"
         self.preview.setHtml(page)
         self.preview_ready = True
         self.rendered.emit()

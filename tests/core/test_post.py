@@ -201,3 +201,16 @@ def test_a_hostile_answer_exports_safely_as_markdown_and_html() -> None:
     assert "<script>alert(3)</script>" in elements.text, "code shows as code"
     assert "\u202e" not in page
     assert "default-src 'none'" in page, "and a Content-Security-Policy besides"
+
+
+def test_ids_from_a_hostile_file_cannot_break_out_of_an_anchor() -> None:
+    # The anchor is built from the reply's id, which a shared file chooses: it went into
+    # id="…" attributes, Markdown and card file names as it was.
+    session = session_of("Alpha")
+    reply = session.turns[0].replies[0]
+    reply.id = 'x"><script>alert(1)</script><a x="../../etc'
+    plan = plan_post(session)
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", plan.exchanges[0].anchor)
+    for exported in (render_markdown(plan), render_html(plan)):
+        assert "<script" not in exported
+        assert "../" not in exported
