@@ -11,16 +11,14 @@ with its block; nothing is half-written. Cards need Qt, which runs offscreen her
 from __future__ import annotations
 
 import argparse
-import copy
 import os
 import re
 import sys
 from pathlib import Path
 
-from desktop.core.model import Session, Source, Turn
 from desktop.core.plaintext import terminal_safe
-from desktop.core.post import PostItem, SectionBlock
-from desktop.core.post_plan import Exchange, PostError, PostPlan, default_post, plan_post
+from desktop.core.post_import import ImportRefused, add_imported, exchanges_of
+from desktop.core.post_plan import Exchange, PostError, PostPlan, plan_post
 from desktop.core.transcript import TranscriptError, dumps, load_session, write_atomic
 from desktop.core.visible_text import file_name
 
@@ -150,36 +148,12 @@ def _import(path: Path, other_path: Path, seat_name: str, turns: str | None) -> 
         labels = ", ".join(s.label for s in other.seats)
         many = "names several seats" if seats else "names no seat"
         raise _Refused(f"{other_path}: --seat {seat_name!r} {many} (its seats: {labels})")
-    seat = seats[0]
-    wanted = set(turns.split(",")) if turns else None
-    chosen = [t for t in other.turns if seat.id in t.targets and (wanted is None or t.id in wanted)]
-    missing = (wanted or set()) - {t.id for t in chosen}
-    if missing or not chosen:
-        raise _Refused(f"{other_path}: no exchange of {seat.label} with the turns asked for")
-    _check_new(session, seat.id, chosen, other_path)
-    copied = []
-    for turn in chosen:
-        mine = copy.deepcopy(turn)
-        mine.targets = [seat.id]
-        mine.replies = [r for r in mine.replies if r.seat_id == seat.id]
-        copied.append(mine)
-    files = {a for t in copied for a in t.attachment_ids}
-    have = {a.id for a in session.attachments}
-    session.attachments += [copy.copy(a) for a in other.attachments if a.id in files - have]
-    session.sources.append(
-        Source(other.id, other.title, other.created_at, [copy.deepcopy(seat)], copied)
-    )
-    if not session.post.blocks:  # the default post so far, then the new section
-        session.post.blocks = default_post(session).blocks
-    session.post.blocks.append(SectionBlock(seat.id, items=[PostItem(t.id) for t in copied]))
+    try:
+        imported = exchanges_of(other, seats[0], turns.split(",") if turns else None)
+        add_imported(session, imported)
+    except ImportRefused as exc:
+        raise _Refused(f"{other_path}: {exc}") from None
     write_atomic(path, dumps(session))
-    print(terminal_safe(f"Imported {len(copied)} exchanges of {seat.label} into {path}."))
+    count, label = len(imported.source.turns), imported.seat.label
+    print(terminal_safe(f"Imported {count} exchanges of {label} into {path}."))
     return EXIT_OK
-
-
-def _check_new(session: Session, seat_id: str, turns: list[Turn], other: Path) -> None:
-    known = {s.id for s in session.seats} | {t.id for t in session.turns}
-    for source in session.sources:
-        known |= {s.id for s in source.seats} | {t.id for t in source.turns}
-    if seat_id in known or any(t.id in known for t in turns):
-        raise _Refused(f"{other}: those exchanges are already in this session")

@@ -2,24 +2,37 @@
 
 An edit is a function that changes a copy of the post; :meth:`PostEditing.apply`
 swaps the copy in through the session document (dirty, and ``PostChanged`` told) and
-returns the post as it was, so undo is putting that back. Posts are small; a copy per
-edit keeps every edit, however it is made, undoable the same way.
+returns the state as it was, so undo is putting that back. Posts are small; a copy per
+edit keeps every edit, however it is made, undoable the same way. Exchanges added from
+another session also bring their source and files, so the state holds those too.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop.core.changes import PostChanged
+from desktop.core.model import Attachment, Source
 from desktop.core.post import AttributionBlock, Post, PostItem, SectionBlock, TextBlock
+from desktop.core.post_import import Imported, add_imported
 from desktop.core.post_plan import default_post
 
 if TYPE_CHECKING:
     from desktop.core.document import SessionDocument
 
 Edit = Callable[[Post], None]
+
+
+@dataclass(frozen=True)
+class PostState:
+    """What a post edit may change: the post, and what imported exchanges brought."""
+
+    post: Post
+    sources: list[Source]
+    attachments: list[Attachment]
 
 
 class PostEditing:
@@ -32,20 +45,40 @@ class PostEditing:
     def post(self) -> Post:
         return self._document.session.post
 
-    def apply(self, edit: Edit, on_blocks: bool = True) -> Post:
-        """Make ``edit`` on the post; the post as it was before. An edit ``on_blocks``
-        of a post with none starts from the default post the window shows."""
-        before = self.post
-        after = copy.deepcopy(before)
+    def state(self) -> PostState:
+        """A copy of the post and its imports as they are now."""
+        session = self._document.session
+        return PostState(
+            copy.deepcopy(session.post), list(session.sources), list(session.attachments)
+        )
+
+    def apply(self, edit: Edit, on_blocks: bool = True) -> PostState:
+        """Make ``edit`` on the post; the state before. An edit ``on_blocks`` of a post
+        with none starts from the default post the window shows."""
+        before = self.state()
+        after = copy.deepcopy(before.post)
         if not after.blocks and on_blocks:
             after.blocks = default_post(self._document.session).blocks
         edit(after)
-        self.put(after)
+        self._document.session.post = after
+        self._document.edited(PostChanged())
         return before
 
-    def put(self, post: Post) -> None:
-        """Make ``post`` the session's post (an undo or a redo)."""
-        self._document.session.post = post
+    def add_from(self, imported: Imported) -> PostState:
+        """Add another session's exchanges and their section (ImportRefused when they
+        are here already); the state before."""
+        before = self.state()
+        session = self._document.session
+        session.post = copy.deepcopy(session.post)
+        add_imported(session, imported)
+        self._document.edited(PostChanged())
+        return before
+
+    def put(self, state: PostState) -> None:
+        """Make ``state`` the session's (an undo or a redo); ``state`` stays as it is."""
+        session = self._document.session
+        session.post = copy.deepcopy(state.post)
+        session.sources, session.attachments = list(state.sources), list(state.attachments)
         self._document.edited(PostChanged())
 
 
@@ -101,6 +134,34 @@ def set_item(index: int, item: int, **fields: object) -> Edit:
         assert isinstance(block, SectionBlock)
         for name, value in fields.items():
             setattr(block.items[item], name, value)
+
+    return edit
+
+
+def add_items(index: int, turn_ids: list[str]) -> Edit:
+    def edit(post: Post) -> None:
+        block = post.blocks[index]
+        assert isinstance(block, SectionBlock)
+        block.items += [PostItem(t) for t in turn_ids]
+
+    return edit
+
+
+def move_item(index: int, item: int, by: int) -> Edit:
+    def edit(post: Post) -> None:
+        block = post.blocks[index]
+        assert isinstance(block, SectionBlock)
+        target = max(0, min(len(block.items) - 1, item + by))
+        block.items.insert(target, block.items.pop(item))
+
+    return edit
+
+
+def remove_item(index: int, item: int) -> Edit:
+    def edit(post: Post) -> None:
+        block = post.blocks[index]
+        assert isinstance(block, SectionBlock)
+        del block.items[item]
 
     return edit
 

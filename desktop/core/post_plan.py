@@ -100,7 +100,7 @@ class PostPlan:
 def plan_post(session: Session) -> PostPlan:
     """The session's post (or its default post) worked out; PostError if it is broken."""
     post = session.post if session.post.blocks else default_post(session)
-    lookup = _Lookup(session)
+    lookup = Lookup(session)
     plan = PostPlan(post.title or session.title or _first_prompt(session), post.subtitle)
     numbers = iter(range(1, 1_000_000))
     texts: list[tuple[int, TextBlock]] = []
@@ -176,7 +176,7 @@ def _numbers(version: str) -> tuple[int, ...]:
 # -- lookups ----------------------------------------------------------------------------
 
 
-class _Lookup:
+class Lookup:
     """Seats, turns and replies by id, the session's and its sources' alike."""
 
     def __init__(self, session: Session) -> None:
@@ -194,7 +194,7 @@ class _Lookup:
         self.attachments = {a.id: a for a in session.attachments}
 
 
-def _section(lookup: _Lookup, block: SectionBlock, index: int, numbers: Iterator[int]) -> Section:
+def _section(lookup: Lookup, block: SectionBlock, index: int, numbers: Iterator[int]) -> Section:
     seat = lookup.seats.get(block.seat_id)
     if seat is None:
         raise PostError(f"block {index} (section): the seat {block.seat_id!r} is not in the file")
@@ -206,7 +206,7 @@ def _section(lookup: _Lookup, block: SectionBlock, index: int, numbers: Iterator
     return Section(seat, block.heading or seat.label, block.reaction, exchanges)
 
 
-def _exchange(lookup: _Lookup, seat: Seat, item: PostItem, where: str, number: int) -> Exchange:
+def _exchange(lookup: Lookup, seat: Seat, item: PostItem, where: str, number: int) -> Exchange:
     turn = lookup.turns.get(item.turn_id)
     if turn is None:
         raise PostError(f"{where}: the turn {item.turn_id!r} is not in the file")
@@ -240,7 +240,7 @@ def _exchange(lookup: _Lookup, seat: Seat, item: PostItem, where: str, number: i
     )
 
 
-def _reply(lookup: _Lookup, seat: Seat, turn: Turn, item: PostItem, where: str) -> Reply | None:
+def _reply(lookup: Lookup, seat: Seat, turn: Turn, item: PostItem, where: str) -> Reply | None:
     if seat.id not in turn.targets:
         raise PostError(f"{where}: the turn {turn.id!r} was not sent to {seat.label}")
     if item.reply_id is not None:
@@ -275,7 +275,7 @@ _QUOTE = re.compile(
 
 
 def _quotes(
-    markdown: str, lookup: _Lookup, anchors: dict[str, str], where: str, plan: PostPlan
+    markdown: str, lookup: Lookup, anchors: dict[str, str], where: str, plan: PostPlan
 ) -> str:
     def replace(match: re.Match[str]) -> str:
         words, reply_id = match["words"], match["id"]

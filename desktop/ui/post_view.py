@@ -8,24 +8,23 @@ document, so autosave and recovery keep it.
 
 from __future__ import annotations
 
-import copy
 import html
 import re
 from collections.abc import Callable
-from pathlib import Path
+from functools import partial
 
-from PySide6.QtCore import QByteArray, QMimeData, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QMenu,
-    QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -34,48 +33,72 @@ from PySide6.QtWidgets import (
 from desktop.core import post_editing as edits
 from desktop.core.changes import Change, Problem, ReplyChanged, Saved, StateChanged
 from desktop.core.post import QUOTE_LINK_PREFIX, AttributionBlock, Post, SectionBlock, TextBlock
-from desktop.core.post_editing import PostEditing
-from desktop.core.post_html import clipboard_html, render_html
-from desktop.core.post_markdown import render_markdown
-from desktop.core.post_plan import Exchange, PostError, PostPlan, default_post, plan_post
-from desktop.ui import dialogs
+from desktop.core.post_editing import PostEditing, PostState
+from desktop.core.post_html import render_html
+from desktop.core.post_import import Imported, ImportRefused
+from desktop.core.post_plan import (
+    Lookup,
+    PostError,
+    Section,
+    attribution_line,
+    default_post,
+    plan_post,
+)
+from desktop.ui.commentary_editor import CommentaryEditor
 from desktop.ui.pane import SeatPane
-from desktop.ui.shown import file_name, shown
+from desktop.ui.post_output import PostOutput
+from desktop.ui.section_editor import SectionEditor
+from desktop.ui.shown import shown
 from desktop.ui.window_context import WindowContext
-
-
-def _card_renderer(plan: PostPlan) -> Callable[[Exchange], list[bytes]]:
-    from desktop.ui.cards import render_card
-
-    sections = {id(e): s for s in plan.sections for e in s.exchanges}
-    return lambda exchange: render_card(sections[id(exchange)], exchange)
-
 
 PREVIEW_MS = 250  # typing redraws the preview this long after the last key
 
 
 class _PostEdit(QUndoCommand):
-    def __init__(self, editing: PostEditing, edit: edits.Edit, text: str, blocks: bool) -> None:
+    def __init__(self, editing: PostEditing, do: Callable[[], PostState], text: str) -> None:
         super().__init__(text)
-        self.editing, self.edit, self.blocks = editing, edit, blocks
-        self.before: Post | None = None
-        self.after: Post | None = None
+        self.editing, self.do = editing, do
+        self.before: PostState | None = None
+        self.after: PostState | None = None
 
     def redo(self) -> None:
         if self.after is None:
-            self.before = self.editing.apply(self.edit, self.blocks)
-            self.after = copy.deepcopy(self.editing.post)
+            self.before = self.do()
+            self.after = self.editing.state()
         else:
-            self.editing.put(copy.deepcopy(self.after))
+            self.editing.put(self.after)
 
     def undo(self) -> None:
         assert self.before is not None
-        self.editing.put(copy.deepcopy(self.before))
+        self.editing.put(self.before)
 
 
 class _Preview(QTextBrowser):
     def loadResource(self, kind: int, name: object) -> object:
         return QByteArray()  # the page is whole: it never needs to fetch anything
+
+
+class _AttributionEditor(QWidget):
+    """The attribution line: empty is the generated one."""
+
+    def __init__(self, push: Callable[[edits.Edit, str], None]) -> None:
+        super().__init__()
+        self.line = QLineEdit()
+        self.line.setAccessibleName("Attribution line")
+        self.line.editingFinished.connect(
+            lambda: push(
+                edits.attribution(self.line.text().strip() or None, True), "Edit attribution"
+            )
+        )
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addRow("Attribution", self.line)
+        layout.addRow("", QLabel("Leave it empty for the line made from the sections' names."))
+
+    def load(self, block: AttributionBlock, generated: str) -> None:
+        self.line.setPlaceholderText(generated)
+        if not self.line.hasFocus():
+            self.line.setText(block.text or "")
 
 
 class PostView(QWidget):
@@ -88,6 +111,7 @@ class PostView(QWidget):
         self.document, self.undo, self.say = context.document, undo, context.say
         self.tasks = context.tasks
         self.editing = PostEditing(self.document)
+        self.output = PostOutput(context, self)
         self.title, self.subtitle = QLineEdit(), QLineEdit()
         self.title.setPlaceholderText("The session's title")
         self.subtitle.setPlaceholderText("A subtitle (optional)")
@@ -99,14 +123,21 @@ class PostView(QWidget):
         )
         self.blocks = QListWidget()
         self.blocks.setAccessibleName("Post blocks")
+        self.blocks.setDragDropMode(QListWidget.DragDropMode.InternalMove)
+        self.blocks.model().rowsMoved.connect(self._dragged)
         self.blocks.currentRowChanged.connect(self._show_block)
-        self.text = QPlainTextEdit()
-        self.text.setPlaceholderText("Your commentary, in Markdown")
-        self.text.setAccessibleName("Commentary")
-        self.text.setEnabled(False)
+        self.commentary = CommentaryEditor()
+        self.text = self.commentary.text
         self._typing = QTimer(self, singleShot=True, interval=PREVIEW_MS)
         self._typing.timeout.connect(self._commit_text)
-        self.text.textChanged.connect(self._typing.start)
+        self.commentary.edited.connect(self._typing.start)
+        self.section = SectionEditor(self._push, self.say)
+        self.attribution = _AttributionEditor(self._push)
+        self.block_editor = QStackedWidget()
+        empty = QLabel("Choose a block above to edit it.")
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for page in (empty, self.commentary, self.section, self.attribution):
+            self.block_editor.addWidget(page)
         buttons = QHBoxLayout()
         for label, slot in (
             ("Add text", self.add_text),
@@ -115,14 +146,14 @@ class PostView(QWidget):
             ("Up", lambda: self.move_block(-1)),
             ("Down", lambda: self.move_block(1)),
             ("Remove", self.remove),
-            ("Copy post", self.copy_post),
-            ("Export…", lambda: self.tasks.spawn(self.export())),
         ):
             button = QPushButton(label)
             button.clicked.connect(slot)
             buttons.addWidget(button)
-        QShortcut(QKeySequence("Alt+Up"), self.blocks, lambda: self.move_block(-1))
-        QShortcut(QKeySequence("Alt+Down"), self.blocks, lambda: self.move_block(1))
+        for key, by in (("Alt+Up", -1), ("Alt+Down", 1)):
+            # Only in this list: the post view has two, each moving its own rows.
+            move = QShortcut(QKeySequence(key), self.blocks, partial(self.move_block, by))
+            move.setContext(Qt.ShortcutContext.WidgetShortcut)
         form = QFormLayout()
         form.addRow("Title", self.title)
         form.addRow("Subtitle", self.subtitle)
@@ -131,7 +162,18 @@ class PostView(QWidget):
         column.addLayout(form)
         column.addWidget(self.blocks, 2)
         column.addLayout(buttons)
-        column.addWidget(self.text, 3)
+        column.addWidget(self.block_editor, 5)
+        output = QHBoxLayout()
+        output.addStretch()
+        outputs: tuple[tuple[str, Callable[[], object]], ...] = (
+            ("Copy post", self.output.copy_post),
+            ("Export…", lambda: self.tasks.spawn(self.output.export())),
+        )
+        for label, do in outputs:
+            button = QPushButton(label)
+            button.clicked.connect(do)
+            output.addWidget(button)
+        column.addLayout(output)
         self.preview = _Preview()
         self.preview.setOpenLinks(False)
         self.preview.setAccessibleName("Post preview")
@@ -181,13 +223,11 @@ class PostView(QWidget):
     def _summary(self, block: TextBlock | AttributionBlock | SectionBlock) -> str:
         if isinstance(block, TextBlock):
             first = next((line for line in block.markdown.splitlines() if line.strip()), "")
+            first = self.commentary.names.shown(first)
             return shown(f"Text: {first[:70] or '(empty)'}")
         if isinstance(block, AttributionBlock):
             return shown(f"Attribution: {block.text or '(generated)'}")
-        seats = {s.id: s for s in self.document.session.seats}
-        for source in self.document.session.sources:
-            seats.update({s.id: s for s in source.seats})
-        seat = seats.get(block.seat_id)
+        seat = Lookup(self.document.session).seats.get(block.seat_id)
         name = block.heading or (seat.label if seat else "?")
         reaction = f" {block.reaction}" if block.reaction else ""
         count = len(block.items)
@@ -206,17 +246,29 @@ class PostView(QWidget):
     def _show_block(self, row: int) -> None:
         blocks = self.shown_blocks()
         block = blocks[row] if 0 <= row < len(blocks) else None
-        wanted = block.markdown if isinstance(block, TextBlock) else ""
-        if self.text.toPlainText() != wanted:  # the same text: the cursor stays put
-            self.text.blockSignals(True)
-            self.text.setPlainText(wanted)
-            self.text.blockSignals(False)
-        self.text.setEnabled(isinstance(block, TextBlock))
+        if isinstance(block, TextBlock):
+            self.commentary.show_markdown(block.markdown)
+            self.block_editor.setCurrentWidget(self.commentary)
+        elif isinstance(block, SectionBlock):
+            self.section.load(row, block, Lookup(self.document.session))
+            self.block_editor.setCurrentWidget(self.section)
+        elif isinstance(block, AttributionBlock):
+            seats = [s.seat for s in self._plan_sections()]
+            self.attribution.load(block, attribution_line(seats))
+            self.block_editor.setCurrentWidget(self.attribution)
+        else:
+            self.block_editor.setCurrentIndex(0)
+
+    def _plan_sections(self) -> list[Section]:
+        try:
+            return plan_post(self.document.session).sections
+        except PostError:
+            return []
 
     # -- edits ---------------------------------------------------------------------------
 
     def _push(self, edit: edits.Edit, text: str, blocks: bool = True) -> None:
-        self.undo.push(_PostEdit(self.editing, edit, text, blocks))
+        self.undo.push(_PostEdit(self.editing, lambda: self.editing.apply(edit, blocks), text))
 
     def _field(
         self, box: QLineEdit, now: str, edit: Callable[[str], edits.Edit], text: str
@@ -228,8 +280,8 @@ class PostView(QWidget):
         row = self.blocks.currentRow()
         blocks = self.shown_blocks()
         block = blocks[row] if 0 <= row < len(blocks) else None
-        if isinstance(block, TextBlock) and block.markdown != self.text.toPlainText():
-            self._push(edits.set_text(row, self.text.toPlainText()), "Edit commentary")
+        if isinstance(block, TextBlock) and block.markdown != self.commentary.markdown():
+            self._push(edits.set_text(row, self.commentary.markdown()), "Edit commentary")
 
     def add_text(self) -> None:
         """A commentary block after the selected one (or first)."""
@@ -237,6 +289,19 @@ class PostView(QWidget):
         self._push(edits.add_text(row), "Add commentary")
         self.blocks.setCurrentRow(row)
         self.text.setFocus()
+
+    def add_from(self, imported: Imported) -> bool:
+        """Another session's exchanges and a section for them, as one undo step."""
+
+        def add() -> PostState:
+            return self.editing.add_from(imported)
+
+        try:
+            self.undo.push(_PostEdit(self.editing, add, "Add from session"))
+        except ImportRefused as exc:
+            self.say(str(exc))
+            return False
+        return True
 
     def _section_menu(self) -> None:
         menu = QMenu(self)
@@ -265,6 +330,15 @@ class PostView(QWidget):
         self._push(edits.move(row, by), "Move block")
         self.blocks.setCurrentRow(row + by)
 
+    def _dragged(self, _parent: object, start: int, _end: int, _to: object, row: int) -> None:
+        to = row - 1 if row > start else row  # Qt counts the row before the move
+        if to != start:  # after the drop is done: the edit rebuilds the list
+            QTimer.singleShot(0, lambda: self._drop(start, to))
+
+    def _drop(self, start: int, to: int) -> None:
+        self._push(edits.move(start, to - start), "Move block")
+        self.blocks.setCurrentRow(to)
+
     def quote(self, pane: SeatPane | None) -> None:
         """The words selected in ``pane``'s answer into the commentary, as a linked quote:
         at the cursor of the commentary being edited, else in a new first block."""
@@ -274,58 +348,13 @@ class PostView(QWidget):
             return
         text = pane.replies_drawn()[selected.reply_id]
         words = " ".join(re.sub(r"[*_`\[\]]", "", text[selected.start : selected.end]).split())
-        link = (
-            f"[{words}]({QUOTE_LINK_PREFIX}{selected.reply_id}"
-            f"?start={selected.start}&end={selected.end})"
-        )
-        if self.text.isEnabled():
-            self.text.insertPlainText(link)
+        target = f"{QUOTE_LINK_PREFIX}{selected.reply_id}?start={selected.start}&end={selected.end}"
+        if self.block_editor.currentWidget() is self.commentary:
+            self.commentary.insert_quote(words, target)
             self._commit_text()
         else:
-            self._push(edits.add_text(0, link), "Quote in post")
+            self._push(edits.add_text(0, f"[{words}]({target})"), "Quote in post")
         self.say(f"Quoted in the post: “{words}”")
-
-    def copy_post(self) -> None:
-        """The post on the clipboard: rich HTML for a blog editor, Markdown as text."""
-        try:
-            plan = plan_post(self.document.session)
-        except PostError as exc:
-            self.say(f"The post cannot be copied yet: {exc}")
-            return
-        cards = _card_renderer(plan)
-        data = QMimeData()
-        data.setHtml(clipboard_html(plan, cards))
-        data.setText(render_markdown(plan))
-        QGuiApplication.clipboard().setMimeData(data)
-        self.say("The post is on the clipboard: paste it into your blog's editor.")
-
-    async def export(self) -> None:
-        """Write the post as a page, Markdown or card pictures, as the CLI does."""
-        role = QMessageBox.ButtonRole
-        kinds = [("HTML page", role.AcceptRole), ("Markdown", role.AcceptRole),
-                 ("Card pictures", role.AcceptRole), ("Cancel", role.RejectRole)]  # fmt: skip
-        choice = await dialogs.choose_buttons(self, "Export post", "Export the post as:", kinds)
-        if choice not in (0, 1, 2):
-            return
-        to = ("html", "markdown", "cards")[choice]
-        name = file_name(self.post.title or self.document.session.title or "post")
-        suggested = {"html": f"{name}.html", "markdown": f"{name}.md", "cards": name}[to]
-        filters = {"html": "HTML page (*.html)", "markdown": "Markdown (*.md)", "cards": "*"}
-        path = await dialogs.save_path(self, "Export post", suggested, filters[to])
-        if not path:
-            return
-        from desktop.cli_post import rendered_files
-        from desktop.core.transcript import write_atomic
-
-        try:
-            files = rendered_files(plan_post(self.document.session), to, Path(path))
-            for target, data in files.items():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(target, data)
-        except (PostError, OSError) as exc:
-            dialogs.warn(self, "Export post", f"Could not export the post: {exc}")
-            return
-        self.say(f"Exported to {path}.")
 
     def remove(self) -> None:
         """Take the selected block out of the post (Edit → Undo puts it back)."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from desktop.ui.add_from_session import add_from_session
 from desktop.ui.reply_actions import REPLY_ACTIONS
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ def build_menus(window: MainWindow) -> Menus:
     add("&File", "&Save", lambda: window.tasks.spawn(files.save()), QKeySequence.StandardKey.Save)
     add("&File", "Save &as…", lambda: window.tasks.spawn(files.save_as()), "Ctrl+Shift+S")
     add("&File", "Save a&ttachment…", window.attachments.save_attachment)
+    add("&File", "Add from sess&ion…", lambda: window.tasks.spawn(add_from_session(window)))
     add("&File", "&Quit", window.close, QKeySequence.StandardKey.Quit)
     menus["&Edit"] = edit = window.menuBar().addMenu("&Edit")
     undo_stack = window.annotations.undo
@@ -111,6 +113,11 @@ def build_menus(window: MainWindow) -> Menus:
             "Ctrl+Shift+P",
         ),
         add("&Reply", "React to s&eat…", lambda: notes.react(to_seat=True)),
+        add(
+            "&Reply",
+            "Copy as pi&cture",
+            lambda: window.post_view.output.copy_picture(window.strip.focused()),
+        ),
     ]
     reply_menu = menus["&Reply"]
     reply_menu.aboutToShow.connect(partial(_refresh_reply_actions, window, result))

@@ -76,6 +76,7 @@ def test_post_edits_show_in_the_preview_and_each_one_undoes(
         lambda: "drafted with assistance from Alpha and Beta" in view.preview.toPlainText()
     )
     view.blocks.setCurrentRow(3)  # Beta's section, after the text and the attribution
+    view.blocks.setFocus()
     QTest.keyClick(view.blocks, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     order = [type(b).__name__ for b in ui.document.session.post.blocks]
     assert order == ["TextBlock", "AttributionBlock", "SectionBlock", "SectionBlock"]
