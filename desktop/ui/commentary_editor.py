@@ -61,6 +61,10 @@ class CommentaryEditor(QWidget):
             f"{tip} ({QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)})"
         )
         button.setAccessibleName(tip)
+        font = button.font()
+        font.setBold(tip == "Bold")
+        font.setItalic(tip == "Italic")
+        button.setFont(font)
         button.clicked.connect(slot)
         self.bar.addWidget(button)
         self.buttons[tip] = button

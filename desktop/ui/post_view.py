@@ -95,9 +95,14 @@ class _AttributionEditor(QWidget):
         layout.addRow("Attribution", self.line)
         layout.addRow("", QLabel("Leave it empty for the line made from the sections' names."))
 
+    def _commit(self, push: Callable[[edits.Edit, str], None]) -> None:
+        if self.line.isModified():
+            self.line.setModified(False)
+            push(edits.attribution(self.line.text().strip() or None, True), "Edit attribution")
+
     def load(self, block: AttributionBlock, generated: str) -> None:
         self.line.setPlaceholderText(generated)
-        if not self.line.hasFocus():
+        if not self.line.isModified():  # not while she is changing it
             self.line.setText(block.text or "")
 
 
@@ -208,7 +213,7 @@ class PostView(QWidget):
         """The post changed (or the session did): list its blocks, redraw the preview."""
         row = self.blocks.currentRow()
         for box, text in ((self.title, self.post.title), (self.subtitle, self.post.subtitle)):
-            if not box.hasFocus():  # never under the writer's cursor
+            if not box.isModified():  # never what she is typing
                 box.setText(text)
         self.blocks.blockSignals(True)
         self.blocks.clear()
@@ -273,6 +278,7 @@ class PostView(QWidget):
     def _field(
         self, box: QLineEdit, now: str, edit: Callable[[str], edits.Edit], text: str
     ) -> None:
+        box.setModified(False)
         if box.text() != now:
             self._push(edit(box.text()), text, blocks=False)
 

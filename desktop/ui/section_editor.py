@@ -113,7 +113,9 @@ class SectionEditor(QWidget):
         self.original.setText("Original")
         self.original.setCheckable(True)
         self.original.setToolTip("Show the prompt as it was sent")
-        self.original.toggled.connect(lambda _on: self._show_item(self.items.currentRow()))
+        self.original.toggled.connect(
+            lambda _on: self._show_item(self.items.currentRow(), switched=True)
+        )
         self.use_original = QToolButton()
         self.use_original.setText("Use original")
         self.use_original.clicked.connect(
@@ -154,7 +156,7 @@ class SectionEditor(QWidget):
         seat = lookup.seats.get(block.seat_id)
         self.heading.setPlaceholderText(shown(seat.label) if seat else "")
         for box, value in ((self.heading, block.heading), (self.reaction, block.reaction)):
-            if not box.hasFocus():
+            if not box.isModified():  # not while she is changing it
                 box.setText(value or "")
         row = self.items.currentRow()
         self.items.blockSignals(True)
@@ -189,7 +191,7 @@ class SectionEditor(QWidget):
         replies = [r for r in turn.replies if r.seat_id == self.block.seat_id]
         return turn, replies[-1] if replies else None
 
-    def _show_item(self, row: int) -> None:
+    def _show_item(self, row: int, switched: bool = False) -> None:
         item = self._item(row)
         turn, reply = self._exchange(item) if item is not None else (None, None)
         for widget in (self.show_as, self.prompt, self.original, self.use_original, self.answer):
@@ -197,9 +199,8 @@ class SectionEditor(QWidget):
         original = turn.text if turn is not None else ""
         showing_original = self.original.isChecked() or item is None or item.prompt is None
         prompt = original if showing_original or item is None else item.prompt or ""
-        if self.prompt.toPlainText() != prompt and not (
-            self.prompt.hasFocus() and not self.original.isChecked()
-        ):
+        typing = self.prompt.hasFocus() and not self.original.isChecked() and not switched
+        if self.prompt.toPlainText() != prompt and not typing:
             self.prompt.blockSignals(True)
             self.prompt.setPlainText(prompt)
             self.prompt.blockSignals(False)
@@ -244,6 +245,8 @@ class SectionEditor(QWidget):
     def _commit_section(self) -> None:
         if self.block is None:
             return
+        self.heading.setModified(False)
+        self.reaction.setModified(False)
         heading, reaction = self.heading.text().strip(), self.reaction.text().strip()
         if (heading or None, reaction or None) != (self.block.heading, self.block.reaction):
             self.push(edits.set_section(self.index, heading, reaction), "Edit section")
@@ -264,7 +267,7 @@ class SectionEditor(QWidget):
 
     def _choose_show(self, index: int) -> None:
         item = self._item()
-        show = self.show_as.itemData(index)
+        show = ItemShow(self.show_as.itemData(index))
         if item is None or show == item.show:
             return
         if show is ItemShow.EXCERPT and not self._selection() and item.start is None:
