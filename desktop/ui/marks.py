@@ -75,34 +75,66 @@ def mark_format(kind: AnnotationKind, colour: QColor) -> QTextCharFormat:
     return fmt
 
 
+# A reply's mark ranges in the document, by where the reply is drawn and its marks.
+MarkCache = dict[tuple[object, ...], list[tuple[int, int, AnnotationKind]]]
+_DRAWN = (AnnotationKind.HIGHLIGHT, AnnotationKind.COMMENT)
+
+
 def extra_selections(
     document: QTextDocument,
     spans: list[tuple[str, int, int]],
     texts: dict[str, str],
     annotations: list[Annotation],
     colour: QColor,
+    cache: MarkCache | None = None,
 ) -> list[QTextEdit.ExtraSelection]:
-    """The overlay for every ranged highlight and comment on the replies drawn."""
+    """The overlay for every ranged highlight and comment on the replies drawn.
+
+    Finding a mark's words again reads the reply's drawn text; with ``cache`` that is
+    done only for replies that moved or whose marks changed (when a reply ends, its
+    own), so a long annotated history costs nothing per answer that ends."""
+    by_reply: dict[str, list[Annotation]] = {}
+    for mark in annotations:
+        if mark.kind in _DRAWN and mark.start is not None and mark.end is not None:
+            by_reply.setdefault(mark.target_id, []).append(mark)
+    found: MarkCache = {}
     out = []
     for reply_id, start, end in spans:
-        cursor = QTextCursor(document)
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        shown = cursor.selectedText().replace("\u2029", "\n")
+        marks = by_reply.get(reply_id)
+        if not marks:
+            continue
         text = texts.get(reply_id, "")
-        for mark in annotations:
-            if mark.target_id != reply_id or mark.start is None or mark.end is None:
-                continue
-            if mark.kind not in (AnnotationKind.HIGHLIGHT, AnnotationKind.COMMENT):
-                continue
-            words = mark.exact if mark.exact is not None else text[mark.start : mark.end]
-            found = locate(shown, words, mark.start / max(1, len(text)))
-            if found is None:
-                continue
+        key = (reply_id, start, end, len(text), *((m.id, m.start, m.end, m.exact) for m in marks))
+        ranges = cache.get(key) if cache is not None else None
+        if ranges is None:
+            ranges = _ranges(document, start, end, text, marks)
+        found[key] = ranges
+        for low, high, kind in ranges:
             selection = QTextEdit.ExtraSelection()
             selection.cursor = QTextCursor(document)
-            selection.cursor.setPosition(start + found[0])
-            selection.cursor.setPosition(start + found[1], QTextCursor.MoveMode.KeepAnchor)
-            selection.format = mark_format(mark.kind, colour)
+            selection.cursor.setPosition(low)
+            selection.cursor.setPosition(high, QTextCursor.MoveMode.KeepAnchor)
+            selection.format = mark_format(kind, colour)
             out.append(selection)
+    if cache is not None:  # only what is drawn now: a rebuilt pane's old spans go
+        cache.clear()
+        cache.update(found)
+    return out
+
+
+def _ranges(
+    document: QTextDocument, start: int, end: int, text: str, marks: list[Annotation]
+) -> list[tuple[int, int, AnnotationKind]]:
+    cursor = QTextCursor(document)
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    shown = cursor.selectedText().replace("\u2029", "\n")
+    out = []
+    for mark in marks:
+        assert mark.start is not None
+        assert mark.end is not None
+        words = mark.exact if mark.exact is not None else text[mark.start : mark.end]
+        found = locate(shown, words, mark.start / max(1, len(text)))
+        if found is not None:
+            out.append((start + found[0], start + found[1], mark.kind))
     return out

@@ -126,6 +126,7 @@ class SeatPane(QFrame):
         self.reply: Reply | None = None
         self._turn: Turn | None = None
         self._session = Session()
+        self._mark_cache: marks.MarkCache = {}
         self._provider_ready = True
         self._needs_approval = ""
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -373,6 +374,7 @@ class SeatPane(QFrame):
                 self.replies_drawn(),
                 self._session.annotations,
                 colour if colour.isValid() else QColor("#e6b800"),
+                self._mark_cache,
             )
         )
         self._update_header()

@@ -7,11 +7,13 @@ import json
 
 import pytest
 
+from desktop.core import post_editing
 from desktop.core.annotating import Annotations
 from desktop.core.changes import AnnotationsChanged, Change
 from desktop.core.document import SessionDocument
 from desktop.core.events import Gateway
 from desktop.core.model import AnnotationKind, Session
+from desktop.core.post_editing import PostEditing
 from tests.conftest import seat_for
 from tests.core.test_document import two_seats
 from tests.fakes.provider_server import FakeProviderServer, Stream
@@ -68,8 +70,12 @@ async def test_nothing_annotated_reaches_a_request(
     notes.add(AnnotationKind.COMMENT, reply.id, 2, 18, note="PRIVATE-COMMENT")
     notes.add(AnnotationKind.REACTION, seats[1].id, note="PRIVATE-REACTION")
     notes.add(AnnotationKind.STAR, first.id, note="PRIVATE-STAR")
+    editing = PostEditing(document)
+    editing.apply(post_editing.add_text(0, "PRIVATE-COMMENTARY"))
+    editing.apply(post_editing.set_item(1, 0, prompt="PRIVATE-DISPLAY-EDIT"))
     await document.send("And now?")
     bodies = json.dumps([r.body for r in fake.requests("note-a") + fake.requests("note-b")])
     assert "beautiful vision" in bodies, "the answer itself is history, and is sent"
-    for private in ("PRIVATE-COMMENT", "PRIVATE-REACTION", "PRIVATE-STAR"):
+    private_words = ("COMMENT", "REACTION", "STAR", "COMMENTARY", "DISPLAY-EDIT")
+    for private in (f"PRIVATE-{word}" for word in private_words):
         assert private not in bodies

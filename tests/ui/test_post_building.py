@@ -48,6 +48,12 @@ def two_rounds(make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot) -> UI:
     return ui
 
 
+def add_to_post(pick: PickExchanges) -> None:
+    buttons = pick.findChild(QDialogButtonBox)
+    assert buttons is not None
+    buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
 def post_view(ui: UI, qtbot: QtBot) -> PostView:
     if not ui.window.post_view.isVisible():
         QTest.keyClick(ui.window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
@@ -163,7 +169,7 @@ def test_building_the_sample_posts_structure_and_undoing_each_step(
     pick = ui.open_dialog(PickExchanges, "the exchange picker")
     assert pick.seats.currentText() == "Delta"
     assert pick.turns.count() == 1
-    pick.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    add_to_post(pick)
     qtbot.waitUntil(lambda: len(ui.document.session.sources) == 1)
     assert isinstance(blocks(ui)[-1], SectionBlock)
 
@@ -227,7 +233,7 @@ def test_adding_from_a_damaged_session_says_so_and_twice_is_refused(
         menu_action(ui, "Add from session…").trigger()
         ui.choose_file(other_path)
         pick = ui.open_dialog(PickExchanges, "the exchange picker")
-        pick.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        add_to_post(pick)
         if time == 1:
             qtbot.waitUntil(lambda: len(ui.document.session.sources) == 1)
     assert "already in this session" in ui.answer("OK")
