@@ -17,7 +17,6 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.post import ItemShow, Post, PostItem, SectionBlock
-from desktop.core.post_html import clipboard_html
 from desktop.core.post_markdown import render_markdown
 from desktop.core.post_plan import Exchange, PostError, PostPlan, plan_post
 from desktop.ui import dialogs
@@ -46,6 +45,8 @@ class PostOutput:
         except PostError as exc:
             self.say(f"The post cannot be copied yet: {exc}")
             return
+        from desktop.core.post_html import clipboard_html  # not at start: see post_view
+
         data = QMimeData()
         data.setHtml(clipboard_html(plan, _card_renderer(plan)))
         data.setText(render_markdown(plan))

@@ -34,7 +34,6 @@ from desktop.core import post_editing as edits
 from desktop.core.changes import Change, Problem, ReplyChanged, Saved, StateChanged
 from desktop.core.post import QUOTE_LINK_PREFIX, AttributionBlock, Post, SectionBlock, TextBlock
 from desktop.core.post_editing import PostEditing, PostState
-from desktop.core.post_html import render_html
 from desktop.core.post_import import Imported, ImportRefused
 from desktop.core.post_plan import (
     Lookup,
@@ -239,6 +238,10 @@ class PostView(QWidget):
         return shown(f"Section: {name}{reaction} — {count} exchange{'' if count == 1 else 's'}")
 
     def _render(self) -> None:
+        # Here, not at the top: markdown-it, nh3 and pygments would cost the window's
+        # first paint some 50 ms, for a view that is not shown at start.
+        from desktop.core.post_html import render_html
+
         try:
             page = render_html(plan_post(self.document.session))
         except PostError as exc:
