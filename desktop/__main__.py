@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-HEADLESS_COMMANDS = ("ask", "show", "export", "post")
+HEADLESS_COMMANDS = ("ask", "show", "export", "post", "list", "search")
 
 
 def main() -> int:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop import cli_post
+from desktop import cli_library, cli_post
 from desktop.core import attachments
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="print a saved transcript readably")
     show.add_argument("session", type=Path, metavar="SESSION.json")
     cli_post.add_commands(commands)
+    cli_library.add_commands(commands)
     return parser
 
 
@@ -121,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _ask(parser, args)
     if args.command in ("export", "post"):
         return cli_post.run(args)
+    if args.command in cli_library.COMMANDS:
+        return cli_library.run(args)
     parser.print_help()
     return EXIT_OK
 

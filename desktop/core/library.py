@@ -1,0 +1,213 @@
+"""The library: every saved session, found by its words in milliseconds.
+
+Sessions live in the library folder (platformdirs' user data dir unless the user picks
+another), or anywhere else the user saved one (registered in the folder's
+``.registered`` list). The index (``library_index``) lives in the cache dir and is
+brought up to date from the files: a file whose size or mtime changed is read again
+(and only re-indexed when its bytes did), a file that is gone is forgotten, and a file
+that cannot be read as a transcript is listed as damaged with the reason, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core.library_index import MARK_END, MARK_START, Entry, LibraryIndex, Stamp, Unit
+from desktop.core.model import AnnotationKind, Session
+from desktop.core.post import TextBlock
+
+REGISTERED = ".registered"  # in the library folder: sessions saved elsewhere, a path a line
+
+
+def default_folder() -> Path:
+    """Where sessions are kept unless the user chose another folder."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("roundtable")) / "Sessions"
+
+
+def default_index(folder: Path) -> Path:
+    """Where ``folder``'s index lives: the cache dir, since the files can always rebuild
+    it; one index per library folder."""
+    import platformdirs
+
+    name = hashlib.sha256(str(folder.absolute()).encode()).hexdigest()[:16]
+    return Path(platformdirs.user_cache_dir("roundtable")) / f"library-{name}.sqlite3"
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What a refresh changed in the index."""
+
+    indexed: int
+    forgotten: int
+    damaged: int
+    unchanged: int
+
+
+class Library:
+    """The library folder and its index."""
+
+    def __init__(self, folder: Path, index: Path | None = None) -> None:
+        self.folder = folder
+        self.index = LibraryIndex(index or default_index(folder))
+
+    def close(self) -> None:
+        """Close the index."""
+        self.index.close()
+
+    # -- which files ---------------------------------------------------------------------
+
+    def files(self) -> list[Path]:
+        """The session files: the folder's (not hidden), then those registered."""
+        found: list[Path] = []
+        if self.folder.is_dir():
+            for root, dirs, names in os.walk(self.folder):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [
+                    Path(root, n)
+                    for n in sorted(names)
+                    if n.endswith(".json") and not n.startswith(".")
+                ]
+        seen = set(found)
+        return found + [p for p in self.registered() if p not in seen]
+
+    def registered(self) -> list[Path]:
+        """Sessions saved outside the folder that the library lists too."""
+        try:
+            lines = (self.folder / REGISTERED).read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return []
+        return [Path(line) for line in dict.fromkeys(lines) if line.strip()]
+
+    def register(self, path: Path) -> None:
+        """List ``path`` (saved outside the folder) in the library from now on."""
+        path = path.absolute()
+        if path.is_relative_to(self.folder.absolute()) or path in self.registered():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / REGISTERED, "a", encoding="utf-8") as out:
+            out.write(f"{path}\n")
+
+    # -- keeping the index up to date ----------------------------------------------------
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> Refreshed:
+        """Bring the index up to date with the files; ``progress(done, total)``."""
+        files = self.files()
+        known = self.index.stamps()
+        indexed = damaged = unchanged = 0
+        for done, path in enumerate(files, 1):
+            outcome = self._update(path, known.get(str(path)))
+            indexed += outcome in ("indexed", "damaged")
+            damaged += outcome == "damaged"
+            unchanged += outcome == "unchanged"
+            if progress is not None:
+                progress(done, len(files))
+        gone = set(known) - {str(p) for p in files}
+        self.index.forget(gone)
+        return Refreshed(indexed, len(gone), damaged, unchanged)
+
+    def saved(self, path: Path) -> None:
+        """``path`` was just written: list it (registering it when outside the folder)
+        and index it now."""
+        self.register(path)
+        self._update(path.absolute() if not path.is_absolute() else path, None)
+
+    def _update(self, path: Path, known: Stamp | None) -> str:
+        try:
+            status = path.stat()
+        except OSError:
+            return "gone"
+        if known is not None and (status.st_mtime_ns, status.st_size) == (
+            known.mtime_ns,
+            known.size,
+        ):
+            return "unchanged"
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            stamp = Stamp(status.st_mtime_ns, status.st_size, "")
+            self.index.put(Entry(str(path), stamp, damaged=exc.strerror or str(exc)))
+            return "damaged"
+        stamp = Stamp(status.st_mtime_ns, status.st_size, hashlib.sha256(raw).hexdigest())
+        if known is not None and known.sha256 == stamp.sha256:
+            self.index.restamp(str(path), stamp)
+            return "unchanged"
+        entry = entry_for(path, stamp, raw)
+        self.index.put(entry)
+        return "damaged" if entry.damaged else "indexed"
+
+
+def entry_for(path: Path, stamp: Stamp, raw: bytes) -> Entry:
+    """What the index keeps of the file ``path`` holding ``raw``."""
+    from desktop.core.recovery import RECOVERY_KEY
+    from desktop.core.transcript import TranscriptError, loads
+
+    try:
+        session = loads(raw, path).session
+    except TranscriptError as exc:
+        return Entry(str(path), stamp, damaged=exc.problem)
+    entry = summary(session, str(path), stamp)
+    entry.draft = RECOVERY_KEY in session.extra
+    return entry
+
+
+def summary(session: Session, path: str, stamp: Stamp) -> Entry:
+    """The index's entry for ``session``, saved at ``path``."""
+    seats = {s.id: s.label for s in session.seats}
+    replies = [r for t in session.turns for r in t.replies]
+    tokens = sum(
+        (r.usage.prompt_tokens or 0) + (r.usage.completion_tokens or 0)
+        for r in replies
+        if r.usage is not None
+    )
+    costs = [r.cost_usd for r in replies if r.cost_usd is not None]
+    tags = session.extra.get("tags")
+    return Entry(
+        path=path,
+        stamp=stamp,
+        session_id=session.id,
+        title=session.title or session.post.title,
+        created_at=session.created_at.isoformat(),
+        updated_at=session.updated_at.isoformat(),
+        seats=[s.label for s in session.seats],
+        models=sorted({s.model for s in session.seats}),
+        tags=[str(t) for t in tags] if isinstance(tags, list) else [],
+        turns=len(session.turns),
+        tokens=tokens,
+        cost_usd=sum(costs) if costs else None,
+        first_prompt=next((t.text.strip()[:300] for t in session.turns if t.text.strip()), ""),
+        starred=any(a.kind is AnnotationKind.STAR for a in session.annotations),
+        has_post=bool(session.post.blocks or session.post.title),
+        units=list(_units(session, seats)),
+    )
+
+
+def _units(session: Session, seats: dict[str, str]) -> Iterable[Unit]:
+    def clean(text: str) -> str:  # the snippet's own marks cannot come from a file
+        return text.replace(MARK_START, "").replace(MARK_END, "")
+
+    for title in {session.title, session.post.title, session.post.subtitle} - {""}:
+        yield Unit("title", clean(title))
+    replies = {}
+    for turn in session.turns:
+        if turn.text.strip():
+            yield Unit("prompt", clean(turn.text), turn.id)
+        for reply in turn.replies:
+            replies[reply.id] = turn.id
+            if reply.text.strip():
+                yield Unit(
+                    "reply", clean(reply.text), turn.id, reply.id, seats.get(reply.seat_id, "")
+                )
+    for note in session.annotations:
+        if note.note.strip() and note.kind is AnnotationKind.COMMENT:
+            turn_id = replies.get(note.target_id, "")
+            reply_id = note.target_id if turn_id else ""
+            yield Unit("comment", clean(note.note), turn_id, reply_id)
+    for block in session.post.blocks:
+        if isinstance(block, TextBlock) and block.markdown.strip():
+            yield Unit("post", clean(block.markdown))
