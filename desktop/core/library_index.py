@@ -20,6 +20,7 @@ LAYOUT = 1  # PRAGMA user_version of an index this code wrote
 BUSY_MS = 10_000  # how long a writer waits for another instance's transaction
 MARK_START, MARK_END = "\ue000", "\ue001"  # around matched words in a snippet
 SNIPPET_TOKENS = 14
+RANKED = 2000  # matches ranked at most (see search)
 
 _SCHEMA = """
 CREATE TABLE sessions (
@@ -237,19 +238,27 @@ class LibraryIndex:
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """The texts matching ``query`` (FTS5 syntax), best first; QueryError when FTS5
-        rejects it."""
+        rejects it.
+
+        Ranking every match of a word most texts hold (bm25 over tens of thousands of
+        rows) costs tens of ms and says little; so a query matching more than
+        ``RANKED`` texts ranks the ``RANKED`` most recently indexed of them (the
+        sessions saved last)."""
         try:
+            floor = self._db.execute(
+                "SELECT rowid FROM texts WHERE texts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (query, RANKED - 1),
+            ).fetchone()
             rows = self._db.execute(
                 "SELECT s.path, s.session_id, s.title, t.kind, t.turn_id, t.reply_id, t.seat, "
                 f"snippet(texts, 0, ?, ?, '…', {SNIPPET_TOKENS}) "
                 "FROM texts AS t JOIN sessions AS s ON s.key = t.session "
-                "WHERE texts MATCH ? ORDER BY rank LIMIT ?",
-                (MARK_START, MARK_END, query, limit),
+                "WHERE texts MATCH ? AND t.rowid >= ? ORDER BY rank LIMIT ?",
+                (MARK_START, MARK_END, query, floor[0] if floor else 0, limit),
             ).fetchall()
         except sqlite3.OperationalError as exc:
-            raise QueryError(
-                f"The search {query!r} is not one the index understands ({exc})."
-            ) from None
+            problem = f"The search {query!r} is not one the index understands ({exc})."
+            raise QueryError(problem) from None
         return [Hit(*row) for row in rows]
 
 
