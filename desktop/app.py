@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lineup", type=Path, metavar="LINEUP.toml", help="seats for a new session"
     )
+    parser.add_argument(
+        "--library", type=Path, metavar="DIR", help="the library folder for this run"
+    )
     parser.add_argument("--send", metavar="PROMPT", help="send this prompt to every seat at start")
     parser.add_argument(
         "--debate-round",
@@ -148,6 +151,8 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
             approvals.approve(seats)
     document = SessionDocument(gateway, recovery=recovery, approvals=approvals)
     window = MainWindow(document, QSettings(), provider_ready=False)
+    if args.library is not None:
+        window.library.use_folder(args.library, remember=False)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     opened = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,11 @@ from tests.fakes.provider_server import FakeProviderServer, WireFormat
 
 # The suite runs headless everywhere (CI has no display).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Nothing the suite starts (the app in a subprocess too) writes to the user's own data,
+# config or cache folders: the library index, approvals, recovery files go here.
+_scratch_home = Path(tempfile.mkdtemp(prefix="roundtable-tests-"))
+for _kind in ("DATA", "CONFIG", "CACHE", "STATE"):
+    os.environ[f"XDG_{_kind}_HOME"] = str(_scratch_home / _kind.lower())
 
 ROOT = Path(__file__).resolve().parent.parent
 _fixtures = os.environ.get("ROUNDTABLE_FIXTURES")

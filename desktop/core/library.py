@@ -52,8 +52,9 @@ class Refreshed:
 class Library:
     """The library folder and its index."""
 
-    def __init__(self, folder: Path, index: Path | None = None) -> None:
+    def __init__(self, folder: Path, index: Path | None = None, drafts: Path | None = None) -> None:
         self.folder = folder
+        self.drafts = drafts  # the recovery folder: autosaves of sessions never saved
         self.index = LibraryIndex(index or default_index(folder))
 
     def close(self) -> None:
@@ -73,6 +74,8 @@ class Library:
                     for n in sorted(names)
                     if n.endswith(".json") and not n.startswith(".")
                 ]
+        if self.drafts is not None and self.drafts.is_dir():
+            found += sorted(self.drafts.glob("session-*.json"))
         seen = set(found)
         return found + [p for p in self.registered() if p not in seen]
 
@@ -138,12 +141,16 @@ class Library:
             self.index.restamp(str(path), stamp)
             return "unchanged"
         entry = entry_for(path, stamp, raw)
+        if entry is None:
+            self.index.forget([str(path)])
+            return "unchanged"
         self.index.put(entry)
         return "damaged" if entry.damaged else "indexed"
 
 
-def entry_for(path: Path, stamp: Stamp, raw: bytes) -> Entry:
-    """What the index keeps of the file ``path`` holding ``raw``."""
+def entry_for(path: Path, stamp: Stamp, raw: bytes) -> Entry | None:
+    """What the index keeps of the file ``path`` holding ``raw``; None for the autosave
+    of a session that has a file of its own (the file is listed)."""
     from desktop.core.recovery import RECOVERY_KEY
     from desktop.core.transcript import TranscriptError, loads
 
@@ -151,8 +158,11 @@ def entry_for(path: Path, stamp: Stamp, raw: bytes) -> Entry:
         session = loads(raw, path).session
     except TranscriptError as exc:
         return Entry(str(path), stamp, damaged=exc.problem)
+    recovery = session.extra.get(RECOVERY_KEY)
+    if isinstance(recovery, dict) and recovery.get("file"):
+        return None
     entry = summary(session, str(path), stamp)
-    entry.draft = RECOVERY_KEY in session.extra
+    entry.draft = recovery is not None
     return entry
 
 

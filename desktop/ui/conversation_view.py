@@ -166,11 +166,16 @@ class ConversationView(QTextBrowser):
 
     def reply_spans(self) -> list[tuple[str, int, int]]:
         """Each reply drawn: its id and where it starts and ends in the document."""
+        replies = {reply_id for reply_id, _ in self._reply_starts}
+        return [span for span in self.spans() if span[0] in replies]
+
+    def spans(self) -> list[tuple[str, int, int]]:
+        """Each turn (its heading and prompt) and reply drawn: id, start and end."""
         starts = sorted(p for _, p in self._turn_starts + self._reply_starts)
         end = self.document().characterCount() - 1
         return [
-            (reply_id, start, next((p for p in starts if p > start), end))
-            for reply_id, start in self._reply_starts
+            (item_id, start, next((p for p in starts if p > start), end))
+            for item_id, start in self._turn_starts + self._reply_starts
         ]
 
     def update_stream(self, text: str) -> None:

@@ -4,6 +4,8 @@ failure is shown, before anything is closed or replaced."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import QMenu
 from desktop.core.stamps import new_id
 from desktop.ui import dialogs
 from desktop.ui.dialogs import Button
+from desktop.ui.shown import file_name
 from desktop.ui.window_context import WindowContext
 
 MAX_RECENT = 8
@@ -28,6 +31,7 @@ class FileActions:
         self.tasks = context.tasks
         self.say = context.say
         self.recent_menu = QMenu("Open &recent", context.parent)
+        self.save_folder: Callable[[], Path] | None = None  # where Save as… starts
 
     # -- asking --------------------------------------------------------------------------
 
@@ -97,7 +101,13 @@ class FileActions:
 
     async def save_as(self) -> bool:
         """Ask for a file and save to it; True once it is written."""
-        path = await dialogs.save_path(self.parent, "Save session", "session.json", FILE_FILTER)
+        name = f"{file_name(self.document.session.title or 'session')}.json"
+        if self.save_folder is not None:
+            folder = self.save_folder()
+            with contextlib.suppress(OSError):  # a folder it cannot make: the dialog's own
+                folder.mkdir(parents=True, exist_ok=True)
+                name = str(folder / name)
+        path = await dialogs.save_path(self.parent, "Save session", name, FILE_FILTER)
         if not path:
             return False
         return await self._write(Path(path))

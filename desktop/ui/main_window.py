@@ -21,12 +21,14 @@ from desktop.core.changes import (
 )
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
 from desktop.core.model import Session
+from desktop.core.totals import session_totals
 from desktop.ui.annotation_actions import AnnotationActions
 from desktop.ui.annotation_list import AnnotationList
 from desktop.ui.attachment_actions import AttachmentActions
 from desktop.ui.composer import Composer, local_files
 from desktop.ui.endpoint_approval import EndpointApproval
 from desktop.ui.file_actions import FileActions
+from desktop.ui.library_actions import LibraryActions
 from desktop.ui.pane import SeatPane
 from desktop.ui.pane_strip import PaneStrip
 from desktop.ui.post_view import PostView
@@ -71,6 +73,8 @@ class MainWindow(QMainWindow):
 
         context = WindowContext(self, document, settings, self.tasks, self.say)
         self.files = FileActions(context)
+        self.library = LibraryActions(context, self.files, lambda: self.panes)
+        self.files.save_folder = lambda: self.library.folder
         self.turns = TurnActions(context, self.composer)
         self.attachments = AttachmentActions(context, self.composer)
         self.approval = EndpointApproval(context, self.strip.set_needs_approval)
@@ -219,6 +223,7 @@ class MainWindow(QMainWindow):
         exit were freed without the GIL (a rare abort seen in screenshot mode)."""
         self._autosave.stop()
         self._unsubscribe()
+        self.library.close()
         self.hide()
         self.deleteLater()
         QApplication.sendPostedEvents(self, QEvent.Type.DeferredDelete)
@@ -227,23 +232,3 @@ class MainWindow(QMainWindow):
         if await self.files.may_drop_changes():
             self._may_close = True
             self.close()
-
-
-def session_totals(session: Session) -> str:
-    """Tokens in and out and the cost of every reply in the session."""
-    tokens_in = tokens_out = 0
-    cost = 0.0
-    unknown_cost = False
-    for turn in session.turns:
-        for reply in turn.replies:
-            if reply.usage is not None:
-                tokens_in += reply.usage.prompt_tokens or 0
-                tokens_out += reply.usage.completion_tokens or 0
-            if reply.cost_usd is None and reply.status.is_final and reply.usage is not None:
-                unknown_cost = True
-            cost += reply.cost_usd or 0.0
-    if unknown_cost and cost == 0:
-        cost_text = "cost unknown"
-    else:
-        cost_text = f"${cost:.4f}" + (" + unknown" if unknown_cost else "")
-    return f"Session: {tokens_in:,} tokens in · {tokens_out:,} out · {cost_text}"

@@ -62,6 +62,21 @@ def selected_words(
     return None
 
 
+def find_words(document: QTextDocument, start: int, end: int, words: str) -> tuple[int, int] | None:
+    """Where ``words`` first stand between ``start`` and ``end`` of the drawn text,
+    whatever their case (as the library's search matched them)."""
+    cursor = QTextCursor(document)
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    shown = cursor.selectedText().replace("\u2029", "\n")
+    tokens = _WORD.findall(words)
+    if not tokens:
+        return None
+    pattern = re.compile(r"\W+".join(re.escape(t) for t in tokens), re.IGNORECASE)
+    found = pattern.search(shown)
+    return (start + found.start(), start + found.end()) if found else None
+
+
 def mark_format(kind: AnnotationKind, colour: QColor) -> QTextCharFormat:
     """How a highlight (the seat's colour, light) or a comment (underlined) looks."""
     fmt = QTextCharFormat()

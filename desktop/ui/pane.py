@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QGuiApplication
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -378,6 +378,21 @@ class SeatPane(QFrame):
             )
         )
         self._update_header()
+
+    def reveal(self, item_id: str, words: str) -> bool:
+        """Scroll to a reply (or a turn) and select ``words`` in it where they first
+        stand; False when this pane does not draw it."""
+        span = next(((s, e) for i, s, e in self.view.spans() if i == item_id), None)
+        if span is None:
+            return False
+        start, end = marks.find_words(self.view.document(), *span, words) or (span[0], span[0])
+        cursor = self.view.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.view.setTextCursor(cursor)
+        self.view.ensureCursorVisible()
+        self.focus_conversation()
+        return True
 
     def focus_conversation(self) -> None:
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -49,6 +49,7 @@ def build_menus(window: MainWindow) -> Menus:
     add("&File", "&New session", files.new, QKeySequence.StandardKey.New)
     add("&File", "&Open…", files.open_dialog, QKeySequence.StandardKey.Open)
     menus["&File"].addMenu(files.recent_menu)
+    add("&File", "&Library…", window.library.show, "Ctrl+Shift+O")
     files.fill_recent()
     add("&File", "&Save", lambda: window.tasks.spawn(files.save()), QKeySequence.StandardKey.Save)
     add("&File", "Save &as…", lambda: window.tasks.spawn(files.save_as()), "Ctrl+Shift+S")
