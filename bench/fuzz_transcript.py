@@ -126,7 +126,7 @@ def pane_renderer() -> Callable[[Any], None]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from desktop.ui.main_window import session_totals
+    from desktop.core.totals import session_totals
     from desktop.ui.pane import SeatPane
 
     app = QApplication.instance() or QApplication([])
