@@ -166,6 +166,8 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     # Scripted runs never stop to ask; a recovery file they skip stays for the next start.
     elif args.send or not await offer_recovery(window, document):
         document.new(seats or default_seats())
+        # Nothing asked for: the start page (the sample, recent sessions, how to add keys).
+        window.show_start(not (args.send or seats))
     window.show()
     drawn = asyncio.Event()
     window.post_view.rendered.connect(drawn.set)

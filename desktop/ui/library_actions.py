@@ -18,10 +18,10 @@ from desktop.core.library import default_folder
 from desktop.core.library_index import QueryError
 from desktop.core.library_worker import LibraryWorker
 from desktop.ui import dialogs
-from desktop.ui.file_actions import FileActions
 from desktop.ui.library_window import LibraryWindow
 from desktop.ui.pane import SeatPane
 from desktop.ui.recovery import recovery_folder
+from desktop.ui.review_actions import ReviewActions
 from desktop.ui.window_context import WindowContext
 
 FOLDER_KEY = "library/folder"
@@ -32,9 +32,9 @@ class LibraryActions:
     """The library for one window."""
 
     def __init__(
-        self, context: WindowContext, files: FileActions, panes: Callable[[], list[SeatPane]]
+        self, context: WindowContext, review: ReviewActions, panes: Callable[[], list[SeatPane]]
     ) -> None:
-        self.context, self.files, self.panes = context, files, panes
+        self.context, self.review, self.panes = context, review, panes
         self.window: LibraryWindow | None = None
         chosen = context.settings.value(FOLDER_KEY)
         self.worker = LibraryWorker(
@@ -132,11 +132,9 @@ class LibraryActions:
         window.show_hits(query, hits)
 
     async def open(self, path: Path, target: str, words: str) -> None:
-        """Open ``path`` (asking about unsaved changes first), at ``target`` with
-        ``words`` selected."""
-        if path == self.context.document.path or (
-            await self.files.may_drop_changes() and self.files.open_path(path)
-        ):
+        """Open ``path`` to review (asking about unsaved changes first), at ``target``
+        with ``words`` selected."""
+        if path == self.context.document.path or await self.review.open(path):
             if target and not any(pane.reveal(target, words) for pane in self.panes()):
                 self.context.say("That reply is not shown in any pane.")
             self.context.parent.activateWindow()

@@ -20,7 +20,6 @@ from desktop.core.changes import (
     StateChanged,
 )
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
-from desktop.core.model import Session
 from desktop.core.totals import session_totals
 from desktop.ui.annotation_actions import AnnotationActions
 from desktop.ui.annotation_list import AnnotationList
@@ -32,7 +31,9 @@ from desktop.ui.library_actions import LibraryActions
 from desktop.ui.pane import SeatPane
 from desktop.ui.pane_strip import PaneStrip
 from desktop.ui.post_view import PostView
+from desktop.ui.review_actions import ReviewActions
 from desktop.ui.shown import shown
+from desktop.ui.start_page import StartPage, wire_start_page
 from desktop.ui.tasks import Tasks
 from desktop.ui.turn_actions import TurnActions
 from desktop.ui.window_context import WindowContext
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 1)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.main_splitter)
+        self.start_page = StartPage()
+        self.pages.addWidget(self.start_page)
         self.setCentralWidget(self.pages)
         # Totals sit in a permanent label, so messages shown beside them are not wiped.
         self.totals = QLabel("")
@@ -73,7 +76,9 @@ class MainWindow(QMainWindow):
 
         context = WindowContext(self, document, settings, self.tasks, self.say)
         self.files = FileActions(context)
-        self.library = LibraryActions(context, self.files, lambda: self.panes)
+        self.review = ReviewActions(context, self.files, self.composer)
+        self.main_splitter.addWidget(self.review.bar)
+        self.library = LibraryActions(context, self.review, lambda: self.panes)
         self.files.save_folder = lambda: self.library.folder
         self.turns = TurnActions(context, self.composer)
         self.attachments = AttachmentActions(context, self.composer)
@@ -90,6 +95,7 @@ class MainWindow(QMainWindow):
         self.composer.draft_changed.connect(self._draft_changed)
         self.setAcceptDrops(True)
         self.menus = build_menus(self)
+        wire_start_page(self)
         self._unsubscribe = document.subscribe(self._changed)
         self._changed(SessionReplaced())
         self._restore_geometry()
@@ -110,6 +116,14 @@ class MainWindow(QMainWindow):
         if on:
             self.post_view.refresh()
 
+    def show_start(self, on: bool) -> None:
+        """The start page (recent sessions, the sample, how to add keys), or the panes."""
+        if on:
+            self.start_page.show_recent(self.files.recent())
+        self.pages.setCurrentWidget(self.start_page if on else self.main_splitter)
+        if not on:
+            self.composer.editor.setFocus()
+
     def say(self, message: str) -> None:
         """Show the user a message in the status bar (the one way the window does)."""
         self.statusBar().showMessage(message, MESSAGE_MS)
@@ -122,6 +136,8 @@ class MainWindow(QMainWindow):
         self.post_view.follow(change)
         match change:
             case SessionReplaced():
+                if self.pages.currentWidget() is self.start_page:
+                    self.show_start(False)
                 self.annotations.undo.clear()  # its commands were on the old session
                 self.annotation_list.refresh(session)
                 self.approval.offer()
@@ -131,7 +147,7 @@ class MainWindow(QMainWindow):
                 else:  # the composer keeps what was typed; the new document learns it
                     self._draft_changed()
                 self._refresh_state()
-                self._refresh_totals(session)
+                self.totals.setText(session_totals(session))
             case SeatsChanged():
                 self.approval.refresh()
                 self.composer.set_seats(session.active_seats)
@@ -140,7 +156,7 @@ class MainWindow(QMainWindow):
             case AnnotationsChanged():
                 self.annotation_list.refresh(session)
             case ReplyChanged(reply=reply) if reply.status.is_final:
-                self._refresh_totals(session)
+                self.totals.setText(session_totals(session))
             case Problem(message=message):
                 self.say(message)
 
@@ -177,9 +193,6 @@ class MainWindow(QMainWindow):
         self.setWindowModified(document.dirty)
         self.menus.stop_all.setEnabled(document.busy)
         self.composer.block("Waiting for answers…" if document.busy else "")
-
-    def _refresh_totals(self, session: Session) -> None:
-        self.totals.setText(session_totals(session))
 
     # -- drops ---------------------------------------------------------------------------
 

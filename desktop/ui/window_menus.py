@@ -114,6 +114,7 @@ def build_menus(window: MainWindow) -> Menus:
             "Ctrl+Shift+P",
         ),
         add("&Reply", "React to s&eat…", lambda: notes.react(to_seat=True)),
+        add("&Reply", "Compare &with…", lambda: window.review.compare(window.strip.focused())),
         add(
             "&Reply",
             "Copy as pi&cture",
