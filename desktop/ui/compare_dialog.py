@@ -102,8 +102,8 @@ class CompareDialog(QDialog):
             picker.clear()
             for option in self.options:
                 picker.addItem(option.label, option.reply_id)
-            picker.addItem(ANOTHER, None)
-            index = picker.findData(chosen)
+            picker.addItem(ANOTHER, "")  # no reply's id
+            index = picker.findData(chosen) if chosen else -1
             picker.setCurrentIndex(index if index >= 0 else min(side, len(self.options) - 1))
             picker.blockSignals(False)
 

@@ -11,7 +11,7 @@ import html
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -71,6 +71,7 @@ class LibraryWindow(QDialog):
         self._typing = QTimer(self, singleShot=True, interval=SEARCH_MS)
         self._typing.timeout.connect(lambda: self.searched.emit(self.query.text().strip()))
         self.query.textChanged.connect(self._typing.start)
+        self.query.returnPressed.connect(self._open_first)
         self.folder = QLabel()
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         change = QPushButton("Change folder…")
@@ -159,7 +160,8 @@ class LibraryWindow(QDialog):
             item = QListWidgetItem()
             item.setData(ROLE_PATH, hit.path)
             item.setData(ROLE_TARGET, (hit.reply_id or hit.turn_id, matched_words(hit.snippet)))
-            item.setSizeHint(label.sizeHint())
+            width = max(200, self.list.viewport().width() - 16)
+            item.setSizeHint(QSize(width, label.heightForWidth(width)))
             self.list.addItem(item)
             self.list.setItemWidget(item, label)
         self.say(f"{len(hits)} result{'' if len(hits) == 1 else 's'} for {query}")
@@ -210,6 +212,11 @@ class LibraryWindow(QDialog):
                 updated = updated.replace(tzinfo=UTC)
             return datetime.now(UTC) - updated <= timedelta(days=days)
         return True
+
+    def _open_first(self) -> None:
+        item = self.list.currentItem() or self.list.item(0)
+        if item is not None:
+            self._activated(item)
 
     def _activated(self, item: QListWidgetItem) -> None:
         target, words = item.data(ROLE_TARGET)

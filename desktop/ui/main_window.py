@@ -6,6 +6,8 @@ the document's typed changes and hands each to the part of the screen it concern
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
@@ -37,7 +39,7 @@ from desktop.ui.start_page import StartPage, wire_start_page
 from desktop.ui.tasks import Tasks
 from desktop.ui.turn_actions import TurnActions
 from desktop.ui.window_context import WindowContext
-from desktop.ui.window_menus import build_menus
+from desktop.ui.window_menus import build_menus, set_live
 
 MESSAGE_MS = 10000
 
@@ -54,8 +56,7 @@ class MainWindow(QMainWindow):
         self.document = document
         self.settings = settings
         self.tasks = Tasks()
-        self._provider_ready = provider_ready
-        self._may_close = False
+        self._provider_ready, self._may_close = provider_ready, False
 
         self.strip = PaneStrip(settings, self._wire_pane)
         self.composer = Composer()
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.composer.draft_changed.connect(self._draft_changed)
         self.setAcceptDrops(True)
         self.menus = build_menus(self)
+        self.review.on_change = partial(set_live, self)
         wire_start_page(self)
         self._unsubscribe = document.subscribe(self._changed)
         self._changed(SessionReplaced())

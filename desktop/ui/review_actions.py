@@ -8,6 +8,7 @@ other session leaves review mode.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -33,6 +34,7 @@ class ReviewActions:
         self.bar.go_live.connect(lambda: self.set_reviewing(False))
         self.bar.compare.connect(lambda: self.compare(None))
         self.reviewing = False
+        self.on_change: Callable[[bool], None] | None = None  # told "live?" on each change
         self._opening = False
         context.document.subscribe(self._changed)
 
@@ -42,6 +44,8 @@ class ReviewActions:
         self.bar.describe(self.context.document.session.title)
         self.bar.setVisible(on)
         self.composer.setVisible(not on)
+        if self.on_change is not None:
+            self.on_change(not on)
         if not on and told:
             self.composer.editor.setFocus()
             self.context.say("This session is live again: what you send goes to its seats.")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -82,17 +83,21 @@ class StartPage(QWidget):
         keys.setTextFormat(Qt.TextFormat.RichText)
         keys.setFrameShape(QFrame.Shape.StyledPanel)
         keys.setContentsMargins(10, 8, 10, 8)
+        keys.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        keys.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.recent_label = QLabel("<b>Recent sessions</b>")
         column = QVBoxLayout()
-        column.addWidget(title)
-        column.addWidget(intro)
+        column.addStretch(1)  # the page's room goes above and below, not between lines
+        for widget in (title, intro):
+            column.addWidget(widget)
         column.addSpacing(12)
         column.addLayout(buttons)
         column.addSpacing(16)
-        self.recent_label = QLabel("<b>Recent sessions</b>")
         column.addWidget(self.recent_label)
-        column.addWidget(self.recent, 1)
+        column.addWidget(self.recent, 3)
         column.addSpacing(12)
         column.addWidget(keys)
+        column.addStretch(2)
         centred = QHBoxLayout(self)
         centred.addStretch(1)
         box = QWidget()

@@ -27,6 +27,7 @@ class Menus:
     sync: QAction
     post: QAction
     reply_actions: dict[str, QAction] = field(default_factory=dict)
+    live: list[QAction] = field(default_factory=list)  # what sends or changes the table
     annotation_actions: list[QAction] = field(default_factory=list)
 
 
@@ -64,12 +65,16 @@ def build_menus(window: MainWindow) -> Menus:
     ):
         action.setShortcuts(key)  # every binding the platform has (Ctrl+Shift+Z, Ctrl+Y)
         edit.addAction(action)
-    add("&Session", "&Send", composer.submit, "Ctrl+Return")
-    add("&Session", "&Attach files…", composer.choose_files, "Ctrl+Shift+A")
+    live = [
+        add("&Session", "&Send", composer.submit, "Ctrl+Return"),
+        add("&Session", "&Attach files…", composer.choose_files, "Ctrl+Shift+A"),
+    ]
     add("&Session", "Attachment &limits…", window.attachments.edit_limits)
     stop_all = add("&Session", "S&top all", window.document.stop_all, "Esc")
-    add("&Session", "&Debate round…", lambda: turns.debate(composer.selected()), "Ctrl+D")
-    add("&Session", "Seats at the &table…", turns.edit_lineup, "Ctrl+T")
+    live.append(
+        add("&Session", "&Debate round…", lambda: turns.debate(composer.selected()), "Ctrl+D")
+    )
+    live.append(add("&Session", "Seats at the &table…", turns.edit_lineup, "Ctrl+T"))
     add("&Session", "Approve &endpoints…", lambda: window.approval.offer(asked=True))
     sync = add(
         "&View",
@@ -87,13 +92,9 @@ def build_menus(window: MainWindow) -> Menus:
     for number in range(1, 10):
         pane = f"pane &{number}"
         add("&View", f"Focus {pane}", partial(_focus_pane, window, number), f"Ctrl+{number}")
-        add(
-            "&Session",
-            f"Address only {pane}",
-            partial(_address_only, window, number),
-            f"Alt+{number}",
-        )
-    result = Menus(stop_all, sync, post)
+        only = partial(_address_only, window, number)
+        live.append(add("&Session", f"Address only {pane}", only, f"Alt+{number}"))
+    result = Menus(stop_all, sync, post, live=live)
     # The pane buttons again, for the pane that has the focus (Ctrl+1…9 puts it there),
     # so each reply's actions are reachable from the keyboard.
     for spec in REPLY_ACTIONS:
@@ -126,6 +127,20 @@ def build_menus(window: MainWindow) -> Menus:
     # Enabled again once the menu closes: the focus may move to another pane.
     reply_menu.aboutToHide.connect(partial(_enable_reply_actions, result))
     return result
+
+
+LIVE_REPLY_ACTIONS = ("stop", "retry", "continue", "forward", "quote", "remove")
+
+
+def set_live(window: MainWindow, live: bool) -> None:
+    """Review mode off (``live``) or on: what sends or changes the table, on or off."""
+    for action in window.menus.live:
+        action.setEnabled(live)
+    for pane in window.panes:
+        for key in LIVE_REPLY_ACTIONS:
+            pane.buttons[key].setVisible(live)
+    if not live and window.panes:  # the composer had the focus; shortcuts need one
+        window.panes[0].focus_conversation()
 
 
 def _focus_pane(window: MainWindow, number: int, _checked: bool = False) -> None:

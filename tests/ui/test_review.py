@@ -67,11 +67,18 @@ def test_a_first_start_shows_the_start_page_and_reviews_the_sample_without_a_wor
         assert "key" not in each.numbers.text().lower()
         assert each.state.text() == "done"
     assert window.document.path is None, "saving it never writes into the app's files"
+    for each in window.panes:
+        assert not each.buttons["retry"].isVisible(), "nothing is sent from a review"
+        assert each.buttons["copy"].isVisible()
+    debate = next(a for a in window.findChildren(QAction) if a.text() == "&Debate round…")
+    assert not debate.isEnabled()
     assert gateway.pid is None, "no provider worker was needed"
 
     window.review.bar.go_live.emit()
     assert window.composer.isVisible()
     assert not window.review.bar.isVisible()
+    assert debate.isEnabled()
+    assert window.panes[0].buttons["retry"].isVisible()
 
 
 def test_the_start_page_lists_recent_sessions_and_opens_one(
