@@ -73,6 +73,11 @@ class PostChanged:
 
 
 @dataclass(frozen=True)
+class TagsChanged:
+    """The session's tags were edited."""
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something went wrong that the user should read (a save failed, a warning)."""
 
@@ -81,6 +86,6 @@ class Problem:
 
 Change = (
     SessionReplaced | SeatsChanged | TurnAdded | ReplyAdded | ReplyChanged | StateChanged | Saved
-    | AnnotationsChanged | PostChanged | Problem
+    | AnnotationsChanged | PostChanged | TagsChanged | Problem
 )  # fmt: skip
 Listener = Callable[[Change], None]

@@ -176,7 +176,6 @@ def summary(session: Session, path: str, stamp: Stamp) -> Entry:
         if r.usage is not None
     )
     costs = [r.cost_usd for r in replies if r.cost_usd is not None]
-    tags = session.extra.get("tags")
     return Entry(
         path=path,
         stamp=stamp,
@@ -186,7 +185,7 @@ def summary(session: Session, path: str, stamp: Stamp) -> Entry:
         updated_at=session.updated_at.isoformat(),
         seats=[s.label for s in session.seats],
         models=sorted({s.model for s in session.seats}),
-        tags=[str(t) for t in tags] if isinstance(tags, list) else [],
+        tags=list(session.tags),
         turns=len(session.turns),
         tokens=tokens,
         cost_usd=sum(costs) if costs else None,

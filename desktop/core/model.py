@@ -267,6 +267,7 @@ class Session:
     annotations: list[Annotation] = field(default_factory=list)
     post: Post = field(default_factory=Post)
     sources: list[Source] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QMenu
 
 from desktop.ui.add_from_session import add_from_session
 from desktop.ui.reply_actions import REPLY_ACTIONS
+from desktop.ui.tag_editing import edit_tags
+from desktop.ui.window_context import WindowContext
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -76,6 +78,8 @@ def build_menus(window: MainWindow) -> Menus:
     )
     live.append(add("&Session", "Seats at the &table…", turns.edit_lineup, "Ctrl+T"))
     add("&Session", "Approve &endpoints…", lambda: window.approval.offer(asked=True))
+    context = WindowContext(window, window.document, window.settings, window.tasks, window.say)
+    add("&Session", "Ta&gs…", lambda: window.tasks.spawn(edit_tags(context, undo_stack)))
     sync = add(
         "&View",
         "&Sync scrolling (turns side by side)",

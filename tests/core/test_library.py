@@ -252,3 +252,12 @@ def test_roundtable_search_exit_codes_and_json(
         cli_main(["search", "--library", str(folder)])
     assert usage.value.code == 2
     assert cli_main(["list", "--library", str(folder / "nowhere")]) == 0, "an empty library"
+
+
+def test_typed_tags_are_cleaned_up() -> None:
+    from desktop.core.tagging import MAX_LENGTH, MAX_TAGS, parse_tags
+
+    assert parse_tags(" policy, Work ,POLICY,\n news   room ,,") == ["policy", "Work", "news room"]
+    assert parse_tags("") == []
+    assert len(parse_tags(",".join(f"t{n}" for n in range(50)))) == MAX_TAGS
+    assert parse_tags("x" * 500) == ["x" * MAX_LENGTH]

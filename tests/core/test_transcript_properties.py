@@ -312,6 +312,7 @@ def session_fields(
         ),
         "post": st.builds(Post, **post_fields(targets)),
         "sources": st.just(sources or []),
+        "tags": st.lists(texts, max_size=3),
         "extra": extras,
     }
 

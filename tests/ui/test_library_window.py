@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QInputDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.core.model import Annotation, AnnotationKind
@@ -118,3 +118,28 @@ def test_every_save_is_indexed_at_once(
     qtbot.waitUntil(lambda: window.list.count() == 3)
     ui.window.library.show()
     qtbot.waitUntil(lambda: window.list.count() == 4, timeout=10_000)
+
+
+def test_tags_are_set_undone_and_filter_the_library(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    ui = make_ui(three_seats(fake))
+    folder = library_folder(tmp_path)
+    window = open_library(ui, folder, qtbot)
+    fake.script("ui-a", Stream(text="Tagged words."))
+    ui.send("Tag me?")
+    ui.settle()
+    action = next(a for a in ui.window.findChildren(QAction) if a.text() == "Ta&gs…")
+    action.trigger()
+    dialog = ui.open_dialog(QInputDialog, "the tags question")
+    dialog.setTextValue("policy, Work ,POLICY,\n  news  room ")
+    dialog.accept()
+    qtbot.waitUntil(lambda: ui.document.session.tags == ["policy", "Work", "news room"])
+    assert ui.window.isWindowModified()
+    ui.run(ui.document.save(folder / "tagged.json"))
+    ui.window.library.show()
+    qtbot.waitUntil(lambda: window.tag.findData("Work") >= 0)
+    window.tag.setCurrentIndex(window.tag.findData("Work"))
+    assert [t.split("\n")[0] for t in texts(window)] == ["Tag me?"]
+    ui.window.annotations.undo.undo()
+    assert ui.document.session.tags == []

@@ -280,4 +280,5 @@ SESSION = Codec(
     Field("annotations", Objects(ANNOTATION, absent_ok=True)),
     Field("post", Nested(POST, default=True)),
     Field("sources", Objects(SOURCE, absent_ok=True)),
+    Field("tags", Texts(absent_ok=True)),
 )

@@ -23,7 +23,8 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 def post_blocks(document: dict[str, Any]) -> dict[str, Any]:
     """Version 1 → 2: the post becomes a list of blocks; annotations gain ``exact``
-    (null: not known) and the session ``sources`` (none).
+    (null: not known) and the session ``sources`` and ``tags`` (none; a version 2 file
+    may lack ``tags`` too, which reads as none).
 
     Version 1's post showed every exchange not in ``excluded_ids`` (a turn's or a
     reply's id), its ``intro`` before them and its ``outro`` after. So ``intro`` becomes
@@ -38,6 +39,7 @@ def post_blocks(document: dict[str, Any]) -> dict[str, Any]:
         if isinstance(annotation, dict):  # else the decoder says what is wrong, and where
             annotation.setdefault("exact", None)
     document.setdefault("sources", [])
+    document.setdefault("tags", [])
     blocks: list[dict[str, Any]] = []
     if intro or outro or excluded:
         blocks += [{"kind": "text", "markdown": intro}] if intro else []
