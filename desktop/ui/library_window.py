@@ -147,6 +147,7 @@ class LibraryWindow(QDialog):
         if query != self.query.text().strip():
             return  # she typed on meanwhile: a newer search is coming
         self.list.clear()
+        self.list.setUniformItemSizes(False)  # a snippet may wrap
         for hit in hits:
             title = hit.title or Path(hit.path).stem
             where = hit.seat or KINDS.get(hit.kind, hit.kind)
@@ -179,6 +180,8 @@ class LibraryWindow(QDialog):
         elif order == "Oldest first":
             shown_entries.sort(key=lambda e: e.updated_at)
         self.list.clear()
+        # Every session is two lines: laying out 1,000 of them is then one measure.
+        self.list.setUniformItemSizes(True)
         for entry in shown_entries:
             item = QListWidgetItem(shown(_line(entry)))
             item.setData(ROLE_PATH, entry.path)
