@@ -8,6 +8,7 @@ asked for (``searched``, ``opened``); the index work runs elsewhere, off the UI 
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.core.library_index import MARK_END, MARK_START, Entry, Hit
 from desktop.ui.shown import shown
 
+_MARKS = re.compile(r"\*+|`+|(?<!\w)__?|__?(?!\w)")
 SEARCH_MS = 150  # the search runs this long after the last key
 DATES = (("Any time", None), ("Past week", 7), ("Past month", 31), ("Past year", 366))
 SORTS = ("Newest first", "Oldest first", "Title", "Most turns")
@@ -40,8 +42,10 @@ ROLE_TARGET = Qt.ItemDataRole.UserRole + 1  # (reply or turn id, matched words)
 
 
 def snippet_html(snippet: str) -> str:
-    """A snippet as rich text: escaped, its matched words in bold."""
-    escaped = html.escape(" ".join(shown(snippet).split()))
+    """A snippet as rich text: escaped, its matched words in bold, the Markdown marks
+    of the reply's text (emphasis, code) left out."""
+    plain = _MARKS.sub("", " ".join(shown(snippet).split()))
+    escaped = html.escape(plain)
     return escaped.replace(MARK_START, "<b>").replace(MARK_END, "</b>")
 
 
@@ -75,6 +79,7 @@ class LibraryWindow(QDialog):
         self.folder = QLabel()
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         change = QPushButton("Change folder…")
+        change.setAutoDefault(False)  # Enter in the search box opens a result, not this
         change.clicked.connect(self.change_folder)
         top = QHBoxLayout()
         top.addWidget(self.folder, 1)
@@ -97,6 +102,7 @@ class LibraryWindow(QDialog):
         filters.addWidget(QLabel("Sort"))
         filters.addWidget(self.sort)
         for combo in (self.seat, self.date, self.tag, self.sort):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._fill_list)
         for box in (self.starred, self.has_post):
             box.toggled.connect(self._fill_list)
