@@ -39,6 +39,7 @@ WIRE_PREFIX: dict[WireFormat, str] = {
     "openai": "openai",
     "anthropic": "anthropic",
     "gemini": "gemini",
+    "ollama": "ollama_chat",
 }
 
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-WireFormat = Literal["openai", "anthropic", "gemini"]
+WireFormat = Literal["openai", "anthropic", "gemini", "ollama"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,11 @@ class FakeProviderServer:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # What the local servers' model lists answer (Ollama's /api/tags, LM Studio's
+        # /v1/models), and how long they take: tests make them garbage or slow.
+        self.ollama_tags: Any = {"models": [{"name": "fake-llama:latest", "size": 1}]}
+        self.lm_studio_models: Any = {"object": "list", "data": [{"id": "fake-qwen"}]}
+        self.list_delay = 0.0
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -171,6 +176,9 @@ class FakeProviderServer:
         app.router.add_post("/v1/chat/completions", self._openai)
         app.router.add_post("/v1/messages", self._anthropic)
         app.router.add_post("/v1beta/models/{target}", self._gemini)
+        app.router.add_post("/api/chat", self._ollama)
+        app.router.add_get("/api/tags", self._ollama_tags)
+        app.router.add_get("/v1/models", self._lm_studio_models)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -204,9 +212,8 @@ class FakeProviderServer:
 
     def api_base(self, wire: WireFormat) -> str:
         """The api_base to give litellm for a model of this wire format."""
-        return {"openai": f"{self.url}/v1", "anthropic": self.url, "gemini": f"{self.url}/v1beta"}[
-            wire
-        ]
+        bases = {"openai": f"{self.url}/v1", "anthropic": self.url, "gemini": f"{self.url}/v1beta"}
+        return bases.get(wire, self.url)  # Ollama: the server's own address
 
     # -- scripting and inspection --------------------------------------------------------
 
@@ -272,6 +279,24 @@ class FakeProviderServer:
         self._record("gemini", model, request, body)
         return await self._answer(request, "gemini", model, body)
 
+    async def _ollama(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        model = body["model"]
+        self._record("ollama", model, request, body)
+        return await self._answer(request, "ollama", model, body)
+
+    async def _ollama_tags(self, request: web.Request) -> web.Response:
+        return await self._listing(self.ollama_tags)
+
+    async def _lm_studio_models(self, request: web.Request) -> web.Response:
+        return await self._listing(self.lm_studio_models)
+
+    async def _listing(self, answer: Any) -> web.Response:
+        await asyncio.sleep(self.list_delay)
+        if isinstance(answer, bytes):
+            return web.Response(body=answer, content_type="application/json")
+        return web.json_response(answer)
+
     async def _answer(
         self, request: web.Request, wire: WireFormat, model: str, body: dict[str, Any]
     ) -> web.StreamResponse:
@@ -288,12 +313,9 @@ class FakeProviderServer:
             )
         if isinstance(behaviour, Replay):
             return await self._replay(request, model, behaviour)
+        kind = "application/x-ndjson" if wire == "ollama" else "text/event-stream; charset=utf-8"
         response = web.StreamResponse(
-            status=200,
-            headers={
-                "Content-Type": "text/event-stream; charset=utf-8",
-                "Cache-Control": "no-cache",
-            },
+            status=200, headers={"Content-Type": kind, "Cache-Control": "no-cache"}
         )
         await response.prepare(request)
         if isinstance(behaviour, Hang):
@@ -402,6 +424,8 @@ def _split(text: str, pieces: int) -> list[str]:
 
 
 def _frame(wire: WireFormat, data: str, event: str | None = None) -> bytes:
+    if wire == "ollama":  # NDJSON: a JSON object a line
+        return f"{data}\n".encode()
     if wire == "gemini":
         return f"data: {data}\r\n\r\n".encode()
     head = f"event: {event}\n" if event else ""
@@ -484,6 +508,22 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
             (False, _frame(wire, dump(end), "message_delta")),
             (False, _frame(wire, dump({"type": "message_stop"}), "message_stop")),
         ]
+
+    if wire == "ollama":
+
+        def line(p: str, done: bool) -> bytes:
+            body: dict[str, Any] = {
+                "model": reported,
+                "created_at": "2026-12-02T00:00:00Z",
+                "message": {"role": "assistant", "content": p},
+                "done": done,
+            }
+            if done:
+                body |= {"done_reason": "stop", "prompt_eval_count": prompt_tokens,
+                         "eval_count": completion_tokens}  # fmt: skip
+            return _frame(wire, dump(body))
+
+        return [*[(True, line(p, False)) for p in pieces], (False, line("", True))]
 
     def gemini_chunk(p: str, last: bool) -> bytes:
         candidate: dict[str, Any] = {
