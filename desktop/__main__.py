@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-HEADLESS_COMMANDS = ("ask", "show", "export", "post", "list", "search")
+HEADLESS_COMMANDS = ("ask", "show", "export", "post", "list", "search", "models", "keys")
 
 
 def main() -> int:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop import cli_library, cli_post
+from desktop import cli_library, cli_models, cli_post
 from desktop.core import attachments
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
@@ -109,11 +110,20 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("session", type=Path, metavar="SESSION.json")
     cli_post.add_commands(commands)
     cli_library.add_commands(commands)
+    cli_models.add_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``roundtable`` command's headless modes."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `roundtable models | head`: the reader had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "show":
@@ -124,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli_post.run(args)
     if args.command in cli_library.COMMANDS:
         return cli_library.run(args)
+    if args.command in cli_models.COMMANDS:
+        return cli_models.run(args)
     parser.print_help()
     return EXIT_OK
 
