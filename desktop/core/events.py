@@ -174,4 +174,7 @@ class Gateway(Protocol):
         """Free any attachment bytes held for later requests but those named: the
         session that needed them is gone (a request that needs one again sends it)."""
 
+    def use_key(self, provider: str, key: str | None) -> None:
+        """Use ``key`` for ``provider`` until the app quits, never storing it (None: stop)."""
+
     async def aclose(self) -> None: ...

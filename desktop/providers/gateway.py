@@ -168,6 +168,10 @@ class LiteLLMGateway:
                     )
         yield Finished(finish_reason, model)
 
+    def use_key(self, provider: str, key: str | None) -> None:
+        """Use ``key`` for ``provider`` in this process only, never stored."""
+        keys.use_session_key(provider, key)
+
     def keep_only(self, sha256s: set[str]) -> None:
         """Nothing to free: attachments ride in each request and are not kept."""
 

@@ -42,6 +42,24 @@ ENV_VARS = {
 }
 
 KEYLESS = frozenset({"ollama", "ollama_chat", "lm_studio"})
+SESSION_ONLY = "this session only (in memory, not stored)"
+
+# Keys the user gave for this run only (no OS keyring to keep them): never written.
+_session_keys: dict[str, str] = {}
+
+
+def session_keys() -> dict[str, str]:
+    """The keys kept for this session only, by provider (a copy)."""
+    return dict(_session_keys)
+
+
+def use_session_key(provider: str, key: str | None) -> None:
+    """Use ``key`` for ``provider`` until the process ends (None: stop using one)."""
+    if key:
+        _session_keys[provider] = key
+    else:
+        _session_keys.pop(provider, None)
+
 
 _BARE_MODEL_PREFIXES = (
     (("gpt-", "chatgpt-", "o1", "o3", "o4", "text-embedding-"), "openai"),
@@ -92,6 +110,8 @@ def find_key(provider: str, api_key_env: str | None = None) -> KeyLookup:
     This may block (a keyring can prompt), so call it off any UI thread.
     """
     notes: list[str] = []
+    if provider in _session_keys:
+        return KeyLookup(_session_keys[provider], SESSION_ONLY)
     try:
         import keyring
 
@@ -108,6 +128,17 @@ def find_key(provider: str, api_key_env: str | None = None) -> KeyLookup:
         if value:
             return KeyLookup(value, f"${name}", tuple(notes))
     return KeyLookup(None, None, tuple(notes))
+
+
+def forget_key(provider: str) -> None:
+    """Take ``provider``'s key out of the OS keyring (if there) and of this session."""
+    _session_keys.pop(provider, None)
+    try:
+        import keyring
+
+        keyring.delete_password(KEYRING_SERVICE, provider)
+    except Exception:  # none stored, or no keyring: nothing to take out
+        return
 
 
 def store_key(provider: str, key: str) -> None:

@@ -12,6 +12,8 @@ Window → worker (the worker's stdin), by ``op``::
                                                    attachments named by sha256)
     {"op": "cancel", "id": R}                      stop reply R
     {"op": "stats", "id": N}                       answer with a stats message
+    {"op": "key", "provider": P, "key": K|null}    use K for P's calls until exit (a key
+                                                   kept for this session only), or stop
     {"op": "shutdown"}                             finish, close connections, exit
 
 Worker → window (its stdout), by ``type``::
@@ -188,7 +190,20 @@ class Shutdown:
         return (_line({"op": "shutdown"}),)
 
 
-Op = Blob | Forget | Start | Cancel | Stats | Shutdown
+@dataclass(frozen=True)
+class UseKey:
+    """A key for this session only (never stored), or None to drop it."""
+
+    provider: str
+    key: str | None
+
+    def chunks(self) -> tuple[bytes, ...]:
+        return (_line({"op": "key", "provider": self.provider, "key": self.key}),)
+
+
+MAX_KEY = 4096  # longer than any provider's key
+
+Op = Blob | Forget | Start | Cancel | Stats | Shutdown | UseKey
 
 
 def parse_op(line: bytes) -> Op:
@@ -213,6 +228,11 @@ def parse_op(line: bytes) -> Op:
         return Stats(_int(data, "id"))
     if op == "shutdown":
         return Shutdown()
+    if op == "key":
+        key = data.get("key")
+        if key is not None and (not isinstance(key, str) or len(key) > MAX_KEY):
+            raise ProtocolError("a key op whose key is not a string of a key's length")
+        return UseKey(_str(data, "provider"), key)
     raise ProtocolError(f"an unknown op {_short(op)}")
 
 

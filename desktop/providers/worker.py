@@ -19,7 +19,7 @@ from contextlib import aclosing
 from desktop.core.events import Event, Failed, ReplyRequest, TextDelta
 from desktop.core.model import ErrorKind
 from desktop.core.redaction import redact
-from desktop.providers import litellm_runtime, protocol
+from desktop.providers import keys, litellm_runtime, protocol
 from desktop.providers.gateway import LiteLLMGateway
 
 COALESCE_SECONDS = 0.02
@@ -137,6 +137,8 @@ class Worker:
             task = self._tasks.get(op.reply_id)
             if task is not None:
                 task.cancel()
+        elif isinstance(op, protocol.UseKey):
+            keys.use_session_key(op.provider, op.key)
         elif isinstance(op, protocol.Stats):
             stats = protocol.WorkerStats(
                 request_id=op.request_id,

@@ -23,7 +23,7 @@ from desktop.core.attachments import MB, human_size
 from desktop.core.blobs import base64_of
 from desktop.core.events import Event, Failed, Finished, ReplyRequest, TextDelta
 from desktop.core.model import Attachment, ErrorKind
-from desktop.providers import protocol
+from desktop.providers import keys, protocol
 
 # What is kept of the worker's stderr, for the message when it cannot start.
 STDERR_KEPT = 64 * 1024
@@ -153,6 +153,13 @@ class WorkerGateway:
         tail = self._worker.stderr_tail if self._worker is not None else b""
         return bytes(tail).decode("utf-8", "replace")
 
+    def use_key(self, provider: str, key: str | None) -> None:
+        """Hand the worker a key for this session only (and every worker started after
+        it); it lives in memory here and there, never on disk."""
+        keys.use_session_key(provider, key)  # here too: where keys come from, for the window
+        if self._worker is not None and self._worker.alive:
+            self._worker.write(protocol.UseKey(provider, key).chunks())
+
     def keep_only(self, sha256s: set[str]) -> None:
         """Tell the worker to forget every attachment's bytes but these."""
         worker = self._worker
@@ -197,6 +204,8 @@ class WorkerGateway:
             limit=protocol.MAX_LINE,
         )
         worker = _Process(proc, self._blob_budget)
+        for provider, key in keys.session_keys().items():  # before any reply starts
+            worker.write(protocol.UseKey(provider, key).chunks())
         worker.tasks = [
             asyncio.ensure_future(self._read_messages(worker)),
             asyncio.ensure_future(self._read_stderr(worker)),

@@ -1,4 +1,4 @@
-"""Store a provider's API key in the OS keyring, from a seat's pane."""
+"""Ask for a provider's API key, and keep it: the OS keyring, else this session only."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import asyncio
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
-from desktop.providers.keys import ENV_VARS, KEYRING_SERVICE, provider_name, store_key
-from desktop.ui import dialogs
+from desktop.providers.keys import KEYRING_SERVICE, provider_name, store_key
 
 
 def ask_key(parent: QWidget, provider: str) -> str:
@@ -20,27 +19,19 @@ def ask_key(parent: QWidget, provider: str) -> str:
     key, ok = QInputDialog.getText(
         parent,
         f"{name} API key",
-        f"Paste your {name} API key. It is stored in the OS keyring "
-        f'(service "{KEYRING_SERVICE}", user "{provider}") and never written to a session.',
+        f"Paste your {name} API key. It is stored in the OS keyring (service "
+        f'"{KEYRING_SERVICE}", user "{provider}"), or where there is none kept for this '
+        "session only; it is never written to a session.",
         QLineEdit.EchoMode.Password,
     )
     return key.strip() if ok else ""
 
 
-async def store_key_off_thread(parent: QWidget, provider: str, key: str) -> bool:
-    """Store the key (off the UI thread); True when it was stored, else say why."""
+async def store_key_off_thread(provider: str, key: str) -> bool:
+    """Store the key in the OS keyring (off the UI thread); False when there is none."""
     try:
         # A keyring can block (an unlock prompt, D-Bus): never on the UI thread.
         await asyncio.to_thread(store_key, provider, key)
-    except Exception as exc:  # NoKeyringError, a locked or broken Secret Service
-        variables = (
-            " or ".join(f"${v}" for v in ENV_VARS.get(provider, ())) or "an environment variable"
-        )
-        dialogs.warn(
-            parent,
-            "No OS keyring",
-            f"The key could not be stored: the OS keyring is not available "
-            f"({type(exc).__name__}). Set {variables} before starting Roundtable instead.",
-        )
+    except Exception:  # NoKeyringError, a locked or broken Secret Service
         return False
     return True

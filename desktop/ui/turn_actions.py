@@ -151,8 +151,15 @@ class TurnActions:
     async def _store_key(self, provider: str, key: str) -> None:
         from desktop.ui.key_dialog import store_key_off_thread
 
-        if await store_key_off_thread(self.parent, provider, key):
-            self.say("Key saved in the OS keyring. Retry the pane to use it.")
+        stored = await store_key_off_thread(provider, key)
+        if not stored:  # the worker reads a stored key from the keyring itself
+            self.document.engine.gateway.use_key(provider, key)
+        self.say(
+            "Key saved in the OS keyring. Retry the pane to use it."
+            if stored
+            else "There is no OS keyring here: the key is kept for this session only (in "
+            "memory, never written). Retry the pane to use it."
+        )
 
 
 def _sentence(exc: Exception) -> str:

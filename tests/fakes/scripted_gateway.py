@@ -47,5 +47,8 @@ class ScriptedGateway:
         """Record which attachments a new session still needs."""
         self.kept.append(set(sha256s))
 
+    def use_key(self, provider: str, key: str | None) -> None:
+        """Keys do not matter to scripted answers."""
+
     async def aclose(self) -> None:
         """Nothing to close."""
