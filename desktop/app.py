@@ -134,6 +134,7 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     from desktop.ui.code_highlighter import warm_up_in_background
     from desktop.ui.main_window import MainWindow
     from desktop.ui.recovery import offer_recovery, recovery_folder
+    from desktop.ui.start_page import find_local
 
     gateway = WorkerGateway()
     try:
@@ -167,7 +168,9 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     elif args.send or not await offer_recovery(window, document):
         document.new(seats or default_seats())
         # Nothing asked for: the start page (the sample, recent sessions, how to add keys).
-        window.show_start(not (args.send or seats))
+        if not (args.send or seats):
+            window.show_start(True)
+            window.tasks.spawn(find_local(window))
     window.show()
     drawn = asyncio.Event()
     window.post_view.rendered.connect(drawn.set)

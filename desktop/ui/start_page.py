@@ -8,6 +8,7 @@ it needs a key, the network or the provider worker.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,11 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.model import Seat
+from desktop.providers.local_servers import LocalModel, LocalServer
 from desktop.ui.shown import shown
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
+LOCAL_SEATS = 3  # local models a first session starts with
 SAMPLE = Path(__file__).resolve().parent.parent.parent / "resources" / "sample-session.json"
 
 KEYS_HELP = (
@@ -49,6 +53,7 @@ class StartPage(QWidget):
     open_file = Signal()
     open_library = Signal()
     open_recent = Signal(str)
+    local_session = Signal()  # a new session with the local models offered
 
     def __init__(self) -> None:
         super().__init__()
@@ -83,6 +88,14 @@ class StartPage(QWidget):
         keys.setTextFormat(Qt.TextFormat.RichText)
         keys.setFrameShape(QFrame.Shape.StyledPanel)
         keys.setContentsMargins(10, 8, 10, 8)
+        self.local = QLabel()
+        self.local.setTextFormat(Qt.TextFormat.RichText)
+        self.local.setWordWrap(True)
+        self.local.hide()
+        self.local_button = QPushButton("New session with these models")
+        self.local_button.clicked.connect(self.local_session)
+        self.local_button.hide()
+        self.local_models: list[LocalModel] = []
         keys.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         keys.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.recent_label = QLabel("<b>Recent sessions</b>")
@@ -96,6 +109,8 @@ class StartPage(QWidget):
         column.addWidget(self.recent_label)
         column.addWidget(self.recent, 3)
         column.addSpacing(12)
+        column.addWidget(self.local)
+        column.addWidget(self.local_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(keys)
         column.addStretch(2)
         centred = QHBoxLayout(self)
@@ -105,6 +120,21 @@ class StartPage(QWidget):
         box.setMaximumWidth(760)
         centred.addWidget(box, 4)
         centred.addStretch(1)
+
+    def offer_local(self, servers: list[LocalServer]) -> None:
+        """Offer a session with the models of the servers found running here."""
+        running = [s for s in servers if s.state == "running" and s.models]
+        self.local_models = [m for s in running for m in s.models][:LOCAL_SEATS]
+        if not running:
+            return
+        names = ", ".join(f"{s.name} ({len(s.models)} model{'' if len(s.models) == 1 else 's'})"
+                          for s in running)  # fmt: skip
+        chosen = ", ".join(m.label for m in self.local_models)
+        # Model names come from the server: escaped, never markup.
+        found = html.escape(shown(f"{names}. No key needed: {chosen}."))
+        self.local.setText(f"<b>Found on this computer:</b> {found}")
+        self.local.show()
+        self.local_button.show()
 
     def show_recent(self, paths: list[str]) -> None:
         """The recent sessions, newest first (the ones still there)."""
@@ -127,3 +157,27 @@ def wire_start_page(window: MainWindow) -> None:
     page.open_file.connect(window.files.open_dialog)
     page.open_library.connect(window.library.show)
     page.open_recent.connect(lambda path: window.files.open_recent(Path(path)))
+    page.local_session.connect(lambda: start_local(window))
+
+
+async def find_local(window: MainWindow) -> None:
+    """Look for model servers on this computer (at most a second) and offer their models."""
+    from desktop.providers.local_servers import find_local_servers
+
+    window.start_page.offer_local(await find_local_servers())
+
+
+def start_local(window: MainWindow) -> None:
+    """A new session whose seats are the local models offered (the user's own choice:
+    their addresses are approved)."""
+    seats = [Seat(m.label, m.model, api_base=m.api_base) for m in window.start_page.local_models]
+    if not seats:
+        return
+    approvals = window.document.approvals
+    if approvals is not None:
+        try:
+            approvals.approve(seats)
+        except OSError as exc:
+            window.say(f"Approved until Roundtable quits (not kept: {exc.strerror or exc}).")
+    window.document.new(seats)
+    window.show_start(False)

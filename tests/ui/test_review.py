@@ -19,11 +19,13 @@ from desktop.app import default_seats
 from desktop.core.document import SessionDocument
 from desktop.core.recovery import RecoveryStore
 from desktop.core.transcript import dumps
+from desktop.providers.local_servers import find_local_servers
 from desktop.providers.worker_client import WorkerGateway
 from desktop.ui import start_page
 from desktop.ui.compare_dialog import CompareDialog
 from desktop.ui.main_window import MainWindow
 from tests.core.test_library import debate
+from tests.fakes.provider_server import FakeProviderServer, Stream
 from tests.ui.conftest import UI
 
 
@@ -137,3 +139,31 @@ def test_two_replies_compared_word_by_word_across_sessions(
     qtbot.waitUntil(lambda: "subscriber" in dialog.views[1].toPlainText())
     qtbot.waitUntil(lambda: "% of the words in common" in dialog.summary.text())
     assert "subscriber" in dialog.views[1].toHtml().split("#d4f5d4")[-1]
+
+
+def test_a_first_start_with_a_local_server_offers_its_models_and_they_answer(
+    first_start: tuple[UI, WorkerGateway], fake: FakeProviderServer, qtbot: QtBot
+) -> None:
+    ui, gateway = first_start
+    fake.ollama_tags = {"models": [{"name": "llama3.2:latest"}, {"name": "<b>bold</b>"}]}
+    try:
+        servers = ui.run(find_local_servers(ollama=fake.url, lm_studio=fake.url))
+    finally:
+        fake.ollama_tags = {"models": [{"name": "fake-llama:latest"}]}
+    page = ui.window.start_page
+    page.offer_local(servers)
+    assert page.local_button.isVisible()
+    assert "llama3.2 (Ollama)" in page.local.text()
+    assert "&lt;b&gt;bold" in page.local.text(), "a name from the server is never markup"
+    page.local_button.click()
+    assert ui.window.pages.currentWidget() is ui.window.main_splitter
+    seats = ui.document.session.seats
+    assert [s.model for s in seats] == [
+        "ollama_chat/llama3.2", "ollama_chat/<b>bold</b>", "lm_studio/fake-qwen"
+    ]  # fmt: skip
+    fake.script("llama3.2", Stream(text="Hello from this laptop."))
+    ui.send("Hi?", [seats[0].id])
+    ui.settle()
+    assert ui.window.panes[0].reply is not None
+    assert ui.window.panes[0].reply.text == "Hello from this laptop."
+    assert gateway.pid is not None, "the worker started when there was something to send"
