@@ -124,19 +124,24 @@ APPROVALS_FILE = "approved-endpoints.json"  # in the user's config folder
 
 
 async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
+    from desktop.providers.worker_client import WorkerGateway
+
+    gateway = WorkerGateway()
+    # First, before the window's modules are even imported: the worker's litellm import
+    # (seconds) bounds the first answer, and runs in its own process meanwhile.
+    await gateway.start()
+
     import platformdirs
     from PySide6.QtCore import QSettings
 
     from desktop.core.document import SessionDocument
     from desktop.core.recovery import RecoveryStore
     from desktop.core.trust import Approvals
-    from desktop.providers.worker_client import WorkerGateway
     from desktop.ui.code_highlighter import warm_up_in_background
     from desktop.ui.main_window import MainWindow
     from desktop.ui.recovery import offer_recovery, recovery_folder
     from desktop.ui.start_page import find_local
 
-    gateway = WorkerGateway()
     try:
         recovery: RecoveryStore | None = RecoveryStore(recovery_folder())
         no_recovery = ""
@@ -180,9 +185,8 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
         from desktop.ui.dialogs import warn
 
         warn(window, "No crash recovery", no_recovery)
-    await asyncio.sleep(0)  # let the first paint happen before the worker starts
+    await asyncio.sleep(0)  # let the first paint happen before the highlighter warms up
     warm_up_in_background()
-    await gateway.start()
     warming = asyncio.ensure_future(_tell_when_warm(window, gateway))
     try:
         if args.send:

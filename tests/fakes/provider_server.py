@@ -134,8 +134,9 @@ class Disconnect:
 class FakeProviderServer:
     """The server; use as a context manager or call start() and stop()."""
 
-    def __init__(self, default: Behaviour | None = None) -> None:
+    def __init__(self, default: Behaviour | None = None, port: int = 0) -> None:
         self._default = default or Stream()
+        self._port = port  # 0: any free port
         self._lock = threading.Lock()
         self._scripts: dict[str, list[Behaviour]] = {}
         self._log: list[LoggedRequest] = []
@@ -181,7 +182,7 @@ class FakeProviderServer:
         app.router.add_get("/v1/models", self._lm_studio_models)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self._port)
         await site.start()
         self.port = self._runner.addresses[0][1]
 
