@@ -73,8 +73,8 @@ class PostChanged:
 
 
 @dataclass(frozen=True)
-class TagsChanged:
-    """The session's tags were edited."""
+class SessionFactsChanged:
+    """The session's tags or budget were edited."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,6 @@ class Problem:
 
 Change = (
     SessionReplaced | SeatsChanged | TurnAdded | ReplyAdded | ReplyChanged | StateChanged | Saved
-    | AnnotationsChanged | PostChanged | TagsChanged | Problem
+    | AnnotationsChanged | PostChanged | SessionFactsChanged | Problem
 )  # fmt: skip
 Listener = Callable[[Change], None]

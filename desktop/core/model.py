@@ -268,6 +268,7 @@ class Session:
     post: Post = field(default_factory=Post)
     sources: list[Source] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    budget_usd: float | None = None  # what the author means to spend on it, at most
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

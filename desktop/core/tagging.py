@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop.core.changes import TagsChanged
+from desktop.core.changes import SessionFactsChanged
 
 if TYPE_CHECKING:
     from desktop.core.document import SessionDocument
@@ -30,4 +30,4 @@ def parse_tags(typed: str) -> list[str]:
 def set_tags(document: SessionDocument, tags: list[str]) -> None:
     """Make ``tags`` the session's tags (the document is then unsaved)."""
     document.session.tags = list(tags)
-    document.edited(TagsChanged())
+    document.edited(SessionFactsChanged())

@@ -22,4 +22,8 @@ def session_totals(session: Session) -> str:
         cost_text = "cost unknown"
     else:
         cost_text = f"${cost:.4f}" + (" + unknown" if unknown_cost else "")
-    return f"Session: {tokens_in:,} tokens in · {tokens_out:,} out · {cost_text}"
+    line = f"Session: {tokens_in:,} tokens in · {tokens_out:,} out · {cost_text}"
+    if session.budget_usd is not None:
+        over = " (over)" if cost > session.budget_usd else ""
+        line += f" of a ${session.budget_usd:.2f} budget{over}"
+    return line

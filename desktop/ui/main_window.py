@@ -12,15 +12,7 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget
 
-from desktop.core.changes import (
-    AnnotationsChanged,
-    Change,
-    Problem,
-    ReplyChanged,
-    SeatsChanged,
-    SessionReplaced,
-    StateChanged,
-)
+from desktop.core import changes
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
 from desktop.core.totals import session_totals
 from desktop.ui.annotation_actions import AnnotationActions
@@ -99,7 +91,7 @@ class MainWindow(QMainWindow):
         self.review.on_change = partial(set_live, self)
         wire_start_page(self)
         self._unsubscribe = document.subscribe(self._changed)
-        self._changed(SessionReplaced())
+        self._changed(changes.SessionReplaced())
         self._restore_geometry()
         self._autosave = QTimer(self)
         self._autosave.setInterval(round(AUTOSAVE_SECONDS * 1000))
@@ -132,12 +124,12 @@ class MainWindow(QMainWindow):
 
     # -- the document's changes ----------------------------------------------------------
 
-    def _changed(self, change: Change) -> None:
+    def _changed(self, change: changes.Change) -> None:
         session = self.document.session
         self.strip.apply(change, session)
         self.post_view.follow(change)
         match change:
-            case SessionReplaced():
+            case changes.SessionReplaced():
                 if self.pages.currentWidget() is self.start_page:
                     self.show_start(False)
                 self.annotations.undo.clear()  # its commands were on the old session
@@ -150,16 +142,18 @@ class MainWindow(QMainWindow):
                     self._draft_changed()
                 self._refresh_state()
                 self.totals.setText(session_totals(session))
-            case SeatsChanged():
+            case changes.SeatsChanged():
                 self.approval.refresh()
                 self.composer.set_seats(session.active_seats)
-            case StateChanged():
+            case changes.StateChanged():
                 self._refresh_state()
-            case AnnotationsChanged():
+            case changes.AnnotationsChanged():
                 self.annotation_list.refresh(session)
-            case ReplyChanged(reply=reply) if reply.status.is_final:
+            case changes.ReplyChanged(reply=reply) if reply.status.is_final:
                 self.totals.setText(session_totals(session))
-            case Problem(message=message):
+            case changes.SessionFactsChanged():  # the budget shows beside the totals
+                self.totals.setText(session_totals(session))
+            case changes.Problem(message=message):
                 self.say(message)
 
     def _draft_changed(self) -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import QInputDialog
 
+from desktop.core import budget
 from desktop.core.attachments.limits import AttachmentError
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.model import Attachment, Seat, Turn
@@ -27,7 +28,24 @@ class TurnActions:
         self.composer = composer
 
     def send(self, text: str, targets: list[str], attachments: list[Attachment]) -> None:
-        """Send the composer's prompt; the composer is cleared only once it was taken."""
+        """Send the composer's prompt (asking first when it would likely pass the
+        session's budget); the composer is cleared only once it was taken."""
+        over = budget.warning(self.document.session, targets)
+        if over is None:
+            self._send(text, targets, attachments)
+        else:
+            self.tasks.spawn(self._send_if_agreed(over, text, targets, attachments))
+
+    async def _send_if_agreed(
+        self, over: str, text: str, targets: list[str], attachments: list[Attachment]
+    ) -> None:
+        answer = await dialogs.question(
+            self.parent, "Over budget", f"{over} Send anyway?", Button.Yes | Button.No
+        )
+        if answer == Button.Yes:
+            self._send(text, targets, attachments)
+
+    def _send(self, text: str, targets: list[str], attachments: list[Attachment]) -> None:
         try:
             turn = self.document.add_prompt(text, targets, attachments)
         except (AttachmentError, ValueError) as exc:

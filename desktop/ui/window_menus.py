@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu
 from desktop.ui.add_from_session import add_from_session
 from desktop.ui.keys_dialog import open_keys
 from desktop.ui.reply_actions import REPLY_ACTIONS
-from desktop.ui.tag_editing import edit_tags
+from desktop.ui.session_settings import edit_budget, edit_tags
 from desktop.ui.window_context import WindowContext
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ def build_menus(window: MainWindow) -> Menus:
     add("&Session", "Approve &endpoints…", lambda: window.approval.offer(asked=True))
     context = WindowContext(window, window.document, window.settings, window.tasks, window.say)
     add("&Session", "Ta&gs…", lambda: window.tasks.spawn(edit_tags(context, undo_stack)))
+    add("&Session", "&Budget…", lambda: window.tasks.spawn(edit_budget(context, undo_stack)))
     add("Se&ttings", "&Keys…", lambda: open_keys(context))
     sync = add(
         "&View",

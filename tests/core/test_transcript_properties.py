@@ -313,6 +313,7 @@ def session_fields(
         "post": st.builds(Post, **post_fields(targets)),
         "sources": st.just(sources or []),
         "tags": st.lists(texts, max_size=3),
+        "budget_usd": st.none() | st.floats(min_value=0, max_value=1e6),
         "extra": extras,
     }
 

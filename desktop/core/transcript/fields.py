@@ -281,4 +281,5 @@ SESSION = Codec(
     Field("post", Nested(POST, default=True)),
     Field("sources", Objects(SOURCE, absent_ok=True)),
     Field("tags", Texts(absent_ok=True)),
+    Field("budget_usd", OPT_NUMBER),
 )

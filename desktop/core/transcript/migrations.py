@@ -23,8 +23,8 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 def post_blocks(document: dict[str, Any]) -> dict[str, Any]:
     """Version 1 → 2: the post becomes a list of blocks; annotations gain ``exact``
-    (null: not known) and the session ``sources`` and ``tags`` (none; a version 2 file
-    may lack ``tags`` too, which reads as none).
+    (null: not known) and the session ``sources``, ``tags`` and ``budget_usd`` (none; a
+    version 2 file may lack the last two too, which reads as none).
 
     Version 1's post showed every exchange not in ``excluded_ids`` (a turn's or a
     reply's id), its ``intro`` before them and its ``outro`` after. So ``intro`` becomes
@@ -40,6 +40,7 @@ def post_blocks(document: dict[str, Any]) -> dict[str, Any]:
             annotation.setdefault("exact", None)
     document.setdefault("sources", [])
     document.setdefault("tags", [])
+    document.setdefault("budget_usd", None)
     blocks: list[dict[str, Any]] = []
     if intro or outro or excluded:
         blocks += [{"kind": "text", "markdown": intro}] if intro else []
