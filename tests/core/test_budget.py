@@ -15,7 +15,7 @@ def test_typed_budgets_are_read_or_refused_plainly() -> None:
     assert parse_budget("1,000") == 1000.0
     assert parse_budget("") is None
     for bad in ("five", "-1", "0", "nan", "1e9", "inf"):
-        with pytest.raises(ValueError, match="dollars|more than"):
+        with pytest.raises(ValueError, match=r"dollars|more than"):
             parse_budget(bad)
 
 
