@@ -338,3 +338,19 @@ def test_ask_sends_what_its_own_size_limits_allow_and_refuses_beyond_them(
     assert len(fake.requests("big")) == 1
     saved = json.loads(out.read_text(encoding="utf-8"))
     assert [a["name"] for a in saved["attachments"]] == ["a.txt", "b.txt"]
+
+
+def test_ask_runs_a_local_ollama_seat_keyless(fake: FakeProviderServer, tmp_path: Path) -> None:
+    local = tmp_path / "local.toml"
+    local.write_text(
+        f'[[seat]]\nlabel = "Laptop"\nmodel = "ollama_chat/cli-llama"\napi_base = "{fake.url}"\n'
+    )
+    fake.script("cli-llama", Stream(text="Local, no key.", usage=(9, 4)))
+    out = tmp_path / "local.json"
+    result = roundtable("ask", "--lineup", str(local), "Anyone home?", "-o", str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    reply = json.loads(out.read_text())["turns"][0]["replies"][0]
+    assert (reply["status"], reply["text"]) == ("complete", "Local, no key.")
+    [request] = fake.requests("cli-llama")
+    assert request.path == "/api/chat"
+    assert not any(v in str(request.headers) for v in TEST_KEYS.values()), "no key sent"
