@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import Seat
+from desktop.providers.catalog import CatalogModel
 from desktop.ui import dialogs
+from desktop.ui.tasks import Tasks
 
 COLUMNS = (
     "Label",
@@ -34,6 +36,13 @@ COLUMNS = (
 CAPABILITY = {"auto": None, "yes": True, "no": False}
 
 
+def local_base(provider: str) -> str:
+    """Where a local server of ``provider`` listens, as ``roundtable models`` found it."""
+    from desktop.providers.local_servers import LM_STUDIO_DEFAULT, ollama_url
+
+    return ollama_url() if provider == "ollama" else f"{LM_STUDIO_DEFAULT}/v1"
+
+
 def _capability_text(value: bool | None) -> str:
     return {None: "auto", True: "yes", False: "no"}[value]
 
@@ -41,8 +50,11 @@ def _capability_text(value: bool | None) -> str:
 class LineupDialog(QDialog):
     """A table of seats; ``seats()`` gives the edited lineup (existing seats keep their ids)."""
 
-    def __init__(self, seats: list[Seat], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, seats: list[Seat], parent: QWidget | None = None, tasks: Tasks | None = None
+    ) -> None:
         super().__init__(parent)
+        self.tasks = tasks or Tasks()
         self.setWindowTitle("Seats at the table")
         self.resize(1000, 360)
         self._originals: dict[int, Seat] = {}
@@ -60,6 +72,7 @@ class LineupDialog(QDialog):
         buttons = QHBoxLayout()
         for text, slot in (
             ("&Add seat", lambda: self._add_row(None)),
+            ("Choose &model…", self.choose_model),
             ("&Remove seat", self._remove),
             ("Move &up", lambda: self._move(-1)),
             ("Move &down", lambda: self._move(1)),
@@ -107,6 +120,37 @@ class LineupDialog(QDialog):
                 self._originals[id(item)] = seat
             self.table.setItem(row, column, item)
         self.table.setCurrentCell(row, 0)
+
+    def choose_model(self) -> None:
+        """Pick the selected seat's model from the list of models (a new seat if none)."""
+        from desktop.ui.model_picker import ModelPicker
+
+        if self.table.currentRow() < 0:
+            self._add_row(None)
+        row = self.table.currentRow()
+        picker = ModelPicker(self, self.tasks, self._text(row, 1))
+        if not picker.exec():
+            return
+        self.use_model(row, picker.chosen())
+
+    def use_model(self, row: int, chosen: CatalogModel | str) -> None:
+        """Give the seat in ``row`` the model chosen (a local one with its server's
+        address; a label from it when the seat has none)."""
+        model = chosen if isinstance(chosen, str) else chosen.model
+        if not model:
+            return
+        self._set(row, 1, model)
+        if not isinstance(chosen, str) and chosen.local:
+            self._set(row, 2, local_base(chosen.provider))
+        if not self._text(row, 0):
+            self._set(row, 0, chosen.label if not isinstance(chosen, str) else model.split("/")[-1])
+
+    def _set(self, row: int, column: int, text: str) -> None:
+        item = self.table.item(row, column)
+        if item is None:
+            self.table.setItem(row, column, QTableWidgetItem(text))
+        else:
+            item.setText(text)
 
     def _remove(self) -> None:
         row = self.table.currentRow()

@@ -120,7 +120,7 @@ class TurnActions:
             return
         from desktop.ui.lineup_dialog import LineupDialog
 
-        dialog = LineupDialog(self.document.session.active_seats, self.parent)
+        dialog = LineupDialog(self.document.session.active_seats, self.parent, self.tasks)
         if dialog.exec():
             seats = dialog.seats()
             self._approve_typed(seats)

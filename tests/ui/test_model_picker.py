@@ -1,0 +1,68 @@
+"""The model picker in the seats dialog: what ``roundtable models`` lists, searched,
+each model with its facts, a local server's model put in with its address; the list
+read as a stranger's output (real subprocess, fake Ollama server)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.ui import model_picker
+from desktop.ui.lineup_dialog import LineupDialog
+from desktop.ui.model_picker import ModelPicker, _entry, facts
+from tests.fakes.provider_server import FakeProviderServer
+from tests.ui.conftest import UI
+
+Maker = Callable[..., UI]
+
+
+def test_the_picker_searches_every_model_and_puts_a_local_one_in_with_its_address(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", fake.url)
+    monkeypatch.setattr(model_picker, "_cache", None)
+    ui = make_ui()
+    lineup = LineupDialog([], ui.window, ui.window.tasks)
+    picker = ModelPicker(lineup, ui.window.tasks)
+    picker.show()
+    qtbot.waitUntil(lambda: picker.list.count() > 0, timeout=60_000)
+    first = picker.list.item(0).text()
+    assert first.startswith(("anthropic/", "openai/", "gemini/")), "flagships first"
+    picker.query.setText("sonnet 4-5")
+    sonnet = picker.list.item(0).text()
+    assert "anthropic/claude-sonnet-4-5" in sonnet
+    assert "images, PDFs · 200k context · $3 in / $15 out per Mtok" in sonnet
+    picker.query.setText("fake-llama")
+    assert picker.list.count() == 1
+    chosen = picker.chosen()
+    assert not isinstance(chosen, str)
+    assert facts(chosen) == "text only · context unknown · on this computer, free"
+    lineup._add_row(None)
+    lineup.use_model(0, chosen)
+    [seat] = lineup.seats()
+    assert (seat.label, seat.model, seat.api_base) == (
+        "fake-llama (Ollama)", "ollama_chat/fake-llama", fake.url
+    )  # fmt: skip
+    picker.query.setText("my-proxy/house-model")
+    picker.list.setCurrentRow(-1)
+    assert picker.chosen() == "my-proxy/house-model", "free text still allowed"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        None, [], "x", {"model": "a"},
+        {"model": "", "provider": "p", "label": "l", "vision": False, "pdf": False, "local": False},
+        {"model": "m", "provider": "p", "label": "l" * 5000, "vision": False, "pdf": False,
+         "local": False},
+        {"model": "m", "provider": "p", "label": "l", "vision": "yes", "pdf": False, "local": False},
+        {"model": "m", "provider": "p", "label": "l", "vision": False, "pdf": False, "local": False,
+         "context": -5},
+        {"model": "m", "provider": "p", "label": "l", "vision": False, "pdf": False, "local": False,
+         "input_per_mtok": True},
+    ],
+)  # fmt: skip
+def test_a_malformed_model_line_is_dropped(line: object) -> None:
+    assert _entry(line) is None
