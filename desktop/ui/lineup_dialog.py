@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.model import Seat
 from desktop.providers.catalog import CatalogModel
-from desktop.ui import dialogs
+from desktop.ui import dialogs, prompt_presets
 from desktop.ui.tasks import Tasks
 
 COLUMNS = (
@@ -31,6 +34,7 @@ COLUMNS = (
     "System prompt",
     "Images",
     "PDFs",
+    "Max tokens",
 )
 # How a seat takes images and PDFs: "auto" asks litellm's model data.
 CAPABILITY = {"auto": None, "yes": True, "no": False}
@@ -51,10 +55,15 @@ class LineupDialog(QDialog):
     """A table of seats; ``seats()`` gives the edited lineup (existing seats keep their ids)."""
 
     def __init__(
-        self, seats: list[Seat], parent: QWidget | None = None, tasks: Tasks | None = None
+        self,
+        seats: list[Seat],
+        parent: QWidget | None = None,
+        tasks: Tasks | None = None,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.tasks = tasks or Tasks()
+        self.settings = settings
         self.setWindowTitle("Seats at the table")
         self.resize(1000, 360)
         self._originals: dict[int, Seat] = {}
@@ -73,6 +82,7 @@ class LineupDialog(QDialog):
         for text, slot in (
             ("&Add seat", lambda: self._add_row(None)),
             ("Choose &model…", self.choose_model),
+            ("System prompt &preset…", self._preset_menu),
             ("&Remove seat", self._remove),
             ("Move &up", lambda: self._move(-1)),
             ("Move &down", lambda: self._move(1)),
@@ -101,9 +111,10 @@ class LineupDialog(QDialog):
     def _add_row(self, seat: Seat | None) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        values: tuple[str, ...] = ("", "", "", "", "", "auto", "auto")
+        values: tuple[str, ...] = ("", "", "", "", "", "auto", "auto", "")
         if seat is not None:
             temperature = "" if seat.temperature is None else f"{seat.temperature:g}"
+            max_tokens = "" if seat.max_tokens is None else str(seat.max_tokens)
             values = (
                 seat.label,
                 seat.model,
@@ -112,6 +123,7 @@ class LineupDialog(QDialog):
                 seat.system_prompt or "",
                 _capability_text(seat.vision),
                 _capability_text(seat.pdf),
+                max_tokens,
             )
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
@@ -144,6 +156,39 @@ class LineupDialog(QDialog):
             self._set(row, 2, local_base(chosen.provider))
         if not self._text(row, 0):
             self._set(row, 0, chosen.label if not isinstance(chosen, str) else model.split("/")[-1])
+
+    def _preset_menu(self) -> None:
+        """A menu of system-prompt presets for the selected seat, and Edit presets…"""
+        presets = (
+            prompt_presets.load(self.settings) if self.settings else list(prompt_presets.DEFAULTS)
+        )
+        menu = QMenu(self)
+        for name, prompt in presets:
+            action = menu.addAction(name)
+            action.setToolTip(prompt)
+            action.triggered.connect(lambda _=False, p=prompt: self.use_preset(p))
+        menu.addSeparator()
+        menu.addAction("Edit presets…").triggered.connect(
+            lambda: self.tasks.spawn(self._edit_presets())
+        )
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(QCursor.pos())
+
+    def use_preset(self, prompt: str) -> None:
+        """Make ``prompt`` the selected seat's system prompt."""
+        row = self.table.currentRow()
+        if row >= 0:
+            self._set(row, 4, prompt)
+
+    async def _edit_presets(self) -> None:
+        if self.settings is None:
+            return
+        typed = await dialogs.text(
+            self, "System prompt presets", "One preset a line, as Name: prompt",
+            prompt_presets.render(prompt_presets.load(self.settings)),
+        )  # fmt: skip
+        if typed is not None:
+            prompt_presets.save(self.settings, prompt_presets.parse(typed))
 
     def _set(self, row: int, column: int, text: str) -> None:
         item = self.table.item(row, column)
@@ -194,7 +239,11 @@ class LineupDialog(QDialog):
                 if text not in CAPABILITY:
                     raise ValueError(f"{where}: {what} must be auto, yes or no")
                 capabilities.append(CAPABILITY[text])
+            max_text = self._text(row, 7)
+            if max_text and not (max_text.isdigit() and int(max_text) > 0):
+                raise ValueError(f"{where}: max tokens must be a whole number above 0")
             fields = {
+                "max_tokens": int(max_text) if max_text else None,
                 "label": label,
                 "model": model,
                 "api_base": self._text(row, 2) or None,

@@ -25,6 +25,7 @@ class TurnActions:
         self.document = context.document
         self.tasks = context.tasks
         self.say = context.say
+        self.settings = context.settings
         self.composer = composer
 
     def send(self, text: str, targets: list[str], attachments: list[Attachment]) -> None:
@@ -120,7 +121,9 @@ class TurnActions:
             return
         from desktop.ui.lineup_dialog import LineupDialog
 
-        dialog = LineupDialog(self.document.session.active_seats, self.parent, self.tasks)
+        dialog = LineupDialog(
+            self.document.session.active_seats, self.parent, self.tasks, self.settings
+        )
         if dialog.exec():
             seats = dialog.seats()
             self._approve_typed(seats)

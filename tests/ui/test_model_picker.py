@@ -66,3 +66,33 @@ def test_the_picker_searches_every_model_and_puts_a_local_one_in_with_its_addres
 )  # fmt: skip
 def test_a_malformed_model_line_is_dropped(line: object) -> None:
     assert _entry(line) is None
+
+
+def test_max_tokens_and_a_system_prompt_preset_in_the_seats_dialog(
+    make_ui: Maker, qtbot: QtBot, tmp_path: object
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from desktop.core.model import Seat
+    from desktop.ui import prompt_presets
+
+    ui = make_ui()
+    settings = ui.window.settings
+    lineup = LineupDialog(
+        [Seat("Alpha", "openai/a", max_tokens=900)], ui.window, ui.window.tasks, settings
+    )
+    assert lineup._text(0, 7) == "900"
+    lineup.table.setCurrentCell(0, 0)
+    [_, blunt] = prompt_presets.DEFAULTS[0]
+    lineup.use_preset(blunt)
+    lineup.table.item(0, 7).setText("0")  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="max tokens must be a whole number above 0"):
+        lineup.seats()
+    lineup.table.item(0, 7).setText("2000")  # type: ignore[union-attr]
+    [seat] = lineup.seats()
+    assert (seat.max_tokens, seat.system_prompt) == (2000, blunt)
+
+    prompt_presets.save(settings, prompt_presets.parse("Terse: Answer in one line.\nno colon"))
+    assert prompt_presets.load(settings) == [("Terse", "Answer in one line.")]
+    empty = QSettings(f"{tmp_path}/empty.ini", QSettings.Format.IniFormat)
+    assert prompt_presets.load(empty) == list(prompt_presets.DEFAULTS)
