@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         for line in key_lines():
             print(terminal_safe(line))
         return 0
-    from desktop.providers.catalog import catalog
+    from desktop.providers.catalog import catalog, describe
     from desktop.providers.local_servers import find_local_servers
 
     servers = asyncio.run(find_local_servers())
@@ -48,15 +48,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(entry.as_json(), ensure_ascii=False))
         else:
-            takes = ", ".join(t for t, ok in (("images", entry.vision), ("PDFs", entry.pdf)) if ok)
-            context = f"{entry.context:,} tokens" if entry.context else "context unknown"
-            if entry.local:
-                price = "local, free"
-            elif entry.input_per_mtok is None or entry.output_per_mtok is None:
-                price = "price unknown"
-            else:
-                price = f"${entry.input_per_mtok:g} in / ${entry.output_per_mtok:g} out per Mtok"
-            print(terminal_safe(f"{entry.model}  ({takes or 'text'}; {context}; {price})"))
+            print(terminal_safe(f"{entry.model}  ({describe(entry)})"))
     if not args.json:
         for server in servers:
             print(terminal_safe(f"# {server.name} at {server.url}: {server.state}"))

@@ -112,6 +112,25 @@ def _per_million(value: object) -> float | None:
     return round(float(value) * 1_000_000, 4)
 
 
+def describe(model: CatalogModel) -> str:
+    """What a model takes and costs, in a line: "images, PDFs · 200k context · $3 in /
+    $15 out per Mtok"."""
+    takes = ", ".join(t for t, ok in (("images", model.vision), ("PDFs", model.pdf)) if ok)
+    if not model.context:
+        context = "context unknown"
+    elif model.context >= 1_000_000:
+        context = f"{model.context / 1_000_000:g}M context"
+    else:
+        context = f"{model.context // 1000:,}k context"
+    if model.local:
+        price = "on this computer, free"
+    elif model.input_per_mtok is None or model.output_per_mtok is None:
+        price = "price unknown"
+    else:
+        price = f"${model.input_per_mtok:g} in / ${model.output_per_mtok:g} out per Mtok"
+    return f"{takes or 'text only'} · {context} · {price}"
+
+
 def search(models: list[CatalogModel], query: str) -> list[CatalogModel]:
     """The models whose id or label holds every word of ``query``, in catalog order."""
     words = query.casefold().split()

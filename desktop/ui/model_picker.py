@@ -25,31 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.providers.catalog import CatalogModel, search
+from desktop.providers.catalog import CatalogModel, describe, search
 from desktop.ui.shown import shown
 from desktop.ui.tasks import Tasks
 
 MAX_MODELS = 20_000
 SHOWN = 300  # rows listed at once; the search narrows the rest
 _cache: list[CatalogModel] | None = None
-
-
-def facts(model: CatalogModel) -> str:
-    """What a model takes and costs, in a line."""
-    takes = ", ".join(t for t, ok in (("images", model.vision), ("PDFs", model.pdf)) if ok)
-    if not model.context:
-        context = "context unknown"
-    elif model.context >= 1_000_000:
-        context = f"{model.context / 1_000_000:g}M context"
-    else:
-        context = f"{model.context // 1000:,}k context"
-    if model.local:
-        price = "on this computer, free"
-    elif model.input_per_mtok is None or model.output_per_mtok is None:
-        price = "price unknown"
-    else:
-        price = f"${model.input_per_mtok:g} in / ${model.output_per_mtok:g} out per Mtok"
-    return f"{takes or 'text only'} · {context} · {price}"
 
 
 def _entry(data: Any) -> CatalogModel | None:
@@ -136,7 +118,7 @@ class ModelPicker(QDialog):
         found = search(self.models, self.query.text()) if self.models else []
         self.list.clear()
         for model in found[:SHOWN]:
-            item = QListWidgetItem(shown(f"{model.model}\n    {facts(model)}"))
+            item = QListWidgetItem(shown(f"{model.model}\n    {describe(model)}"))
             item.setData(Qt.ItemDataRole.UserRole, model)
             self.list.addItem(item)
         if self.models:

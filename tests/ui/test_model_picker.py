@@ -9,9 +9,10 @@ from collections.abc import Callable
 import pytest
 from pytestqt.qtbot import QtBot
 
+from desktop.providers.catalog import describe
 from desktop.ui import model_picker
 from desktop.ui.lineup_dialog import LineupDialog
-from desktop.ui.model_picker import ModelPicker, _entry, facts
+from desktop.ui.model_picker import ModelPicker, _entry
 from tests.fakes.provider_server import FakeProviderServer
 from tests.ui.conftest import UI
 
@@ -38,7 +39,7 @@ def test_the_picker_searches_every_model_and_puts_a_local_one_in_with_its_addres
     assert picker.list.count() == 1
     chosen = picker.chosen()
     assert not isinstance(chosen, str)
-    assert facts(chosen) == "text only · context unknown · on this computer, free"
+    assert describe(chosen) == "text only · context unknown · on this computer, free"
     lineup._add_row(None)
     lineup.use_model(0, chosen)
     [seat] = lineup.seats()
