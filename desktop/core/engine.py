@@ -193,6 +193,7 @@ def request_for(session: Session, turn: Turn, reply: Reply) -> ReplyRequest:
         api_key_env=seat.api_key_env,
         temperature=seat.temperature,
         max_tokens=seat.max_tokens,
+        reasoning_effort=seat.reasoning_effort,
         attachments=tuple(session.attachment(a) for a in conversation.attachment_ids_in(messages)),
         vision=seat.vision,
         pdf=seat.pdf,

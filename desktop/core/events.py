@@ -46,6 +46,7 @@ class ReplyRequest:
     api_key_env: str | None = None
     temperature: float | None = None
     max_tokens: int | None = None
+    reasoning_effort: str | None = None
     attachments: tuple[Attachment, ...] = ()
     vision: bool | None = None
     pdf: bool | None = None

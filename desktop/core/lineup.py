@@ -4,8 +4,9 @@
     label = "Claude Sonnet 4.5"
     model = "anthropic/claude-sonnet-4-5"   # any litellm model id
     # optional: api_base, api_key_env, system_prompt, temperature, max_tokens,
-    # vision and pdf (true/false: whether the model takes images / PDFs, when
-    # litellm's model data is wrong or does not know the model)
+    # reasoning_effort ("low", "medium" or "high"), vision and pdf (true/false:
+    # whether the model takes images / PDFs, when litellm's model data is wrong or
+    # does not know the model)
 
 A mistake gets a message naming the file, the seat and the field.
 """
@@ -16,7 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from desktop.core.model import Seat
+from desktop.core.model import ReasoningEffort, Seat
 from desktop.core.trust import is_variable_name
 
 _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -27,6 +28,7 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "system_prompt": (str, "text"),
     "temperature": ((int, float), "a number from 0 to 2"),
     "max_tokens": (int, "a whole number above 0"),
+    "reasoning_effort": (str, '"low", "medium" or "high"'),
     "vision": (bool, "true or false"),
     "pdf": (bool, "true or false"),
 }
@@ -95,6 +97,11 @@ def _seat(table: Any, where: str) -> Seat:
         raise LineupError(
             f"{where}: 'max_tokens' must be a whole number above 0, not {max_tokens!r}"
         )
+    effort = table.get("reasoning_effort")
+    if effort is not None and effort not in tuple(ReasoningEffort):
+        raise LineupError(
+            f'{where}: \'reasoning_effort\' must be "low", "medium" or "high", not {effort!r}'
+        )
     return Seat(
         label=table["label"].strip(),
         model=table["model"].strip(),
@@ -103,6 +110,7 @@ def _seat(table: Any, where: str) -> Seat:
         system_prompt=table.get("system_prompt"),
         temperature=float(temperature) if temperature is not None else None,
         max_tokens=max_tokens,
+        reasoning_effort=ReasoningEffort(effort) if effort is not None else None,
         vision=table.get("vision"),
         pdf=table.get("pdf"),
     )

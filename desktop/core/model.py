@@ -49,6 +49,14 @@ class ErrorKind(StrEnum):
     INTERNAL = "internal"
 
 
+class ReasoningEffort(StrEnum):
+    """How hard a reasoning model thinks before it answers (litellm's ``reasoning_effort``)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
 @dataclass
 class Seat:
     """One assistant at the table."""
@@ -61,6 +69,8 @@ class Seat:
     system_prompt: str | None = None
     temperature: float | None = None
     max_tokens: int | None = None
+    # None: the model's own default; sent only to models litellm says can reason.
+    reasoning_effort: ReasoningEffort | None = None
     colour: str | None = None
     # A removed seat leaves the table but stays in the session: its replies are history.
     removed: bool = False

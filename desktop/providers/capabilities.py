@@ -1,4 +1,4 @@
-"""What a seat's model takes besides text: images, PDF documents.
+"""What a seat's model takes besides text: images, PDF documents, a reasoning effort.
 
 The seat's own ``vision`` / ``pdf`` settings win; otherwise litellm's model data (its
 local cost map) decides, and a model it does not know is taken to accept neither, so
@@ -26,6 +26,12 @@ def resolve(model: str, vision: bool | None, pdf: bool | None) -> Capabilities:
         vision=vision if vision is not None else _says(litellm.supports_vision, model),
         pdf=pdf if pdf is not None else _says(litellm.supports_pdf_input, model),
     )
+
+
+def takes_reasoning_effort(model: str) -> bool:
+    """Whether litellm knows ``model`` to reason, so ``reasoning_effort`` may be sent
+    (elsewhere the provider would refuse the whole request over it)."""
+    return _says(litellm_runtime.load().supports_reasoning, model)
 
 
 def _says(check: Callable[..., object], model: str) -> bool:

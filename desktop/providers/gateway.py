@@ -138,6 +138,11 @@ class LiteLLMGateway:
             "api_key": key,
             "temperature": request.temperature,
             "max_tokens": request.max_tokens,
+            "reasoning_effort": (
+                request.reasoning_effort
+                if request.reasoning_effort and capabilities.takes_reasoning_effort(request.model)
+                else None
+            ),
         }
         kwargs.update({k: v for k, v in optional.items() if v is not None})
         return kwargs

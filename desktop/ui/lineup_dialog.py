@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.model import Seat
+from desktop.core.model import ReasoningEffort, Seat
 from desktop.providers.catalog import CatalogModel
 from desktop.ui import dialogs, prompt_presets
 from desktop.ui.tasks import Tasks
@@ -35,9 +35,12 @@ COLUMNS = (
     "Images",
     "PDFs",
     "Max tokens",
+    "Reasoning",
 )
 # How a seat takes images and PDFs: "auto" asks litellm's model data.
 CAPABILITY = {"auto": None, "yes": True, "no": False}
+# A reasoning model's effort; "default" leaves it to the model.
+EFFORTS = {"default": None} | {e.value: e for e in ReasoningEffort}
 
 
 def local_base(provider: str) -> str:
@@ -73,7 +76,8 @@ class LineupDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for column in (5, 6):  # auto / yes / no need little room; the model id needs it
+        # auto / yes / no and the effort need little room; the model id needs it
+        for column in (5, 6, 8):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         for seat in seats:
             self._add_row(seat)
@@ -101,7 +105,8 @@ class LineupDialog(QDialog):
         layout.addWidget(
             QLabel(
                 "A removed seat leaves the table; its answers stay in the session. "
-                "Images and PDFs: auto (the model's known abilities), yes or no."
+                "Images and PDFs: auto (the model's known abilities), yes or no. "
+                "Reasoning: default, low, medium or high (sent only to models that reason)."
             )
         )
         layout.addWidget(self.table)
@@ -111,7 +116,7 @@ class LineupDialog(QDialog):
     def _add_row(self, seat: Seat | None) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        values: tuple[str, ...] = ("", "", "", "", "", "auto", "auto", "")
+        values: tuple[str, ...] = ("", "", "", "", "", "auto", "auto", "", "default")
         if seat is not None:
             temperature = "" if seat.temperature is None else f"{seat.temperature:g}"
             max_tokens = "" if seat.max_tokens is None else str(seat.max_tokens)
@@ -124,6 +129,7 @@ class LineupDialog(QDialog):
                 _capability_text(seat.vision),
                 _capability_text(seat.pdf),
                 max_tokens,
+                seat.reasoning_effort or "default",
             )
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
@@ -242,8 +248,12 @@ class LineupDialog(QDialog):
             max_text = self._text(row, 7)
             if max_text and not (max_text.isdigit() and int(max_text) > 0):
                 raise ValueError(f"{where}: max tokens must be a whole number above 0")
+            effort_text = self._text(row, 8).lower() or "default"
+            if effort_text not in EFFORTS:
+                raise ValueError(f"{where}: reasoning must be default, low, medium or high")
             fields = {
                 "max_tokens": int(max_text) if max_text else None,
+                "reasoning_effort": EFFORTS[effort_text],
                 "label": label,
                 "model": model,
                 "api_base": self._text(row, 2) or None,

@@ -21,6 +21,7 @@ model = "openai/llama"
 api_base = "http://127.0.0.1:8080/v1"
 api_key_env = "LOCAL_KEY"
 max_tokens = 800
+reasoning_effort = "high"
 """
 
 
@@ -37,6 +38,7 @@ def test_a_good_lineup_gives_seats() -> None:
         "LOCAL_KEY",
         800,
     )
+    assert (claude.reasoning_effort, local.reasoning_effort) == (None, "high")
     assert claude.id != local.id
 
 
@@ -52,6 +54,10 @@ def test_a_good_lineup_gives_seats() -> None:
         (
             "[[seat]]\nlabel='A'\nmodel='m'\ntemperature=3.5\n",
             "seat 1 (A): 'temperature' must be a number from 0 to 2",
+        ),
+        (
+            "[[seat]]\nlabel='A'\nmodel='m'\nreasoning_effort='max'\n",
+            """seat 1 (A): 'reasoning_effort' must be "low", "medium" or "high", not 'max'""",
         ),
         (
             "[[seat]]\nlabel='A'\nmodel='m'\nmax_tokens=0\n",

@@ -25,6 +25,7 @@ from desktop.core.model import (
     DeliveryHow,
     ErrorKind,
     Quote,
+    ReasoningEffort,
     Reply,
     ReplyError,
     ReplyStatus,
@@ -314,6 +315,7 @@ def sessions(draw: st.DrawFn) -> Session:
             system_prompt=draw(st.none() | texts),
             temperature=draw(opt_float),
             max_tokens=draw(opt_int),
+            reasoning_effort=draw(st.none() | st.sampled_from(ReasoningEffort)),
         )
         for _ in range(draw(st.integers(1, 3)))
     ]

@@ -61,6 +61,20 @@ async def test_an_unknown_models_cost_is_none_not_zero(fake: FakeProviderServer)
     assert usage.cost_usd is None
 
 
+@pytest.mark.parametrize(
+    ("name", "sent"), [("o3-mini", "high"), ("gpt-4o", None), ("house-model", None)]
+)
+async def test_reasoning_effort_goes_only_to_models_that_reason(
+    fake: FakeProviderServer, name: str, sent: str | None
+) -> None:
+    # A model that does not reason would refuse the whole request over the parameter.
+    request = request_for(f"openai/{name}", fake.api_base("openai"), reasoning_effort="high")
+    events = await collect(no_retries(), request)
+
+    assert text_of(events)
+    assert fake.requests(name)[0].body.get("reasoning_effort") == sent
+
+
 @pytest.mark.parametrize("wire", WIRES)
 @pytest.mark.parametrize("how", ["aclose", "cancel"])
 async def test_stopping_closes_the_http_stream_at_once(

@@ -69,7 +69,7 @@ def test_a_malformed_model_line_is_dropped(line: object) -> None:
     assert _entry(line) is None
 
 
-def test_max_tokens_and_a_system_prompt_preset_in_the_seats_dialog(
+def test_max_tokens_reasoning_and_a_system_prompt_preset_in_the_seats_dialog(
     make_ui: Maker, qtbot: QtBot, tmp_path: object
 ) -> None:
     from PySide6.QtCore import QSettings
@@ -82,7 +82,7 @@ def test_max_tokens_and_a_system_prompt_preset_in_the_seats_dialog(
     lineup = LineupDialog(
         [Seat("Alpha", "openai/a", max_tokens=900)], ui.window, ui.window.tasks, settings
     )
-    assert lineup._text(0, 7) == "900"
+    assert (lineup._text(0, 7), lineup._text(0, 8)) == ("900", "default")
     lineup.table.setCurrentCell(0, 0)
     [_, blunt] = prompt_presets.DEFAULTS[0]
     lineup.use_preset(blunt)
@@ -90,8 +90,12 @@ def test_max_tokens_and_a_system_prompt_preset_in_the_seats_dialog(
     with pytest.raises(ValueError, match="max tokens must be a whole number above 0"):
         lineup.seats()
     lineup.table.item(0, 7).setText("2000")  # type: ignore[union-attr]
+    lineup.table.item(0, 8).setText("extreme")  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="reasoning must be default, low, medium or high"):
+        lineup.seats()
+    lineup.table.item(0, 8).setText("Low")  # type: ignore[union-attr]
     [seat] = lineup.seats()
-    assert (seat.max_tokens, seat.system_prompt) == (2000, blunt)
+    assert (seat.max_tokens, seat.system_prompt, seat.reasoning_effort) == (2000, blunt, "low")
 
     prompt_presets.save(settings, prompt_presets.parse("Terse: Answer in one line.\nno colon"))
     assert prompt_presets.load(settings) == [("Terse", "Answer in one line.")]

@@ -23,8 +23,9 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 def post_blocks(document: dict[str, Any]) -> dict[str, Any]:
     """Version 1 → 2: the post becomes a list of blocks; annotations gain ``exact``
-    (null: not known) and the session ``sources``, ``tags`` and ``budget_usd`` (none; a
-    version 2 file may lack the last two too, which reads as none).
+    (null: not known), seats ``reasoning_effort`` (the model's default) and the session
+    ``sources``, ``tags`` and ``budget_usd`` (none; a version 2 file may lack the last
+    two and ``reasoning_effort`` too, which read as none).
 
     Version 1's post showed every exchange not in ``excluded_ids`` (a turn's or a
     reply's id), its ``intro`` before them and its ``outro`` after. So ``intro`` becomes
@@ -38,6 +39,9 @@ def post_blocks(document: dict[str, Any]) -> dict[str, Any]:
     for annotation in document.get("annotations") or ():
         if isinstance(annotation, dict):  # else the decoder says what is wrong, and where
             annotation.setdefault("exact", None)
+    for seat in document.get("seats") or ():
+        if isinstance(seat, dict):
+            seat.setdefault("reasoning_effort", None)
     document.setdefault("sources", [])
     document.setdefault("tags", [])
     document.setdefault("budget_usd", None)
