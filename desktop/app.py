@@ -246,7 +246,12 @@ async def _send(
     """
     await document.send(prompt)
     for instruction in debate_rounds:
-        await document.run(document.add_debate_round(instruction=instruction))
+        try:
+            turn = document.add_debate_round(instruction=instruction)
+        except ValueError as exc:  # no answers to debate: every seat failed, say
+            print(f"roundtable: no debate round: {exc}", file=sys.stderr)
+            break
+        await document.run(turn)
     failed = any(
         r.status is not ReplyStatus.COMPLETE for t in document.session.turns for r in t.replies
     )

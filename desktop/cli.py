@@ -102,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MB",
         help="the most all --attach files of the prompt may add up to (default: %(default)g MB)",
     )
+    ask.add_argument(
+        "--gateway",
+        type=_gateway,
+        metavar="URL",
+        help="a team's LiteLLM proxy: every seat without an api_base of its own goes "
+        "through it, with the key of provider litellm_proxy",
+    )
     ask.add_argument("--title", default="", help="the session's title")
     ask.add_argument(
         "--timeout", type=float, default=300.0, help="seconds of provider silence before giving up"
@@ -179,7 +186,7 @@ def _ask(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     session = Session(title=args.title, seats=seats)
     steps = [(TurnKind.PROMPT, args.prompt), *(args.steps or [])]
-    return asyncio.run(_run(session, limits, steps, files, output, args.timeout))
+    return asyncio.run(_run(session, limits, steps, files, output, args.timeout, args.gateway))
 
 
 async def _run(
@@ -189,6 +196,7 @@ async def _run(
     files: list[Attachment],
     output: Path,
     silence_limit: float,
+    team_gateway: str | None,
 ) -> int:
     # Imported here so `roundtable show` and --help never pay for the gateway.
     from desktop.cli_progress import Progress
@@ -197,6 +205,7 @@ async def _run(
     gateway = LiteLLMGateway(timeout=silence_limit)
     document = SessionDocument(gateway, session, limits=limits, autosave_in_place=True)
     document.path = output
+    document.engine.team_gateway = team_gateway
     try:
         # The prompt's files are checked against the turn limit before any request.
         first = document.add_prompt(steps[0][1] or "", attachments=files)
@@ -289,6 +298,16 @@ def _all_complete(session: Session) -> bool:
             if reply is None or reply.status is not ReplyStatus.COMPLETE:
                 return False
     return True
+
+
+def _gateway(text: str) -> str:
+    """A team gateway's address from the command line."""
+    from desktop.providers.routing import gateway_url
+
+    try:
+        return gateway_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _megabytes(text: str) -> float:

@@ -13,6 +13,7 @@ import keyring
 import pytest
 
 from desktop.core.model import Seat
+from tests.fakes.litellm_proxy import LiteLLMProxy
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import FakeProviderServer, WireFormat
 
@@ -54,6 +55,19 @@ def shared_fixtures(*parts: str) -> Path:
 def provider_server() -> Iterator[FakeProviderServer]:
     with FakeProviderServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def litellm_proxy(
+    provider_server: FakeProviderServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiteLLMProxy]:
+    """The real LiteLLM proxy in front of the fake server (started once: it takes seconds)."""
+    proxy = LiteLLMProxy(provider_server, tmp_path_factory.mktemp("litellm-proxy"))
+    try:
+        proxy.wait_ready()
+        yield proxy
+    finally:
+        proxy.stop()
 
 
 @pytest.fixture

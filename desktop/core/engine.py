@@ -58,6 +58,9 @@ class Engine:
         self.gateway = gateway
         self._on_change = on_change
         self.approvals = approvals
+        # The team's LiteLLM proxy every seat without an address of its own goes
+        # through (the user's setting; None: straight to each provider).
+        self.team_gateway: str | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     def start(self, session: Session, turn: Turn) -> asyncio.Future[list[object]]:
@@ -70,7 +73,9 @@ class Engine:
         ]
         # Every request is built before any reply starts, so concurrent replies in the
         # same turn never see each other's partial text.
-        requests = [(reply, request_for(session, turn, reply)) for reply in pending]
+        requests = [
+            (reply, request_for(session, turn, reply, self.team_gateway)) for reply in pending
+        ]
         tasks = [
             self._start(turn, reply, request, session.seat(reply.seat_id))
             for reply, request in requests
@@ -180,7 +185,9 @@ class Engine:
         reply.error = ReplyError(kind, message, wait)
 
 
-def request_for(session: Session, turn: Turn, reply: Reply) -> ReplyRequest:
+def request_for(
+    session: Session, turn: Turn, reply: Reply, team_gateway: str | None = None
+) -> ReplyRequest:
     """What the gateway is asked for this reply: the seat's settings and messages."""
     seat = session.seat(reply.seat_id)
     messages = conversation.messages_for(session, seat.id, turn)
@@ -194,6 +201,7 @@ def request_for(session: Session, turn: Turn, reply: Reply) -> ReplyRequest:
         temperature=seat.temperature,
         max_tokens=seat.max_tokens,
         reasoning_effort=seat.reasoning_effort,
+        team_gateway=team_gateway,
         attachments=tuple(session.attachment(a) for a in conversation.attachment_ids_in(messages)),
         vision=seat.vision,
         pdf=seat.pdf,

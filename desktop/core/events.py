@@ -47,6 +47,8 @@ class ReplyRequest:
     temperature: float | None = None
     max_tokens: int | None = None
     reasoning_effort: str | None = None
+    # The team's LiteLLM proxy, from the user's settings (desktop.providers.routing).
+    team_gateway: str | None = None
     attachments: tuple[Attachment, ...] = ()
     vision: bool | None = None
     pdf: bool | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from desktop.core import attachments
+from desktop.core import attachments, totals
 from desktop.core.conversation import quote_block
 from desktop.core.model import (
     Annotation,
@@ -70,7 +70,10 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
     seats = ", ".join(session.seat(s).label for s in turn.targets)
     if len(turn.targets) == len(session.seats) and len(session.seats) > 1:
         seats = "all seats"
-    lines = [f"── Turn {number}: {_KIND_NAMES[turn.kind]} → {seats} " + "─" * 8, ""]
+    # A lone reply says its own cost; a turn with nothing priced has nothing to add.
+    priced = len(turn.replies) > 1 and any(r.cost_usd is not None for r in turn.replies)
+    cost = f" · {totals.turn_cost(turn)}" if priced else ""
+    lines = [f"── Turn {number}: {_KIND_NAMES[turn.kind]} → {seats}{cost} " + "─" * 8, ""]
     if turn.text:
         lines += [turn.text, ""]
     for attachment_id in turn.attachment_ids:
@@ -138,4 +141,7 @@ def render_session(session: Session) -> str:
     lines += [""] if lines[-1] else []
     for number, turn in enumerate(session.turns, 1):
         lines += _turn_text(session, turn, number)
+    if session.turns:
+        each = " · ".join(f"{s.label} {totals.seat_cost(session, s.id)}" for s in session.seats)
+        lines += [f"Cost: {each}", totals.session_totals(session)]
     return "\n".join(lines).rstrip() + "\n"

@@ -19,7 +19,7 @@ from desktop.core.events import (
     UsageReport,
 )
 from desktop.core.model import ErrorKind
-from desktop.providers import capabilities, keys, litellm_runtime, parts
+from desktop.providers import capabilities, keys, litellm_runtime, parts, routing
 from desktop.providers.errors import Classified, classify
 
 
@@ -70,9 +70,10 @@ class LiteLLMGateway:
 
         A request with attachments first yields Delivered: how each goes to this seat.
         """
-        provider = keys.provider_of(request.model)
+        route = routing.route(request)
+        provider = route.provider
         litellm = await asyncio.to_thread(litellm_runtime.load)
-        lookup = await asyncio.to_thread(self._find_key, provider, request.api_key_env)
+        lookup = await asyncio.to_thread(self._find_key, provider, route.api_key_env)
         # A base URL is no reason to go keyless: litellm refuses a keyless OpenAI-family
         # call itself, with a confusing "provider error" after the request was built.
         if lookup.key is None and provider not in keys.KEYLESS:
@@ -80,7 +81,7 @@ class LiteLLMGateway:
             yield Failed(
                 ErrorKind.AUTH,
                 f"No API key for {keys.provider_name(provider)}{notes}. Roundtable looks in "
-                f"{keys.lookup_places(provider, request.api_key_env)}.",
+                f"{keys.lookup_places(provider, route.api_key_env)}.",
             )
             return
         messages = request.messages
@@ -99,7 +100,7 @@ class LiteLLMGateway:
                 )
                 return
             yield Delivered(tuple(deliveries))
-        kwargs = self._kwargs(request, lookup.key, messages)
+        kwargs = self._kwargs(request, route, lookup.key, messages)
         attempt = 0
         while True:
             attempt += 1
@@ -112,7 +113,7 @@ class LiteLLMGateway:
                 failure = classify(
                     exc,
                     provider=provider,
-                    api_key_env=request.api_key_env,
+                    api_key_env=route.api_key_env,
                     secrets=(lookup.key,),
                     text_so_far="".join(received),
                 )
@@ -123,10 +124,10 @@ class LiteLLMGateway:
                 await asyncio.sleep(delay)
 
     def _kwargs(
-        self, request: ReplyRequest, key: str | None, messages: list[Message]
+        self, request: ReplyRequest, route: routing.Route, key: str | None, messages: list[Message]
     ) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
-            "model": request.model,
+            "model": route.model,
             "messages": messages,
             "stream": True,
             "stream_options": {"include_usage": True},
@@ -134,7 +135,7 @@ class LiteLLMGateway:
             "timeout": self.timeout,
         }
         optional = {
-            "api_base": request.api_base,
+            "api_base": route.api_base,
             "api_key": key,
             "temperature": request.temperature,
             "max_tokens": request.max_tokens,

@@ -106,12 +106,14 @@ def tell(
     box.open()
 
 
-async def text(parent: QWidget, title: str, label: str, value: str = "") -> str | None:
+async def text(
+    parent: QWidget, title: str, label: str, value: str = "", multiline: bool = True
+) -> str | None:
     """Ask for a line or more of text; None when cancelled."""
     dialog = QInputDialog(parent)
     dialog.setWindowTitle(shown(title))
     dialog.setLabelText(shown(label))
-    dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+    dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput, multiline)
     dialog.setTextValue(value)
     accepted = await finished(dialog) == QDialog.DialogCode.Accepted
     answer = dialog.textValue()

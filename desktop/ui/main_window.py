@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QSta
 from desktop.core import changes
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
 from desktop.core.totals import session_totals
+from desktop.ui import team_gateway
 from desktop.ui.annotation_actions import AnnotationActions
 from desktop.ui.annotation_list import AnnotationList
 from desktop.ui.attachment_actions import AttachmentActions
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.totals)
 
         context = WindowContext(self, document, settings, self.tasks, self.say)
+        team_gateway.apply(document, settings)
         self.files = FileActions(context)
         self.review = ReviewActions(context, self.files, self.composer)
         self.main_splitter.addWidget(self.review.bar)

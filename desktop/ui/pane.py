@@ -25,6 +25,7 @@ from desktop.core.model import (
     Turn,
     TurnKind,
 )
+from desktop.core.totals import cost_of, reply_numbers
 from desktop.providers.keys import provider_of
 from desktop.ui import marks
 from desktop.ui.conversation_view import ConversationView
@@ -48,15 +49,6 @@ TURN_HEADINGS = {
 }
 
 
-def _seconds(reply: Reply) -> tuple[float | None, float | None]:
-    first = total = None
-    if reply.started_at and reply.first_token_at:
-        first = (reply.first_token_at - reply.started_at).total_seconds()
-    if reply.started_at and reply.finished_at:
-        total = (reply.finished_at - reply.started_at).total_seconds()
-    return first, total
-
-
 def shown_user_text(turn: Turn, seat_id: str) -> str:
     """What the pane shows of a turn: the text, and whose answers came with it.
 
@@ -69,27 +61,6 @@ def shown_user_text(turn: Turn, seat_id: str) -> str:
     names = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
     answers = "the answer" if len(labels) == 1 else "the answers"
     return f"{turn.text}\n\nSent with {answers} of {names}."
-
-
-def reply_numbers(reply: Reply | None) -> str:
-    """Tokens in/out, cost, time to first token and duration, for the header."""
-    if reply is None:
-        return ""
-    parts = []
-    if reply.usage is not None:
-        tokens_in = "?" if reply.usage.prompt_tokens is None else f"{reply.usage.prompt_tokens:,}"
-        tokens_out = (
-            "?" if reply.usage.completion_tokens is None else f"{reply.usage.completion_tokens:,}"
-        )
-        parts.append(f"{tokens_in} in · {tokens_out} out")
-    if reply.cost_usd is not None:
-        parts.append(f"${reply.cost_usd:.4f}")
-    first, total = _seconds(reply)
-    if first is not None:
-        parts.append(f"first token {first:.1f} s")
-    if total is not None and reply.status.is_final:
-        parts.append(f"{total:.1f} s")
-    return " · ".join(parts)
 
 
 def error_action(reply: Reply) -> str:
@@ -261,7 +232,11 @@ class SeatPane(QFrame):
     def _add_note(self, reply: Reply) -> None:
         self._add_deliveries(reply)
         if reply.status is ReplyStatus.ERROR and reply.error is not None:
-            self.view.add_note(f"⚠ {reply.error.message} {error_action(reply)}")
+            message, action = reply.error.message, error_action(reply)
+            # "…then retry. Retry." said it twice: the advice only when it adds to it.
+            if action.rstrip(".").lower() in message.lower():
+                action = ""
+            self.view.add_note(f"⚠ {message} {action}".rstrip())
         elif reply.status is ReplyStatus.STOPPED:
             self.view.add_note("■ Stopped. The text so far is kept.")
 
@@ -289,12 +264,21 @@ class SeatPane(QFrame):
         self._provider_ready = ready
         self._update_header()
 
+    def _seat_total(self) -> str:
+        """The seat's cost over the session, once it has answered more than one turn."""
+        mine = [r for t in self._session.turns for r in t.replies if r.seat_id == self.seat.id]
+        if len(mine) < 2 or all(r.usage is None and r.cost_usd is None for r in mine):
+            return ""
+        return f"seat {cost_of(mine)}"
+
     def _update_header(self) -> None:
         reply = self.reply
         status = reply.status if reply is not None else None
         self.state.setText(STATE_NAMES[status])
         self.busy.setVisible(status in (ReplyStatus.WAITING, ReplyStatus.STREAMING))
         numbers = reply_numbers(reply)
+        if reply is not None and reply.status.is_final:
+            numbers = " · ".join(filter(None, [numbers, self._seat_total()]))
         if self._needs_approval and (reply is None or reply.status.is_final):
             numbers = f"Waits for your approval: {self._needs_approval}"
         elif status is ReplyStatus.WAITING and not self._provider_ready:

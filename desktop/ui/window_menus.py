@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from desktop.ui import team_gateway
 from desktop.ui.add_from_session import add_from_session
 from desktop.ui.keys_dialog import open_keys
 from desktop.ui.reply_actions import REPLY_ACTIONS
@@ -83,6 +84,7 @@ def build_menus(window: MainWindow) -> Menus:
     add("&Session", "Ta&gs…", lambda: window.tasks.spawn(edit_tags(context, undo_stack)))
     add("&Session", "&Budget…", lambda: window.tasks.spawn(edit_budget(context, undo_stack)))
     add("Se&ttings", "&Keys…", lambda: open_keys(context))
+    add("Se&ttings", "Team &gateway…", lambda: window.tasks.spawn(team_gateway.edit(context)))
     sync = add(
         "&View",
         "&Sync scrolling (turns side by side)",

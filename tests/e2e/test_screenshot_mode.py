@@ -82,6 +82,24 @@ def test_screenshot_mode_exits_1_when_a_seat_failed(
     assert os.path.getsize(out) > 10_000
 
 
+def test_a_debate_round_with_no_answers_to_debate_is_said_not_a_traceback(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    for model in ("cli-a", "cli-b", "cli-c"):  # a refused key is never retried
+        fake.script(model, Fail(401, {"error": {"message": "key revoked"}}))
+    out = tmp_path / "shot.png"
+    result = run_gui(
+        tmp_path, "--lineup", str(lineup(tmp_path, fake)), "--send", "Q",
+        "--debate-round", "--screenshot", str(out),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "roundtable: no debate round: a debate round needs another seat's answer" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert out.exists(), "the window as it is, failures shown"
+
+
 def test_a_shared_session_waiting_for_approval_does_not_hold_up_a_scripted_run(
     tmp_path: Path, fake: FakeProviderServer
 ) -> None:

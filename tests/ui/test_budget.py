@@ -57,3 +57,23 @@ def test_a_send_over_budget_asks_first_and_no_keeps_the_prompt(
     assert "(over)" in ui.window.totals.text()
     ui.window.annotations.undo.undo()
     assert ui.document.session.budget_usd is None
+
+
+def test_each_pane_says_its_seats_cost_and_the_totals_the_last_turns(
+    make_ui: Maker, fake: FakeProviderServer
+) -> None:
+    ui = make_ui(
+        [seat_for(fake, "openai", "gpt-4o", "Priced"), seat_for(fake, "openai", "house", "Own")]
+    )
+    for _ in range(2):
+        fake.script("gpt-4o", Stream(text="A priced answer.", usage=(10_000, 2_000)))
+        ui.send("Again?")
+        ui.settle()
+    priced, own = ui.window.panes
+    replies = [t.replies[0] for t in ui.document.session.turns]
+    total = sum(r.cost_usd or 0 for r in replies)
+    assert total > 0
+    assert f"seat ${total:.4f}" in priced.numbers.text()
+    assert "seat cost unknown" in own.numbers.text(), "no price for a model litellm lacks"
+    assert "(last turn $" in ui.window.totals.text()
+    assert "+ unknown" in ui.window.totals.text()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core import transcript
-from desktop.core.model import ReplyStatus, Session
+from desktop.core.model import ReplyStatus, Seat, Session
 from desktop.ui.forward_dialog import ForwardDialog
 from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.recovery import offer_recovery
@@ -166,6 +166,15 @@ def test_a_401_pane_shows_its_error_while_the_others_complete(
     assert ui.window.panes[1].buttons["retry"].isEnabled()
     assert not ui.window.panes[0].buttons["key"].isVisible()
     assert ui.window.panes[1].buttons["key"].isVisible()
+
+
+def test_a_dead_server_says_what_to_do_once(make_ui: Maker, fake: FakeProviderServer) -> None:
+    ui = make_ui([Seat("Gone", "openai/gone", api_base="http://127.0.0.1:9/v1")])
+    ui.send("Anyone there?")
+    ui.settle()
+    shown = pane_texts(ui)[0]
+    assert "Could not reach OpenAI" in shown
+    assert shown.lower().count("retry") == 1, shown
 
 
 def test_add_key_stores_it_in_the_os_keyring_and_nowhere_else(

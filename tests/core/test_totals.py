@@ -1,0 +1,44 @@
+"""What replies, turns, seats and the session cost, as the window and `show` say it."""
+
+from __future__ import annotations
+
+from desktop.core.model import Reply, ReplyStatus, Turn, TurnKind, Usage
+from desktop.core.plaintext import render_session
+from desktop.core.totals import cost_of, seat_cost, session_totals, turn_cost
+from tests.core.test_post import session_of
+
+
+def test_costs_by_turn_seat_and_session_say_what_is_not_priced() -> None:
+    session = session_of("Claude", "Llama")
+    claude, llama = session.seats
+    first = session.turns[0]
+    first.replies[0].cost_usd = 0.0125
+    first.replies[0].usage = Usage(100, 50)
+    first.replies[1].usage = Usage(90, 40)  # a local model: litellm has no price
+    second = Turn(TurnKind.FOLLOW_UP, "Blunter, please.", [claude.id])
+    second.replies = [Reply(claude.id, status=ReplyStatus.COMPLETE, cost_usd=0.0031)]
+    session.turns.append(second)
+
+    assert turn_cost(first) == "$0.0125 + unknown"
+    assert turn_cost(second) == "$0.0031"
+    assert seat_cost(session, claude.id) == "$0.0156"
+    assert seat_cost(session, llama.id) == "cost unknown"
+    assert cost_of([]) == "$0.0000"
+    assert session_totals(session) == (
+        "Session: 190 tokens in · 90 out · $0.0156 + unknown (last turn $0.0031)"
+    )
+    session.budget_usd = 0.01
+    assert session_totals(session).endswith("of a $0.01 budget (over)")
+
+    shown = render_session(session)
+    assert "── Turn 1: Prompt → all seats · $0.0125 + unknown ──" in shown
+    assert "── Turn 2: Follow-up → Claude ──" in shown, "one reply: its own line says it"
+    assert "Cost: Claude $0.0156 · Llama cost unknown" in shown
+    assert shown.rstrip().endswith("of a $0.01 budget (over)")
+
+
+def test_a_reply_still_streaming_is_not_yet_unknown() -> None:
+    session = session_of("Claude")
+    reply = session.turns[0].replies[0]
+    reply.status, reply.usage = ReplyStatus.STREAMING, Usage(5, None)
+    assert cost_of([reply]) == "$0.0000"

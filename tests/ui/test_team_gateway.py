@@ -1,0 +1,93 @@
+"""A seat on the team's LiteLLM proxy in the window: the real proxy in front of the fake
+server; the proxy's refusal of a virtual key shows in the pane, and the key the user
+then adds makes the retry stream (real window, real worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from desktop.core.model import ReplyStatus, Seat
+from desktop.providers.worker_client import WorkerGateway
+from tests.fakes.litellm_proxy import LiteLLMProxy
+from tests.fakes.provider_server import FakeProviderServer, Stream
+from tests.ui.conftest import UI
+from tests.ui.test_keys_dialog import no_keyring  # noqa: F401 - a fixture
+
+Maker = Callable[..., UI]
+
+
+@pytest.fixture(autouse=True)
+def forget_proxy_key(ui_gateway: WorkerGateway) -> Iterator[None]:
+    yield
+    ui_gateway.use_key("litellm_proxy", None)
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_the_proxys_refusal_shows_in_the_pane_and_a_new_key_makes_the_retry_stream(
+    make_ui: Maker,
+    fake: FakeProviderServer,
+    litellm_proxy: LiteLLMProxy,
+    ui_gateway: WorkerGateway,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ui_gateway.use_key("litellm_proxy", "sk-someone-elses-key")
+    ui = make_ui([Seat("House", "litellm_proxy/house", api_base=litellm_proxy.url)])
+    ui.send("Who routes this?")
+    ui.settle()
+    [pane] = ui.window.panes
+    assert pane.state.text() == "error"
+    shown = pane.view.toPlainText()
+    assert "LiteLLM proxy rejected the API key" in shown
+    assert "not one of the team's" in shown
+    assert pane.buttons["key"].isVisible()
+    assert fake.requests() == []
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (litellm_proxy.team_key, True))
+    pane.buttons["key"].trigger()
+    ui.wait(lambda: "session only" in ui.window.statusBar().currentMessage(), "the key kept")
+    fake.script("proxy-house", Stream(text="The proxy does, with its own key.", chunks=3))
+    pane.buttons["retry"].trigger()
+    ui.settle()
+    assert pane.reply is not None
+    assert pane.reply.status is ReplyStatus.COMPLETE
+    assert pane.reply.text == "The proxy does, with its own key."
+    assert litellm_proxy.upstream_key in str(fake.requests("proxy-house")[-1].headers)
+
+
+def test_settings_team_gateway_sends_every_plain_seat_through_the_proxy(
+    make_ui: Maker,
+    fake: FakeProviderServer,
+    litellm_proxy: LiteLLMProxy,
+    ui_gateway: WorkerGateway,
+) -> None:
+    ui_gateway.use_key("litellm_proxy", litellm_proxy.team_key)
+    ui = make_ui([Seat("Plain", "openai/gui-routed")])
+    menu = next(a for a in ui.window.findChildren(QAction) if a.text() == "Team &gateway…")
+
+    def answer(typed: str) -> None:
+        menu.trigger()
+        dialog = ui.open_dialog(QInputDialog, "the gateway dialog")
+        dialog.setTextValue(typed)
+        dialog.accept()
+
+    answer("gateway.internal")
+    assert "not a proxy address" in ui.open_dialog(QMessageBox, "the warning").text()
+    assert ui.document.engine.team_gateway is None
+    ui.open_dialog(QMessageBox).accept()
+
+    answer(f" {litellm_proxy.url}/ ")
+    ui.wait(lambda: ui.document.engine.team_gateway == litellm_proxy.url, "the gateway used")
+    assert ui.window.settings.value("gateway/url") == litellm_proxy.url
+    assert "team gateway" in ui.window.statusBar().currentMessage()
+    ui.send("Through whom?")
+    ui.settle()
+    [sent] = fake.requests("gui-routed")
+    assert litellm_proxy.upstream_key in str(sent.headers)
+
+    answer("")
+    ui.wait(lambda: ui.document.engine.team_gateway is None, "the gateway dropped")
+    assert ui.window.settings.value("gateway/url") is None
