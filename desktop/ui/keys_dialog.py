@@ -10,6 +10,7 @@ prompt), so they run off the UI thread; Test runs a one-token reply (``key_check
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,9 +22,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop.core.events import Gateway
+from desktop.core.events import Gateway, ReplyRequest
 from desktop.core.key_check import check_key, check_request
-from desktop.providers.keys import ENV_VARS, KeyLookup, find_key, forget_key, provider_name
+from desktop.providers.keys import (
+    ENV_VARS,
+    KeyLookup,
+    find_key,
+    forget_key,
+    provider_name,
+    provider_of,
+)
+from desktop.providers.routing import PROXY, route
 from desktop.ui.key_dialog import ask_key
 from desktop.ui.window_context import WindowContext
 
@@ -134,12 +143,33 @@ class KeysDialog(QDialog):
         if not found.key:
             self.results[provider].setText("No key to test: add one first.")
             return
-        outcome = await check_key(self.gateway, check_request(provider))
+        request = check_request(provider) if provider != PROXY else self._proxy_check()
+        if request is None:
+            self.results[provider].setText(
+                "Nothing to test it on: set Settings → Team gateway…, or give a seat "
+                "a litellm_proxy/… model, first."
+            )
+            return
+        outcome = await check_key(self.gateway, request)
         words = OUTCOME_WORDS[outcome.outcome]
         detail = (
             f" ({outcome.detail[:200]})" if outcome.outcome == "failed" and outcome.detail else ""
         )
         self.results[provider].setText(words + detail)
+
+    def _proxy_check(self) -> ReplyRequest | None:
+        """A one-token call through the team's proxy, of a model the table uses there
+        (a proxy's model names are the team's own: there is no cheapest one to guess)."""
+        seats = self.context.document.session.active_seats
+        for seat in seats:
+            if provider_of(seat.model) == PROXY and seat.api_base:
+                return check_request(PROXY, seat.api_base, seat.model)
+        gateway = self.context.document.engine.team_gateway
+        for seat in seats:
+            request = replace(check_request(PROXY, model=seat.model), team_gateway=gateway)
+            if gateway and route(request).provider == PROXY:
+                return request
+        return None
 
 
 def open_keys(context: WindowContext) -> KeysDialog:

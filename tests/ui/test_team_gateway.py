@@ -9,10 +9,14 @@ from collections.abc import Callable, Iterator
 import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from desktop.core.model import ReplyStatus, Seat
 from desktop.providers.worker_client import WorkerGateway
+from desktop.ui.keys_dialog import open_keys
+from desktop.ui.window_context import WindowContext
 from tests.fakes.litellm_proxy import LiteLLMProxy
+from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import FakeProviderServer, Stream
 from tests.ui.conftest import UI
 from tests.ui.test_keys_dialog import no_keyring  # noqa: F401 - a fixture
@@ -91,3 +95,35 @@ def test_settings_team_gateway_sends_every_plain_seat_through_the_proxy(
     answer("")
     ui.wait(lambda: ui.document.engine.team_gateway is None, "the gateway dropped")
     assert ui.window.settings.value("gateway/url") is None
+
+
+def test_the_keys_dialog_tests_the_proxys_key_on_a_model_the_table_uses_there(
+    make_ui: Maker,
+    fake: FakeProviderServer,
+    litellm_proxy: LiteLLMProxy,
+    ui_gateway: WorkerGateway,
+    memory_keyring: MemoryKeyring,
+    qtbot: QtBot,
+) -> None:
+    ui = make_ui([Seat("Plain", "openai/key-check")])
+    dialog = open_keys(
+        WindowContext(ui.window, ui.document, ui.window.settings, ui.window.tasks, ui.window.say)
+    )
+    result = dialog.results["litellm_proxy"]
+    memory_keyring.set_password("roundtable", "litellm_proxy", "sk-not-the-teams")
+    dialog.test("litellm_proxy")
+    qtbot.waitUntil(lambda: result.text() not in ("", "Testing…"))
+    assert "Nothing to test it on" in result.text(), "no gateway and no proxy seat"
+
+    ui.document.engine.team_gateway = litellm_proxy.url
+    ui_gateway.use_key("litellm_proxy", "sk-not-the-teams")
+    dialog.test("litellm_proxy")
+    qtbot.waitUntil(lambda: result.text() not in ("", "Testing…"), timeout=30_000)
+    assert result.text().startswith("Rejected")
+
+    ui_gateway.use_key("litellm_proxy", litellm_proxy.team_key)
+    dialog.test("litellm_proxy")
+    qtbot.waitUntil(lambda: result.text() not in ("", "Testing…"), timeout=30_000)
+    assert result.text() == "Works."
+    assert fake.requests("key-check")[-1].body["max_tokens"] == 1
+    dialog.close()
