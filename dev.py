@@ -3,6 +3,7 @@
 
     python3 dev.py app [ARGS...]   run Roundtable (arguments go to the `roundtable` command)
     python3 dev.py test [ARGS...]  lint, type-check and run the whole test suite (ARGS go to pytest)
+    python3 dev.py package-test    build the frozen bundle (packaging/build.py) and smoke-test it
 
 The virtual environment lives in `.venv` (or `$ROUNDTABLE_VENV`) and is rebuilt whenever
 the lock or pyproject.toml changes. Only the standard library is used here, so any
@@ -86,13 +87,27 @@ def run_tests(args: list[str]) -> int:
     return 0
 
 
+def run_package_tests(args: list[str]) -> int:
+    """Build the bundle, then run tests/package against it alone."""
+    code = subprocess.call([sys.executable, str(ROOT / "packaging" / "build.py")])
+    if code != 0:
+        return code
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["ROUNDTABLE_BUNDLE"] = str(ROOT / "dist" / "roundtable" / "roundtable")
+    tests = [str(_bin("python")), "-m", "pytest", "tests/package", *args]
+    return subprocess.call(tests, cwd=ROOT, env=env)
+
+
+COMMANDS = {"app": run_app, "test": run_tests, "package-test": run_package_tests}
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("app", "test"):
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__, file=sys.stderr)
         return 2
     ensure_env()
-    command, rest = sys.argv[1], sys.argv[2:]
-    return run_app(rest) if command == "app" else run_tests(rest)
+    return COMMANDS[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

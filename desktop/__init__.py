@@ -1,1 +1,3 @@
 """Roundtable: side-by-side model debates."""
+
+__version__ = "0.1.0"

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the window's modules load only once QApplication exists
     from desktop.core.document import SessionDocument
     from desktop.providers.worker_client import WorkerGateway
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.windows import Windows
 
 DEFAULT_LINEUP = """
 [[seat]]
@@ -115,6 +116,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Roundtable")
     app.setOrganizationName("Roundtable")
     app.setQuitOnLastWindowClosed(False)
+    if _interactive(args) and not args.approve_endpoints:
+        from desktop.ui.single_instance import hand_over
+
+        if hand_over([args.session] if args.session is not None else []):
+            print("Opened in the Roundtable already running.", file=sys.stderr)
+            return 0
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
         return runner.run(_run(args, seats))
 
@@ -132,35 +139,25 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     await gateway.start()
 
     import platformdirs
-    from PySide6.QtCore import QSettings
 
-    from desktop.core.document import SessionDocument
-    from desktop.core.recovery import RecoveryStore
     from desktop.core.trust import Approvals
     from desktop.ui.code_highlighter import warm_up_in_background
-    from desktop.ui.main_window import MainWindow
-    from desktop.ui.recovery import offer_recovery, recovery_folder
+    from desktop.ui.recovery import offer_recovery
+    from desktop.ui.single_instance import InstanceServer
     from desktop.ui.start_page import find_local
+    from desktop.ui.windows import Windows
 
-    try:
-        recovery: RecoveryStore | None = RecoveryStore(recovery_folder())
-        no_recovery = ""
-    except OSError as exc:
-        recovery = None
-        no_recovery = (
-            f"Crash recovery is off: {recovery_folder()} cannot be used "
-            f"({exc.strerror or exc}). Save often."
-        )
     approvals = Approvals(Path(platformdirs.user_config_dir("roundtable")) / APPROVALS_FILE)
     if seats:  # --lineup: the user's own file, trusted as typed
         with contextlib.suppress(OSError):  # not kept for next time, but holds till quit
             approvals.approve(seats)
-    document = SessionDocument(gateway, recovery=recovery, approvals=approvals)
-    window = MainWindow(document, QSettings(), provider_ready=False)
-    if args.library is not None:
-        window.library.use_folder(args.library, remember=False)
-    closed = asyncio.Event()
-    window.closed.connect(closed.set)
+    windows = Windows(gateway, approvals, default_seats(), args.library)
+    # Later launches hand their sessions to this one (a scripted run keeps to itself).
+    instance = InstanceServer(windows.open) if _interactive(args) else None
+    if instance is not None and not instance.listen():
+        instance = None
+    window, no_recovery = windows.new_window()
+    document = window.document
     opened = False
     if args.session is not None:
         # A file that cannot be opened is said so; a new session stands in for it.
@@ -187,7 +184,7 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
         warn(window, "No crash recovery", no_recovery)
     await asyncio.sleep(0)  # let the first paint happen before the highlighter warms up
     warm_up_in_background()
-    warming = asyncio.ensure_future(_tell_when_warm(window, gateway))
+    warming = asyncio.ensure_future(_tell_when_warm(windows, gateway))
     try:
         if args.send:
             code = await _send(document, window, args.send, args.debate_rounds, args.screenshot)
@@ -199,16 +196,19 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
             await drawn.wait()
             window.grab().save(str(args.screenshot))
             return 0
-        await closed.wait()
+        await windows.all_closed.wait()
         return 0
     finally:
         warming.cancel()
-        tasks = window.tasks
-        # First, so no autosave of the window's starts after the document's last one.
-        window.dispose()
-        await document.shutdown()
-        await tasks.wait()
+        if instance is not None:
+            instance.close()
+        await windows.close_all()
         await gateway.aclose()
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    """Whether this launch is a person's, which a later launch may hand sessions to."""
+    return not (args.send or args.screenshot or args.view == "post" or args.lineup or args.library)
 
 
 def _approve(window: MainWindow, document: SessionDocument) -> None:
@@ -221,16 +221,17 @@ def _approve(window: MainWindow, document: SessionDocument) -> None:
     window.approval.refresh()
 
 
-async def _tell_when_warm(window: MainWindow, gateway: WorkerGateway) -> None:
+async def _tell_when_warm(windows: Windows, gateway: WorkerGateway) -> None:
     """Tell the panes once the worker is warm; a worker that dies while starting is
     started again a few times, and then the panes stop saying "waiting": each request
     starts it once more and a failure shows in its pane."""
     for attempt in range(WORKER_START_ATTEMPTS):
         if await gateway.wait_ready():
             break
-        window.say(f"The provider worker stopped while starting (try {attempt + 1}).")
+        for window in windows.windows:
+            window.say(f"The provider worker stopped while starting (try {attempt + 1}).")
         await asyncio.sleep(attempt + 1)  # not a tight loop when it dies at once each time
-    window.set_provider_ready(True)
+    windows.set_provider_ready()
 
 
 async def _send(

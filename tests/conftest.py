@@ -24,6 +24,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _scratch_home = Path(tempfile.mkdtemp(prefix="roundtable-tests-"))
 for _kind in ("DATA", "CONFIG", "CACHE", "STATE"):
     os.environ[f"XDG_{_kind}_HOME"] = str(_scratch_home / _kind.lower())
+# Nor does an app it starts hand its session to a Roundtable the developer has running
+# (the single-instance socket lives in the runtime folder).
+(_scratch_home / "runtime").mkdir(mode=0o700)
+os.environ["XDG_RUNTIME_DIR"] = str(_scratch_home / "runtime")
 
 ROOT = Path(__file__).resolve().parent.parent
 _fixtures = os.environ.get("ROUNDTABLE_FIXTURES")

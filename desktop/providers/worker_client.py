@@ -15,10 +15,10 @@ import asyncio
 import contextlib
 import itertools
 import os
-import sys
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Iterable, Mapping
 
+from desktop import self_command
 from desktop.core.attachments import MB, human_size
 from desktop.core.blobs import base64_of
 from desktop.core.events import Event, Failed, Finished, ReplyRequest, TextDelta
@@ -116,7 +116,7 @@ class WorkerGateway:
         env: Mapping[str, str] | None = None,
         blob_budget: int = protocol.BLOB_BUDGET,
     ) -> None:
-        self._command = command or [sys.executable, "-m", "desktop.providers.worker"]
+        self._command = command or self_command.command(self_command.WORKER)
         self._env = dict(env) if env is not None else None
         self._blob_budget = blob_budget
         self._worker: _Process | None = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import self_command
 from desktop.providers.catalog import CatalogModel, describe, search
 from desktop.ui.shown import shown
 from desktop.ui.tasks import Tasks
@@ -64,7 +64,7 @@ async def load_catalog() -> list[CatalogModel]:
     if _cache is not None:
         return _cache
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "desktop", "models", "--json",
+        *self_command.command("models", "--json"),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
         limit=1024 * 1024,
     )  # fmt: skip

@@ -8,9 +8,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from desktop.ui import team_gateway
+from desktop.ui.about_dialog import show_about
 from desktop.ui.add_from_session import add_from_session
 from desktop.ui.keys_dialog import open_keys
 from desktop.ui.reply_actions import REPLY_ACTIONS
@@ -60,7 +61,9 @@ def build_menus(window: MainWindow) -> Menus:
     add("&File", "Save &as…", lambda: window.tasks.spawn(files.save_as()), "Ctrl+Shift+S")
     add("&File", "Save a&ttachment…", window.attachments.save_attachment)
     add("&File", "Add from sess&ion…", lambda: window.tasks.spawn(add_from_session(window)))
-    add("&File", "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    add("&File", "&Close window", window.close, QKeySequence.StandardKey.Close)
+    # Every window, each asking about unsaved changes in turn (Qt stops at one that waits).
+    add("&File", "&Quit", QApplication.closeAllWindows, QKeySequence.StandardKey.Quit)
     menus["&Edit"] = edit = window.menuBar().addMenu("&Edit")
     undo_stack = window.annotations.undo
     for action, key in (
@@ -131,6 +134,7 @@ def build_menus(window: MainWindow) -> Menus:
             lambda: window.post_view.output.copy_picture(window.strip.focused()),
         ),
     ]
+    add("&Help", "&About Roundtable", lambda: show_about(window))
     reply_menu = menus["&Reply"]
     reply_menu.aboutToShow.connect(partial(_refresh_reply_actions, window, result))
     # Enabled again once the menu closes: the focus may move to another pane.

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Install the built bundle (dist/roundtable) for this user, or system-wide with
+# PREFIX=/usr/local (as root): the app, its menu entry, icons, the transcript file type
+# and its AppStream metadata.
+#
+#   packaging/linux/install.sh [BUNDLE]        install (BUNDLE: default dist/roundtable)
+#   packaging/linux/install.sh --uninstall     remove what it installed
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+id=org.roundtable.Roundtable
+prefix=${PREFIX:-"$HOME/.local"}
+data=${XDG_DATA_HOME:-"$prefix/share"}
+[ -n "${PREFIX:-}" ] && data="$prefix/share"
+app="$prefix/lib/roundtable"
+
+refresh() {
+  # Each is optional: a desktop without them reads the folders at its next start.
+  command -v update-mime-database >/dev/null && update-mime-database "$data/mime" || true
+  command -v update-desktop-database >/dev/null && update-desktop-database -q "$data/applications" || true
+  command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$data/icons/hicolor" || true
+}
+
+if [ "${1:-}" = "--uninstall" ]; then
+  rm -rf "$app"
+  rm -f "$prefix/bin/roundtable" "$data/applications/$id.desktop" \
+    "$data/metainfo/$id.metainfo.xml" "$data/mime/packages/$id.xml" \
+    "$data/icons/hicolor/scalable/apps/$id.svg"
+  for size in 16 24 32 48 64 128 256 512; do
+    rm -f "$data/icons/hicolor/${size}x${size}/apps/$id.png"
+  done
+  refresh
+  echo "Roundtable removed from $prefix."
+  exit 0
+fi
+
+bundle=${1:-"$here/../../dist/roundtable"}
+if [ ! -x "$bundle/roundtable" ]; then
+  echo "No bundle at $bundle: build it first with python3 packaging/build.py" >&2
+  exit 1
+fi
+mkdir -p "$prefix/bin" "$data/applications" "$data/metainfo" "$data/mime/packages" \
+  "$data/icons/hicolor/scalable/apps"
+rm -rf "$app"
+mkdir -p "$(dirname "$app")"
+cp -R "$bundle" "$app"
+ln -sf "$app/roundtable" "$prefix/bin/roundtable"
+# The menu entry names the installed executable, so it works without PATH changes.
+sed "s|^Exec=roundtable|Exec=$app/roundtable|" "$here/$id.desktop" > "$data/applications/$id.desktop"
+cp "$here/$id.metainfo.xml" "$data/metainfo/"
+cp "$here/$id.mime.xml" "$data/mime/packages/$id.xml"
+cp "$here/../../resources/icons/$id.svg" "$data/icons/hicolor/scalable/apps/"
+for size in 16 24 32 48 64 128 256 512; do
+  mkdir -p "$data/icons/hicolor/${size}x${size}/apps"
+  cp "$here/icons/$id-$size.png" "$data/icons/hicolor/${size}x${size}/apps/$id.png"
+done
+refresh
+echo "Roundtable installed in $app; run it from the menu or as $prefix/bin/roundtable."
