@@ -109,23 +109,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
     import qasync
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from desktop.ui import appearance
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Roundtable")
     app.setOrganizationName("Roundtable")
     app.setQuitOnLastWindowClosed(False)
+    # Wayland matches windows to the menu entry by this; the icon is the window's too.
+    app.setDesktopFileName("org.roundtable.Roundtable")
+    app.setWindowIcon(QIcon(str(ICON)))
     if _interactive(args) and not args.approve_endpoints:
         from desktop.ui.single_instance import hand_over
 
         if hand_over([args.session] if args.session is not None else []):
             print("Opened in the Roundtable already running.", file=sys.stderr)
             return 0
+    appearance.follow(QSettings())
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
         return runner.run(_run(args, seats))
 
 
+ICON = (
+    Path(__file__).resolve().parent.parent / "resources" / "icons" / "org.roundtable.Roundtable.svg"
+)
 WORKER_START_ATTEMPTS = 3
 APPROVALS_FILE = "approved-endpoints.json"  # in the user's config folder
 

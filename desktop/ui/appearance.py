@@ -95,9 +95,12 @@ def follow(settings: QSettings) -> None:
     if not isinstance(app, QGuiApplication):
         return
     apply(chosen(settings))
-    app.styleHints().colorSchemeChanged.connect(
-        lambda _scheme: chosen(settings) == "system" and apply("system")
-    )
+
+    def changed(_scheme: Qt.ColorScheme) -> None:
+        if chosen(settings) == "system":
+            apply("system")
+
+    app.styleHints().colorSchemeChanged.connect(changed)
 
 
 def choose(settings: QSettings, choice: str) -> None:

@@ -101,7 +101,8 @@ class FileActions:
 
     async def save_as(self) -> bool:
         """Ask for a file and save to it; True once it is written."""
-        name = f"{file_name(self.document.session.title or 'session')}.json"
+        # NAME.roundtable.json: the desktop knows the file type by it (packaging/linux).
+        name = f"{file_name(self.document.session.title or 'session')}.roundtable.json"
         if self.save_folder is not None:
             folder = self.save_folder()
             with contextlib.suppress(OSError):  # a folder it cannot make: the dialog's own

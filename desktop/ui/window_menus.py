@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu
 
-from desktop.ui import team_gateway
+from desktop.ui import appearance, team_gateway
 from desktop.ui.about_dialog import show_about
 from desktop.ui.add_from_session import add_from_session
 from desktop.ui.keys_dialog import open_keys
@@ -95,6 +95,7 @@ def build_menus(window: MainWindow) -> Menus:
     )
     sync.setCheckable(True)
     add("&View", "Focus &composer", lambda: composer.editor.setFocus(), "Ctrl+L")
+    menus["&View"].addMenu(_appearance_menu(window))
     post = add("&View", "&Post", lambda: window.show_post(post.isChecked()), "Ctrl+P")
     post.setCheckable(True)
     annotations = window.annotation_list.toggleViewAction()
@@ -154,6 +155,19 @@ def set_live(window: MainWindow, live: bool) -> None:
             pane.buttons[key].setVisible(live)
     if not live and window.panes:  # the composer had the focus; shortcuts need one
         window.panes[0].focus_conversation()
+
+
+def _appearance_menu(window: MainWindow) -> QMenu:
+    """View → Appearance: as the system says, light or dark (one of the three checked)."""
+    menu = QMenu("&Appearance", window)
+    group = QActionGroup(menu)
+    current = appearance.chosen(window.settings)
+    for choice, text in (("system", "As the &system"), ("light", "&Light"), ("dark", "&Dark")):
+        action = QAction(text, menu, checkable=True, checked=choice == current)
+        action.triggered.connect(partial(appearance.choose, window.settings, choice))
+        group.addAction(action)
+        menu.addAction(action)
+    return menu
 
 
 def _focus_pane(window: MainWindow, number: int, _checked: bool = False) -> None:
