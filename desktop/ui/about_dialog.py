@@ -17,7 +17,7 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("About Roundtable")
         self.resize(560, 480)
-        heading = QLabel(
+        self.heading = heading = QLabel(
             f"<h2>Roundtable {escape(version())}</h2>"
             "<p>Side-by-side model debates: one prompt to several AI assistants, their "
             "answers streamed side by side, saved as an annotated transcript.</p>"

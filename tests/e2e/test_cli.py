@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import signal
 import subprocess
@@ -354,3 +355,12 @@ def test_ask_runs_a_local_ollama_seat_keyless(fake: FakeProviderServer, tmp_path
     [request] = fake.requests("cli-llama")
     assert request.path == "/api/chat"
     assert not any(v in str(request.headers) for v in TEST_KEYS.values()), "no key sent"
+
+
+def test_version_is_the_packages() -> None:
+    from desktop import __version__
+
+    result = roundtable("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"roundtable {__version__}\n"
+    assert __version__ == importlib.metadata.version("roundtable"), "one place for it"
