@@ -71,13 +71,21 @@ class Windows:
             window, _ = self.new_window()
             if not window.files.open_path(path):
                 window.document.new(self.default_seats)
-            window.show()
-            self.raise_window(window)
+            self._show_beside(window)
         if not paths:
             window, _ = self.new_window()
             window.document.new(self.default_seats)
-            window.show()
-            self.raise_window(window)
+            self._show_beside(window)
+
+    def _show_beside(self, window: MainWindow) -> None:
+        """Show a new window a step below and right of the last one (each restores the
+        same saved place, and one exactly over another looks like nothing opened)."""
+        others = [w for w in self.windows if w is not window and w.isVisible()]
+        window.show()
+        if others:
+            last = others[-1].geometry()
+            window.move(last.x() + 32, last.y() + 32)
+        self.raise_window(window)
 
     def showing(self, path: Path) -> MainWindow | None:
         """The window whose session is the file at ``path``, if one is."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -119,3 +121,35 @@ def test_a_second_launch_hands_its_session_to_the_first(tmp_path: Path) -> None:
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+def test_the_bundle_reads_keys_from_the_secret_service(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    """A real Secret Service (gnome-keyring on a private D-Bus): the bundle's keyring
+    backends find the key there, and it is the one the provider receives."""
+    tools = ("dbus-run-session", "gnome-keyring-daemon", "secret-tool")
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"no {', '.join(missing)} (Debian: dbus, gnome-keyring, libsecret-tools)")
+    assert BUNDLE is not None
+    key = "sk-from-the-secret-service-" + secrets.token_hex(4)
+    out = tmp_path / "s.roundtable.json"
+    script = tmp_path / "session.sh"
+    script.write_text(
+        "set -e\n"
+        'printf %s "unlock" | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n'
+        f'printf %s "{key}" | secret-tool store --label roundtable service roundtable username openai\n'
+        f'"{BUNDLE}" keys\n'
+        f'"{BUNDLE}" ask --lineup "{lineup(tmp_path, fake)}" "Whose key?" -o "{out}"\n'
+    )
+    env = bare_env(tmp_path)
+    del env["PYTHON_KEYRING_BACKEND"]
+    result = subprocess.run(
+        ["dbus-run-session", "--", "sh", str(script)],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=180, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'OpenAI: OS keyring (service "roundtable", user "openai")' in result.stdout
+    assert fake.requests("bundled")[-1].headers["Authorization"] == f"Bearer {key}"
+    assert key not in out.read_text() + result.stdout + result.stderr

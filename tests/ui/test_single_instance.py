@@ -88,6 +88,8 @@ def test_a_second_launch_opens_its_session_in_a_new_window_of_the_running_app(
         assert plain.returncode == 0
         assert len(app.windows) == 2
         assert app.windows[1].document.path is None, "a plain launch: a new session"
+        first, second_window = (w.geometry().topLeft() for w in app.windows)
+        assert second_window != first, "not exactly over the other"
     finally:
         server.close()
 
