@@ -1,6 +1,6 @@
 """Linux desktop integration: the menu entry and AppStream metadata pass the freedesktop
 validators, and packaging/linux/install.sh installs them with the icons and the
-transcript file type, which the desktop's MIME database then recognises (by name and
+transcript file type (all in resources/), which the desktop's MIME database then recognises (by name and
 by content), and removes them again."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import pytest
 
 from tests.conftest import PYTHON, ROOT
 
-LINUX = ROOT / "packaging" / "linux"
+LINUX = ROOT / "resources" / "linux"
+INSTALL = ROOT / "packaging" / "linux" / "install.sh"
 APP_ID = "org.roundtable.Roundtable"
 SESSION_TYPE = "application/x-roundtable-session"
 
@@ -56,7 +57,7 @@ def fake_bundle(tmp_path: Path) -> Path:
 def install(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"HOME": str(home), "PATH": os.environ["PATH"]}
     return subprocess.run(
-        ["sh", str(LINUX / "install.sh"), *args],
+        ["sh", str(INSTALL), *args],
         capture_output=True, text=True, env=env, check=False, timeout=120,
     )  # fmt: skip
 

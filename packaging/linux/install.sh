@@ -7,6 +7,7 @@
 #   packaging/linux/install.sh --uninstall     remove what it installed
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+resources="$here/../../resources"
 id=org.roundtable.Roundtable
 prefix=${PREFIX:-"$HOME/.local"}
 data=${XDG_DATA_HOME:-"$prefix/share"}
@@ -45,13 +46,14 @@ mkdir -p "$(dirname "$app")"
 cp -R "$bundle" "$app"
 ln -sf "$app/roundtable" "$prefix/bin/roundtable"
 # The menu entry names the installed executable, so it works without PATH changes.
-sed "s|^Exec=roundtable|Exec=$app/roundtable|" "$here/$id.desktop" > "$data/applications/$id.desktop"
-cp "$here/$id.metainfo.xml" "$data/metainfo/"
-cp "$here/$id.mime.xml" "$data/mime/packages/$id.xml"
-cp "$here/../../resources/icons/$id.svg" "$data/icons/hicolor/scalable/apps/"
+sed "s|^Exec=roundtable|Exec=$app/roundtable|" "$resources/linux/$id.desktop" \
+  > "$data/applications/$id.desktop"
+cp "$resources/linux/$id.metainfo.xml" "$data/metainfo/"
+cp "$resources/linux/$id.mime.xml" "$data/mime/packages/$id.xml"
+cp "$resources/icons/$id.svg" "$data/icons/hicolor/scalable/apps/"
 for size in 16 24 32 48 64 128 256 512; do
   mkdir -p "$data/icons/hicolor/${size}x${size}/apps"
-  cp "$here/icons/$id-$size.png" "$data/icons/hicolor/${size}x${size}/apps/$id.png"
+  cp "$resources/icons/$id-$size.png" "$data/icons/hicolor/${size}x${size}/apps/$id.png"
 done
 refresh
 echo "Roundtable installed in $app; run it from the menu or as $prefix/bin/roundtable."
