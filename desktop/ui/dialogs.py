@@ -10,6 +10,8 @@ goes on. Every text they show is plain text.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 from desktop.ui.shown import shown
 
 Button = QMessageBox.StandardButton
+T = TypeVar("T")
 
 
 async def finished(dialog: QDialog) -> int:
@@ -119,3 +122,23 @@ async def text(
     answer = dialog.textValue()
     dialog.deleteLater()
     return answer if accepted else None
+
+
+async def parsed(
+    parent: QWidget,
+    title: str,
+    label: str,
+    value: str,
+    parse: Callable[[str], T],
+    multiline: bool = True,
+) -> tuple[bool, T | None]:
+    """Ask for text and read it with ``parse``: (True, what it read), or (False, None)
+    when cancelled or unreadable (``parse``'s ValueError is said in a warning)."""
+    typed = await text(parent, title, label, value, multiline)
+    if typed is None:
+        return False, None
+    try:
+        return True, parse(typed)
+    except ValueError as exc:
+        warn(parent, title, str(exc))
+        return False, None

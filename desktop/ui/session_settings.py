@@ -43,21 +43,15 @@ async def edit_tags(context: WindowContext, undo: QUndoStack) -> None:
 async def edit_budget(context: WindowContext, undo: QUndoStack) -> None:
     """Ask for the session's budget in US dollars (empty: none)."""
     before = context.document.session.budget_usd
-    typed = await dialogs.text(
+    answered, after = await dialogs.parsed(
         context.parent,
         "Budget",
         "The most this session should cost, in US dollars (empty: no budget). A send that "
         "would likely pass it asks first.",
         "" if before is None else f"{before:g}",
+        parse_budget,
     )
-    if typed is None:
-        return
-    try:
-        after = parse_budget(typed)
-    except ValueError as exc:
-        dialogs.warn(context.parent, "Budget", str(exc))
-        return
-    if after != before:
+    if answered and after != before:
         put = lambda b: set_budget(context.document, b)  # noqa: E731
         undo.push(_Set("Set budget", put, before, after))
         context.say(f"Budget: ${after:.2f}" if after is not None else "No budget.")

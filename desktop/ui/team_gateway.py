@@ -7,6 +7,7 @@ key is a key like any other (provider ``litellm_proxy`` in Settings → Keys…)
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from desktop.core.document import SessionDocument
 from desktop.providers.routing import gateway_url
@@ -42,20 +43,24 @@ def apply(document: SessionDocument, settings: QSettings) -> None:
 
 async def edit(context: WindowContext) -> None:
     """Ask for the team gateway's address and use it from the next send on."""
-    current = saved(context.settings) or ""
-    typed = await dialogs.text(context.parent, "Team gateway", EXPLAINED, current, multiline=False)
-    if typed is None or typed.strip() == current:
+    current = saved(context.settings)
+    answered, url = await dialogs.parsed(
+        context.parent, "Team gateway", EXPLAINED, current or "",
+        lambda typed: gateway_url(typed) if typed.strip() else None, multiline=False,
+    )  # fmt: skip
+    if not answered or url == current:
         return
-    if not typed.strip():
+    if url is None:
         context.settings.remove(SETTING)
-        apply(context.document, context.settings)
-        context.say("No team gateway: each seat goes straight to its provider.")
-        return
-    try:
-        url = gateway_url(typed)
-    except ValueError as exc:
-        dialogs.warn(context.parent, "Team gateway", str(exc))
-        return
-    context.settings.setValue(SETTING, url)
-    apply(context.document, context.settings)
-    context.say(f"Seats now go through the team gateway at {url}.")
+    else:
+        context.settings.setValue(SETTING, url)
+    # Every window's seats, not just this one's: it is the app's setting.
+    for window in QApplication.topLevelWidgets():
+        document = getattr(window, "document", None)
+        if isinstance(document, SessionDocument):
+            apply(document, context.settings)
+    context.say(
+        f"Seats now go through the team gateway at {url}."
+        if url
+        else "No team gateway: each seat goes straight to its provider."
+    )

@@ -70,6 +70,7 @@ def test_settings_team_gateway_sends_every_plain_seat_through_the_proxy(
 ) -> None:
     ui_gateway.use_key("litellm_proxy", litellm_proxy.team_key)
     ui = make_ui([Seat("Plain", "openai/gui-routed")])
+    other = make_ui([Seat("Other", "openai/other-window")])
     menu = next(a for a in ui.window.findChildren(QAction) if a.text() == "Team &gateway…")
 
     def answer(typed: str) -> None:
@@ -85,6 +86,7 @@ def test_settings_team_gateway_sends_every_plain_seat_through_the_proxy(
 
     answer(f" {litellm_proxy.url}/ ")
     ui.wait(lambda: ui.document.engine.team_gateway == litellm_proxy.url, "the gateway used")
+    assert other.document.engine.team_gateway == litellm_proxy.url, "by every window"
     assert ui.window.settings.value("gateway/url") == litellm_proxy.url
     assert "team gateway" in ui.window.statusBar().currentMessage()
     ui.send("Through whom?")
