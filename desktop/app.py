@@ -186,8 +186,8 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
             window.tasks.spawn(find_local(window))
     window.show()
     drawn = asyncio.Event()
-    window.post_view.rendered.connect(drawn.set)
-    if args.view == "post":
+    if args.view == "post":  # only then: the post view is built when first wanted
+        window.post_view.rendered.connect(drawn.set)
         window.show_post(True)
     if no_recovery:
         from desktop.ui.dialogs import warn

@@ -7,6 +7,7 @@ the document's typed changes and hands each to the part of the screen it concern
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QSta
 from desktop.core import changes
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
 from desktop.core.totals import session_totals
-from desktop.ui import team_gateway
+from desktop.ui import team_gateway, window_geometry
 from desktop.ui.annotation_actions import AnnotationActions
 from desktop.ui.annotation_list import AnnotationList
 from desktop.ui.attachment_actions import AttachmentActions
@@ -25,7 +26,6 @@ from desktop.ui.file_actions import FileActions
 from desktop.ui.library_actions import LibraryActions
 from desktop.ui.pane import SeatPane
 from desktop.ui.pane_strip import PaneStrip
-from desktop.ui.post_view import PostView
 from desktop.ui.review_actions import ReviewActions
 from desktop.ui.shown import shown
 from desktop.ui.start_page import StartPage, wire_start_page
@@ -33,6 +33,9 @@ from desktop.ui.tasks import Tasks
 from desktop.ui.turn_actions import TurnActions
 from desktop.ui.window_context import WindowContext
 from desktop.ui.window_menus import build_menus, set_live
+
+if TYPE_CHECKING:
+    from desktop.ui.post_view import PostView
 
 MESSAGE_MS = 10000
 
@@ -79,8 +82,7 @@ class MainWindow(QMainWindow):
         self.attachments = AttachmentActions(context, self.composer)
         self.approval = EndpointApproval(context, self.strip.set_needs_approval)
         self.annotations = AnnotationActions(context, self.strip.focused, lambda: self.panes)
-        self.post_view = PostView(context, self.annotations.undo)  # one Edit → Undo
-        self.pages.addWidget(self.post_view)
+        self._context, self._post_view = context, cast("PostView | None", None)
         self.annotation_list = AnnotationList(self, self.annotations)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotation_list)
         self.composer.send_requested.connect(self.turns.send)
@@ -94,7 +96,7 @@ class MainWindow(QMainWindow):
         wire_start_page(self)
         self._unsubscribe = document.subscribe(self._changed)
         self._changed(changes.SessionReplaced())
-        self._restore_geometry()
+        window_geometry.restore(self, self.main_splitter, settings)
         self._autosave = QTimer(self)
         self._autosave.setInterval(round(AUTOSAVE_SECONDS * 1000))
         self._autosave.timeout.connect(lambda: self.tasks.spawn(document.autosave()))
@@ -104,6 +106,17 @@ class MainWindow(QMainWindow):
     def panes(self) -> list[SeatPane]:
         """The seat panes, left to right."""
         return self.strip.panes
+
+    @property
+    def post_view(self) -> PostView:
+        """The post editor and its preview, built when first wanted: its ~40 modules
+        were a third of the window's first paint, for a page not shown at start."""
+        if self._post_view is None:
+            from desktop.ui.post_view import PostView
+
+            self._post_view = PostView(self._context, self.annotations.undo)  # one Undo
+            self.pages.addWidget(self._post_view)
+        return self._post_view
 
     def show_post(self, on: bool) -> None:
         """Turn the window into the post editor and its preview, or back (Ctrl+P)."""
@@ -129,7 +142,8 @@ class MainWindow(QMainWindow):
     def _changed(self, change: changes.Change) -> None:
         session = self.document.session
         self.strip.apply(change, session)
-        self.post_view.follow(change)
+        if self._post_view is not None:  # not built: nothing shown to keep up
+            self._post_view.follow(change)
         match change:
             case changes.SessionReplaced():
                 if self.pages.currentWidget() is self.start_page:
@@ -204,17 +218,7 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.attachments.attach_files(files)
 
-    # -- geometry and closing ------------------------------------------------------------
-
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        sizes = self.settings.value("main_splitter")
-        if sizes is not None:
-            self.main_splitter.restoreState(sizes)
+    # -- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._may_close and self.document.dirty:
@@ -224,8 +228,7 @@ class MainWindow(QMainWindow):
             self.tasks.spawn(self._close_after_asking())
             return
         self._autosave.stop()
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("main_splitter", self.main_splitter.saveState())
+        window_geometry.save(self, self.main_splitter, self.settings)
         event.accept()
         self.closed.emit()
 

@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu
 
 from desktop.ui import appearance, team_gateway
-from desktop.ui.about_dialog import show_about
 from desktop.ui.add_from_session import add_from_session
 from desktop.ui.keys_dialog import open_keys
 from desktop.ui.reply_actions import REPLY_ACTIONS
@@ -135,7 +134,7 @@ def build_menus(window: MainWindow) -> Menus:
             lambda: window.post_view.output.copy_picture(window.strip.focused()),
         ),
     ]
-    add("&Help", "&About Roundtable", lambda: show_about(window))
+    add("&Help", "&About Roundtable", partial(_about, window))
     reply_menu = menus["&Reply"]
     reply_menu.aboutToShow.connect(partial(_refresh_reply_actions, window, result))
     # Enabled again once the menu closes: the focus may move to another pane.
@@ -155,6 +154,13 @@ def set_live(window: MainWindow, live: bool) -> None:
             pane.buttons[key].setVisible(live)
     if not live and window.panes:  # the composer had the focus; shortcuts need one
         window.panes[0].focus_conversation()
+
+
+def _about(window: MainWindow) -> None:
+    # Imported when asked for: reading package metadata is not for the first paint.
+    from desktop.ui.about_dialog import show_about
+
+    show_about(window)
 
 
 def _appearance_menu(window: MainWindow) -> QMenu:
