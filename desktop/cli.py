@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop import cli_library, cli_models, cli_post
+from desktop import __version__, cli_library, cli_models, cli_post
 from desktop.core import attachments
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="roundtable",
         description="Side-by-side model debates. Run without a command to open the window.",
     )
+    # Answered by desktop.__main__ before any parser; listed here so --help shows it.
+    parser.add_argument("--version", action="version", version=f"roundtable {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     ask = commands.add_parser(
         "ask",

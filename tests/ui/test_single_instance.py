@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import qasync
+from PySide6.QtGui import QAction
 
 from desktop.core import transcript
 from desktop.core.model import Seat, Session
@@ -20,6 +21,7 @@ from desktop.providers.worker_client import WorkerGateway
 from desktop.ui.single_instance import MAX_PATHS, InstanceServer, decode, encode, hand_over
 from desktop.ui.windows import Windows
 from tests.conftest import PYTHON, ROOT, subprocess_env
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -90,6 +92,15 @@ def test_a_second_launch_opens_its_session_in_a_new_window_of_the_running_app(
         assert app.windows[1].document.path is None, "a plain launch: a new session"
         first, second_window = (w.geometry().topLeft() for w in app.windows)
         assert second_window != first, "not exactly over the other"
+
+        close = next(a for a in app.windows[1].findChildren(QAction) if a.text() == "&Close window")
+        close.trigger()
+        loop.run_until_complete(eventually(lambda: len(app.windows) == 1, what="one closed"))
+        assert not app.all_closed.is_set()
+        quit_all = next(a for a in app.windows[0].findChildren(QAction) if a.text() == "&Quit")
+        quit_all.trigger()
+        loop.run_until_complete(asyncio.wait_for(app.all_closed.wait(), 30))
+        assert app.windows == []
     finally:
         server.close()
 
