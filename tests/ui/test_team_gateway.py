@@ -38,7 +38,7 @@ def test_the_proxys_refusal_shows_in_the_pane_and_a_new_key_makes_the_retry_stre
     ui_gateway: WorkerGateway,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ui_gateway.use_key("litellm_proxy", "sk-someone-elses-key")
+    ui_gateway.use_key("litellm_proxy", "someone-elses-virtual-key")
     ui = make_ui([Seat("House", "litellm_proxy/house", api_base=litellm_proxy.url)])
     ui.send("Who routes this?")
     ui.settle()
