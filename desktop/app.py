@@ -46,7 +46,9 @@ model = "gemini/gemini-3.1-pro-preview"
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="roundtable", description="Side-by-side model debates.")
-    parser.add_argument("session", nargs="?", type=Path, help="a saved session to open")
+    parser.add_argument(
+        "sessions", nargs="*", type=Path, metavar="SESSION", help="saved sessions to open"
+    )
     parser.add_argument(
         "--approve-endpoints",
         action="store_true",
@@ -94,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Open the window; returns the process exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # The first in this window, any others each in one more (a desktop's "open with").
+    args.session, args.more_sessions = (args.sessions or [None])[0], args.sessions[1:]
+    if args.more_sessions and (args.approve_endpoints or args.view == "post" or args.send):
+        parser.error("--approve-endpoints, --view post and --send take one SESSION")
     if args.screenshot and not (args.send or args.view == "post"):
         parser.error("--screenshot needs --send, or --view post")
     if args.view == "post" and args.send:
@@ -123,12 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Wayland matches windows to the menu entry by this; the icon is the window's too.
     app.setDesktopFileName("org.roundtable.Roundtable")
     app.setWindowIcon(QIcon(str(ICON)))
-    if _interactive(args) and not args.approve_endpoints:
-        from desktop.ui.single_instance import hand_over
-
-        if hand_over([args.session] if args.session is not None else []):
-            print("Opened in the Roundtable already running.", file=sys.stderr)
-            return 0
+    if _interactive(args) and _handed_over(args.sessions):
+        return 0
     appearance.follow(QSettings())
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
         return runner.run(_run(args, seats))
@@ -167,6 +169,10 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     instance = InstanceServer(windows.open) if _interactive(args) else None
     if instance is not None and not instance.listen():
         instance = None
+        # Two launches at once: the other one won, so it gets this one's sessions too.
+        if _handed_over(args.sessions):
+            await gateway.aclose()
+            return 0
     window, no_recovery = windows.new_window()
     document = window.document
     opened = False
@@ -185,6 +191,8 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
             window.show_start(True)
             window.tasks.spawn(find_local(window))
     window.show()
+    if args.more_sessions:
+        windows.open(args.more_sessions)
     drawn = asyncio.Event()
     if args.view == "post":  # only then: the post view is built when first wanted
         window.post_view.rendered.connect(drawn.set)
@@ -219,7 +227,18 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
 
 def _interactive(args: argparse.Namespace) -> bool:
     """Whether this launch is a person's, which a later launch may hand sessions to."""
-    return not (args.send or args.screenshot or args.view == "post" or args.lineup or args.library)
+    scripted = args.send or args.screenshot or args.view == "post" or args.approve_endpoints
+    return not (scripted or args.lineup or args.library)
+
+
+def _handed_over(sessions: list[Path]) -> bool:
+    """Give ``sessions`` to the Roundtable already running, if one is; whether it took them."""
+    from desktop.ui.single_instance import hand_over
+
+    if not hand_over(sessions):
+        return False
+    print("Opened in the Roundtable already running.", file=sys.stderr)
+    return True
 
 
 def _approve(window: MainWindow, document: SessionDocument) -> None:

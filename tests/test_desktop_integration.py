@@ -81,7 +81,7 @@ def mime_type_of(path: Path, data_home: Path) -> str:
 
 def test_install_puts_the_app_in_the_menu_with_its_icons_and_file_type(tmp_path: Path) -> None:
     tool("update-mime-database")
-    home = tmp_path / "home"
+    home = tmp_path / "Jo's home"  # a space and a quote in the path must not break it
     home.mkdir()
     installed = install(home, str(fake_bundle(tmp_path)))
     assert installed.returncode == 0, installed.stderr
@@ -89,7 +89,7 @@ def test_install_puts_the_app_in_the_menu_with_its_icons_and_file_type(tmp_path:
     share = home / ".local" / "share"
     entry = share / "applications" / f"{APP_ID}.desktop"
     app = home / ".local" / "lib" / "roundtable" / "roundtable"
-    assert f"Exec={app} %F" in entry.read_text()
+    assert f'Exec="{app}" %F' in entry.read_text()
     assert subprocess.run([str(home / ".local" / "bin" / "roundtable")], capture_output=True,
                           text=True, check=True).stdout == "roundtable 0.0.0\n"  # fmt: skip
     for size in (16, 32, 48, 128, 256, 512):
@@ -116,7 +116,18 @@ def test_install_puts_the_app_in_the_menu_with_its_icons_and_file_type(tmp_path:
     assert removed.returncode == 0, removed.stderr
     assert not entry.exists()
     assert not app.exists()
+    assert not (home / ".local" / "bin" / "roundtable").exists()
     assert mime_type_of(named, share) == "application/json"
+
+
+def test_install_leaves_another_roundtable_command_alone(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    own = home / ".local" / "bin" / "roundtable"
+    own.parent.mkdir(parents=True)
+    own.write_text("#!/bin/sh\necho pip-installed\n")
+    assert install(home, str(fake_bundle(tmp_path))).returncode == 0
+    assert install(home, "--uninstall").returncode == 0
+    assert own.read_text() == "#!/bin/sh\necho pip-installed\n"
 
 
 def test_install_without_a_bundle_says_how_to_build_one(tmp_path: Path) -> None:

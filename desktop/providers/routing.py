@@ -48,6 +48,10 @@ def gateway_url(text: str) -> str:
     and an optional path; raises ValueError saying what is wrong."""
     url = text.strip().rstrip("/")
     parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - reading it checks it: "host:abc" raises ValueError
+    except ValueError:
+        raise ValueError("that address has no valid port; give one such as :4000") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         # Not echoed: a key pasted into the wrong field must not be shown back.
         raise ValueError("that is not a proxy address; give one such as https://llm.example.org")

@@ -81,12 +81,12 @@ def apply(choice: str) -> None:
         hints.unsetColorScheme()
     else:
         hints.setColorScheme(_SCHEMES[choice])  # native parts: title bars, dialogs
-    scheme = _SCHEMES[choice] if choice != "system" else hints.colorScheme()
-    style = getattr(app, "style", None)
-    if scheme is Qt.ColorScheme.Dark:
+    # The platform's own palette first: it follows the scheme where the platform can
+    # (and keeps its accent colours); Fusion's dark one only where it stays light.
+    app.setPalette(QPalette())
+    dark = choice == "dark" or (choice == "system" and hints.colorScheme() is Qt.ColorScheme.Dark)
+    if dark and not is_dark(app.palette()):
         app.setPalette(dark_palette())
-    elif style is not None:
-        app.setPalette(style().standardPalette())
 
 
 def follow(settings: QSettings) -> None:

@@ -30,6 +30,7 @@ class Menus:
     stop_all: QAction
     sync: QAction
     post: QAction
+    quit: QAction  # the app's windows (desktop.ui.windows) take it over
     reply_actions: dict[str, QAction] = field(default_factory=dict)
     live: list[QAction] = field(default_factory=list)  # what sends or changes the table
     annotation_actions: list[QAction] = field(default_factory=list)
@@ -61,8 +62,7 @@ def build_menus(window: MainWindow) -> Menus:
     add("&File", "Save a&ttachment…", window.attachments.save_attachment)
     add("&File", "Add from sess&ion…", lambda: window.tasks.spawn(add_from_session(window)))
     add("&File", "&Close window", window.close, QKeySequence.StandardKey.Close)
-    # Every window, each asking about unsaved changes in turn (Qt stops at one that waits).
-    add("&File", "&Quit", QApplication.closeAllWindows, QKeySequence.StandardKey.Quit)
+    quit_app = add("&File", "&Quit", QApplication.closeAllWindows, QKeySequence.StandardKey.Quit)
     menus["&Edit"] = edit = window.menuBar().addMenu("&Edit")
     undo_stack = window.annotations.undo
     for action, key in (
@@ -106,7 +106,7 @@ def build_menus(window: MainWindow) -> Menus:
         add("&View", f"Focus {pane}", partial(_focus_pane, window, number), f"Ctrl+{number}")
         only = partial(_address_only, window, number)
         live.append(add("&Session", f"Address only {pane}", only, f"Alt+{number}"))
-    result = Menus(stop_all, sync, post, live=live)
+    result = Menus(stop_all, sync, post, quit_app, live=live)
     # The pane buttons again, for the pane that has the focus (Ctrl+1…9 puts it there),
     # so each reply's actions are reachable from the keyboard.
     for spec in REPLY_ACTIONS:

@@ -6,7 +6,10 @@ raises the window that already shows it)."""
 from __future__ import annotations
 
 import asyncio
+import stat
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings
 
@@ -55,6 +58,8 @@ class Windows:
         if self.library is not None:
             window.library.use_folder(self.library, remember=False)
         window.closed.connect(lambda: self._closed(window))
+        window.menus.quit.triggered.disconnect()
+        window.menus.quit.triggered.connect(self.quit)
         self.windows.append(window)
         self.all_closed.clear()
         return window, no_recovery
@@ -64,6 +69,10 @@ class Windows:
         none: a new window with a new session. A file that cannot be opened is said so in
         its window, which then holds a new session."""
         for path in paths:
+            if not _plain_file(path):
+                # A FIFO or a device would block the window reading it, for good.
+                self._say(f"Not opened: {path} is not a saved session file.")
+                continue
             shown = self.showing(path)
             if shown is not None:
                 self.raise_window(shown)
@@ -95,6 +104,10 @@ class Windows:
                 return window
         return None
 
+    def _say(self, message: str) -> None:
+        if self.windows:
+            self.windows[-1].say(message)
+
     @staticmethod
     def raise_window(window: MainWindow) -> None:
         window.raise_()
@@ -106,33 +119,58 @@ class Windows:
         for window in self.windows:
             window.set_provider_ready(True)
 
-    def _closed(self, window: MainWindow) -> None:
-        task = asyncio.ensure_future(self._dispose(window))
+    def quit(self) -> None:
+        """Close every window; each with unsaved changes asks first, in turn, and Cancel
+        in any keeps them all open."""
+        self._track(self._quit())
+
+    async def _quit(self) -> None:
+        for window in list(self.windows):
+            self.raise_window(window)
+            if not await window.files.may_drop_changes():
+                return
+        for window in list(self.windows):
+            window.close()
+
+    def _track(self, job: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(job)
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
+
+    def _closed(self, window: MainWindow) -> None:
+        self._track(self._dispose(window))
 
     async def _dispose(self, window: MainWindow) -> None:
         if window not in self.windows:
             return
         self.windows.remove(window)
         tasks = window.tasks
-        # First, so no autosave of the window's starts after the document's last one.
-        window.dispose()
-        await window.document.shutdown()
-        await tasks.wait()
-        if not self.windows:
-            self.all_closed.set()
+        try:
+            # First, so no autosave of the window's starts after the document's last one.
+            window.dispose()
+            await window.document.shutdown()
+            await tasks.wait()
+        finally:
+            if not self.windows:  # even if this one failed: the app must still end
+                self.all_closed.set()
 
     async def close_all(self) -> None:
         """Dispose of every window still open (the app is quitting)."""
-        for window in list(self.windows):
-            await self._dispose(window)
+        while self.windows:  # one opened meanwhile is disposed of too
+            await self._dispose(self.windows[0])
         if self._closing:
-            await asyncio.gather(*self._closing)
+            await asyncio.gather(*self._closing, return_exceptions=True)
 
 
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return False
+
+
+def _plain_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, RuntimeError):
         return False

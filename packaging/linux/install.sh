@@ -6,10 +6,11 @@
 #   packaging/linux/install.sh [BUNDLE]        install (BUNDLE: default dist/roundtable)
 #   packaging/linux/install.sh --uninstall     remove what it installed
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 resources="$here/../../resources"
 id=org.roundtable.Roundtable
 prefix=${PREFIX:-"$HOME/.local"}
+case $prefix in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac  # the entry names it in full
 data=${XDG_DATA_HOME:-"$prefix/share"}
 [ -n "${PREFIX:-}" ] && data="$prefix/share"
 app="$prefix/lib/roundtable"
@@ -23,7 +24,10 @@ refresh() {
 
 if [ "${1:-}" = "--uninstall" ]; then
   rm -rf "$app"
-  rm -f "$prefix/bin/roundtable" "$data/applications/$id.desktop" \
+  # The command only if it is ours (another roundtable there is left alone).
+  [ "$(readlink "$prefix/bin/roundtable" 2>/dev/null)" = "$app/roundtable" ] &&
+    rm -f "$prefix/bin/roundtable"
+  rm -f "$data/applications/$id.desktop" \
     "$data/metainfo/$id.metainfo.xml" "$data/mime/packages/$id.xml" \
     "$data/icons/hicolor/scalable/apps/$id.svg"
   for size in 16 24 32 48 64 128 256 512; do
@@ -44,10 +48,19 @@ mkdir -p "$prefix/bin" "$data/applications" "$data/metainfo" "$data/mime/package
 rm -rf "$app"
 mkdir -p "$(dirname "$app")"
 cp -R "$bundle" "$app"
-ln -sf "$app/roundtable" "$prefix/bin/roundtable"
-# The menu entry names the installed executable, so it works without PATH changes.
-sed "s|^Exec=roundtable|Exec=$app/roundtable|" "$resources/linux/$id.desktop" \
-  > "$data/applications/$id.desktop"
+if [ -e "$prefix/bin/roundtable" ] && [ ! -L "$prefix/bin/roundtable" ]; then
+  echo "Left $prefix/bin/roundtable alone (not ours); run $app/roundtable" >&2
+else
+  ln -sf "$app/roundtable" "$prefix/bin/roundtable"
+fi
+# The menu entry names the installed executable, quoted as the Desktop Entry spec
+# asks (a space, quote, backquote, dollar or backslash escaped; % doubled), so it works
+# without PATH changes wherever the home folder is.
+exec_path=$(printf '%s' "$app/roundtable" | sed -e 's/[\\"`$]/\\&/g' -e 's/%/%%/g')
+{
+  grep -v '^Exec=' "$resources/linux/$id.desktop"
+  printf 'Exec="%s" %%F\n' "$exec_path"
+} > "$data/applications/$id.desktop"
 cp "$resources/linux/$id.metainfo.xml" "$data/metainfo/"
 cp "$resources/linux/$id.mime.xml" "$data/mime/packages/$id.xml"
 cp "$resources/icons/$id.svg" "$data/icons/hicolor/scalable/apps/"

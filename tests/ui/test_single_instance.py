@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,9 @@ from pathlib import Path
 import pytest
 import qasync
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
 
-from desktop.core import transcript
+from desktop.core import changes, transcript
 from desktop.core.model import Seat, Session
 from desktop.core.trust import Approvals
 from desktop.providers.worker_client import WorkerGateway
@@ -86,6 +88,13 @@ def test_a_second_launch_opens_its_session_in_a_new_window_of_the_running_app(
         assert again.returncode == 0
         assert len(app.windows) == 1, "the window showing it is raised, not a second one"
 
+        fifo = tmp_path / "looks-like.roundtable.json"
+        os.mkfifo(fifo)  # reading it would block the window for good
+        hostile = loop.run_until_complete(in_background(runtime, str(fifo)))
+        assert hostile.returncode == 0
+        assert len(app.windows) == 1, "not opened"
+        assert "is not a saved session file" in app.windows[0].statusBar().currentMessage()
+
         plain = loop.run_until_complete(in_background(runtime))
         assert plain.returncode == 0
         assert len(app.windows) == 2
@@ -97,12 +106,54 @@ def test_a_second_launch_opens_its_session_in_a_new_window_of_the_running_app(
         close.trigger()
         loop.run_until_complete(eventually(lambda: len(app.windows) == 1, what="one closed"))
         assert not app.all_closed.is_set()
-        quit_all = next(a for a in app.windows[0].findChildren(QAction) if a.text() == "&Quit")
+        app.open([])  # a second window again, for Quit to close both
+        unsaved = app.windows[0]
+        unsaved.document.edited(changes.SessionFactsChanged())
+        quit_all = next(a for a in unsaved.findChildren(QAction) if a.text() == "&Quit")
+
+        def answer(button: QMessageBox.StandardButton) -> None:
+            boxes: list[QMessageBox] = []
+
+            def asked() -> bool:
+                boxes[:] = [b for b in unsaved.findChildren(QMessageBox) if b.isVisible()]
+                return bool(boxes)
+
+            loop.run_until_complete(eventually(asked, what="the unsaved-changes question"))
+            boxes[-1].button(button).click()
+
         quit_all.trigger()
+        answer(QMessageBox.StandardButton.Cancel)
+        gone = lambda: not [b for b in unsaved.findChildren(QMessageBox) if b.isVisible()]  # noqa: E731
+        loop.run_until_complete(eventually(gone, what="the question answered"))
+        loop.run_until_complete(asyncio.sleep(0))  # the quit job's next step, if any
+        assert len(app.windows) == 2, "Cancel keeps every window open"
+        quit_all.trigger()
+        answer(QMessageBox.StandardButton.Discard)
         loop.run_until_complete(asyncio.wait_for(app.all_closed.wait(), 30))
         assert app.windows == []
     finally:
         server.close()
+
+
+def test_open_with_several_sessions_opens_each_and_a_second_app_cannot_take_over(
+    windows: tuple[Windows, qasync.QEventLoop], runtime: Path, tmp_path: Path
+) -> None:
+    app, loop = windows
+    (runtime / "roundtable").mkdir(mode=0o700)
+    name = str(runtime / "roundtable" / "instance")
+    server = InstanceServer(app.open, name=name)
+    assert server.listen()
+    try:
+        assert not InstanceServer(app.open, name=name).listen(), "the first keeps the socket"
+        a, b = saved_session(tmp_path, "One"), saved_session(tmp_path, "Two")
+        both = loop.run_until_complete(in_background(runtime, str(a), str(b)))
+        assert both.returncode == 0, both.stderr[-2000:]
+        assert [w.document.session.title for w in app.windows] == ["One", "Two"]
+    finally:
+        server.close()
+    again = InstanceServer(app.open, name=name)
+    assert again.listen(), "once the first has stopped, another may listen"
+    again.close()
 
 
 def test_with_no_app_running_a_launch_goes_on_by_itself(runtime: Path) -> None:
