@@ -164,15 +164,22 @@ def _about(window: MainWindow) -> None:
 
 
 def _appearance_menu(window: MainWindow) -> QMenu:
-    """View → Appearance: as the system says, light or dark (one of the three checked)."""
+    """View → Appearance: as the system says, light or dark (the one chosen checked, as
+    the settings say when the menu opens: another window may have changed it)."""
     menu = QMenu("&Appearance", window)
     group = QActionGroup(menu)
-    current = appearance.chosen(window.settings)
+    choices = {}
     for choice, text in (("system", "As the &system"), ("light", "&Light"), ("dark", "&Dark")):
-        action = QAction(text, menu, checkable=True, checked=choice == current)
+        action = choices[choice] = QAction(text, menu, checkable=True)
         action.triggered.connect(partial(appearance.choose, window.settings, choice))
         group.addAction(action)
         menu.addAction(action)
+
+    def check_chosen() -> None:
+        choices[appearance.chosen(window.settings)].setChecked(True)
+
+    check_chosen()
+    menu.aboutToShow.connect(check_chosen)
     return menu
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from desktop import __version__
 from desktop.core.about import LIBRARIES
@@ -30,13 +30,18 @@ def action(ui: UI, text: str) -> QAction:
 
 
 def test_dark_and_light_are_chosen_from_the_view_menu_and_kept(make_ui: Maker) -> None:
-    ui = make_ui()
+    ui, other = make_ui(), make_ui()  # two windows, one settings file
     assert action(ui, "As the &system").isChecked()
     action(ui, "&Dark").trigger()
     assert appearance.is_dark(QApplication.palette())
     ui.wait(lambda: appearance.is_dark(ui.window.palette()), "the open window to turn dark")
     assert ui.window.settings.value(appearance.SETTING) == "dark"
     assert appearance.chosen(ui.window.settings) == "dark"
+
+    menu = action(other, "&Dark").parent()
+    assert isinstance(menu, QMenu)
+    menu.aboutToShow.emit()
+    assert action(other, "&Dark").isChecked(), "the menu says what is chosen now"
 
     action(ui, "&Light").trigger()
     assert not appearance.is_dark(QApplication.palette())
