@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.model import ReasoningEffort, Seat
-from desktop.core.trust import is_variable_name
+from desktop.core.regular_files import FileRefused, read_regular_file
+from desktop.core.trust import address_problem, is_variable_name
 
 _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "label": (str, "text"),
@@ -32,6 +33,9 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "vision": (bool, "true or false"),
     "pdf": (bool, "true or false"),
 }
+
+
+MAX_LINEUP_BYTES = 1024 * 1024  # a hundred seats with long system prompts
 
 
 class LineupError(ValueError):
@@ -97,6 +101,10 @@ def _seat(table: Any, where: str) -> Seat:
         raise LineupError(
             f"{where}: 'max_tokens' must be a whole number above 0, not {max_tokens!r}"
         )
+    api_base = table.get("api_base")
+    problem = address_problem(api_base) if api_base is not None else None
+    if problem is not None:
+        raise LineupError(f"{where}: 'api_base' is not a web address: {problem}")
     effort = table.get("reasoning_effort")
     if effort is not None and effort not in tuple(ReasoningEffort):
         raise LineupError(
@@ -119,8 +127,8 @@ def _seat(table: Any, where: str) -> Seat:
 def load_lineup(path: Path | str) -> list[Seat]:
     """Seats from a lineup file; raises LineupError (also for an unreadable file)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_regular_file(path, MAX_LINEUP_BYTES, "is too large for a lineup").decode()
+    except (OSError, UnicodeDecodeError, FileRefused) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise LineupError(f"{path}: cannot read the lineup ({reason})") from None
     return parse_lineup(text, str(path))

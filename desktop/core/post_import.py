@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from desktop.core.model import Attachment, Seat, Session, Source, Turn
 from desktop.core.post import PostItem, SectionBlock
 from desktop.core.post_plan import default_post
+from desktop.core.stamps import new_id
 
 
 class ImportRefused(Exception):
@@ -58,25 +59,66 @@ def exchanges_of(other: Session, seat: Seat, turn_ids: list[str] | None = None) 
     return Imported(source, [copy.copy(a) for a in other.attachments if a.id in files])
 
 
+def _ids_in(session: Session) -> set[str]:
+    """Every id a seat, turn, reply or annotation of ``session`` (its sources included)
+    uses: an imported copy must take none of them, or the file would not load."""
+    groups = [(session.seats, session.turns)] + [(s.seats, s.turns) for s in session.sources]
+    ids = {a.id for a in session.annotations}
+    for seats, turns in groups:
+        ids |= {s.id for s in seats} | {t.id for t in turns}
+        ids |= {r.id for t in turns for r in t.replies}
+    return ids
+
+
 def check_new(session: Session, imported: Imported) -> None:
-    """ImportRefused when ``imported``'s exchanges are in ``session`` already."""
-    known = {s.id for s in session.seats} | {t.id for t in session.turns}
-    for source in session.sources:
-        known |= {s.id for s in source.seats} | {t.id for t in source.turns}
-    if imported.seat.id in known or any(t.id in known for t in imported.source.turns):
+    """ImportRefused when ``imported``'s exchanges are in ``session`` already, or when
+    they reuse ids that ``session`` gives to something else (a crafted file, or a copy
+    of this session edited elsewhere)."""
+    known = _ids_in(session)
+    turns = imported.source.turns
+    if any(t.id in known for t in turns):
         raise ImportRefused("Those exchanges are already in this session.")
+    clashes = [imported.seat.id] + [r.id for t in turns for r in t.replies]
+    if any(found in known for found in clashes) or len(set(clashes)) < len(clashes):
+        raise ImportRefused(
+            "That session gives its seat or answers ids that this session already uses "
+            "(a copy of this session changed elsewhere?): nothing was added."
+        )
 
 
 def add_imported(session: Session, imported: Imported) -> None:
     """Put ``imported`` into ``session``: its source, the files it lacks, and a section
-    at the end of the post; ImportRefused when those exchanges are already here."""
+    at the end of the post; ImportRefused when those exchanges are already here.
+
+    A file of the other session's whose id this session gives to other bytes comes in
+    under an id of its own, so that each exchange keeps showing the file it sent."""
     check_new(session, imported)
-    have = {a.id for a in session.attachments}
-    session.attachments = session.attachments + [
-        a for a in imported.attachments if a.id not in have
-    ]
-    session.sources = [*session.sources, imported.source]
+    source = copy.deepcopy(imported.source)
+    have = {a.id: a for a in session.attachments}
+    added = []
+    for attachment in imported.attachments:
+        mine = have.get(attachment.id)
+        if mine is not None and mine.sha256 == attachment.sha256:
+            continue
+        if mine is not None:
+            renamed = copy.copy(attachment)
+            renamed.id = new_id()
+            _point_at(source, attachment.id, renamed.id)
+            attachment = renamed
+        added.append(attachment)
+    session.attachments = session.attachments + added
+    session.sources = [*session.sources, source]
     if not session.post.blocks:  # the default post so far, then the new section
         session.post.blocks = default_post(session).blocks
-    items = [PostItem(t.id) for t in imported.source.turns]
-    session.post.blocks.append(SectionBlock(imported.seat.id, items=items))
+    items = [PostItem(t.id) for t in source.turns]
+    session.post.blocks.append(SectionBlock(source.seats[0].id, items=items))
+
+
+def _point_at(source: Source, old: str, new: str) -> None:
+    """Make ``source``'s turns and their deliveries name attachment ``new`` for ``old``."""
+    for turn in source.turns:
+        turn.attachment_ids = [new if a == old else a for a in turn.attachment_ids]
+        for reply in turn.replies:
+            for delivery in reply.deliveries:
+                if delivery.attachment_id == old:
+                    delivery.attachment_id = new

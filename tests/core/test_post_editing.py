@@ -3,6 +3,7 @@ another session with their source and files; quotes shown by number, never by id
 
 from __future__ import annotations
 
+import copy
 import hashlib
 
 import pytest
@@ -16,6 +17,7 @@ from desktop.core.post_editing import PostEditing
 from desktop.core.post_import import ImportRefused, add_imported, exchanges_of, seat_turns
 from desktop.core.post_plan import plan_post
 from desktop.core.quote_names import QuoteNames
+from desktop.core.transcript import dumps, loads
 from tests.core.test_post import session_of
 from tests.fakes.scripted_gateway import ScriptedGateway
 
@@ -102,3 +104,46 @@ def test_quotes_are_named_by_number_in_the_editor_and_stored_with_their_target()
     assert names.name("roundtable:reply/other") == "quote 2"
     typed = "[mine](quote 7) [huge](quote 99999999999999999999)"
     assert names.stored(typed) == typed, "a number never given out stays as typed"
+
+
+def test_an_import_reusing_this_sessions_reply_ids_is_refused_and_changes_nothing() -> None:
+    """A crafted file (or a copy edited elsewhere) whose answers carry this session's
+    ids: added, the session would save as a file the loader refuses."""
+    session, other = session_of("Claude"), other_session()
+    other.turns[0].replies[0].id = session.turns[0].replies[0].id
+    before = copy.deepcopy(session)
+    with pytest.raises(ImportRefused, match="already uses"):
+        add_imported(session, exchanges_of(other, other.seats[0]))
+    assert session == before
+    other = other_session()
+    gemini, taken = other.seats[0], session.seats[0].id  # a seat id this session has
+    for turn in other.turns:
+        turn.targets = [taken if t == gemini.id else t for t in turn.targets]
+        for reply in turn.replies:
+            reply.seat_id = taken if reply.seat_id == gemini.id else reply.seat_id
+    gemini.id = taken
+    with pytest.raises(ImportRefused, match="already uses"):
+        add_imported(session, exchanges_of(other, other.seats[0]))
+
+
+def test_an_imported_file_whose_id_this_session_gives_other_bytes_keeps_its_own() -> None:
+    session, other = session_of("Claude"), other_session()
+    mine = Attachment("mine.txt", "text/plain", b"mine", hashlib.sha256(b"mine").hexdigest())
+    mine.id = other.attachments[0].id
+    session.attachments = [mine]
+    session.turns[0].attachment_ids = [mine.id]
+    imported = exchanges_of(other, other.seats[0])
+    add_imported(session, imported)
+    copied = session.sources[0].turns[0]
+    shown = [session.attachment(a) for a in copied.attachment_ids]
+    assert [a.name for a in shown] == ["chart.png"], "the imported exchange shows its own file"
+    assert session.attachment(mine.id).data == b"mine"
+    assert imported.source.turns[0].attachment_ids == [mine.id], "what was offered is untouched"
+    loads(dumps(session))  # and the session still opens
+
+
+def test_an_unchanged_shared_file_is_not_copied_twice() -> None:
+    session, other = session_of("Claude"), other_session()
+    session.attachments = [copy.copy(other.attachments[0])]
+    add_imported(session, exchanges_of(other, other.seats[0]))
+    assert len(session.attachments) == 1

@@ -433,3 +433,44 @@ def test_attachments_reopen_on_another_machine_from_the_json_alone(tmp_path: Pat
     ]
     save_attachment_out(photo, tmp_path / "saved-out.jpg")
     assert (tmp_path / "saved-out.jpg").read_bytes() == files.jpeg(40, 30, orientation=6)
+
+
+def test_a_session_the_loader_would_refuse_is_never_written(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    session = sample_session()
+    save_session(session, path)
+    before = path.read_bytes()
+    twice = session.turns[0].replies[0].id
+    session.turns[-1].replies[-1].id = twice  # two answers with one id
+    with pytest.raises(transcript.SessionUnsavable, match="replies use the id") as refused:
+        save_session(session, path)
+    assert isinstance(refused.value, OSError), "every caller that reports a failed save says so"
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["s.json"], "no temporary file left"
+    session = sample_session()
+    session.turns[0].targets.append("no-such-seat")
+    with pytest.raises(transcript.SessionUnsavable, match="no-such-seat"):
+        transcript.dump_chunks(session)
+    session = sample_session()
+    session.title = "lone \ud800 surrogate"
+    with pytest.raises(transcript.SessionUnsavable, match="not Unicode"):
+        transcript.dumps(session)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "sparse"])
+def test_a_fifo_a_device_or_a_huge_file_is_refused_without_being_read(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "s.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+        expected = "pipe"
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+        expected = "device"
+    else:
+        with open(path, "wb") as out:
+            out.truncate(transcript.MAX_FILE_BYTES + 1)  # sparse: no disk used
+        expected = "too large"
+    with pytest.raises(TranscriptError, match=expected):
+        load_session(path)  # a read would hang (FIFO) or fill the memory

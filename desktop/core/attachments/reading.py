@@ -19,14 +19,10 @@ from desktop.core.attachments.limits import (
 )
 from desktop.core.attachments.sniffing import sniff, unsupported_type
 from desktop.core.model import Attachment, AttachmentKind
+from desktop.core.regular_files import FileRefused, not_a_file, open_regular
 from desktop.core.transcript import write_atomic
 
 SUPPORTED = "Roundtable sends images (PNG, JPEG, WebP, GIF), PDFs and text files"
-
-# Never block on a FIFO or become a terminal's controlling process, whatever the path
-# turned into since it was checked.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-_OPEN_FLAGS |= getattr(os, "O_BINARY", 0)
 
 
 def read_attachment(path: Path | str, limits: AttachmentLimits = DEFAULT_LIMITS) -> Attachment:
@@ -39,12 +35,14 @@ def read_attachment(path: Path | str, limits: AttachmentLimits = DEFAULT_LIMITS)
     shown = str(path)
     try:
         _check_status(shown, os.stat(path), limits)
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = open_regular(path)
+    except FileRefused as refused:
+        raise AttachmentError(shown, str(refused)) from None
     except OSError as exc:
         raise AttachmentError(shown, _os_reason(exc)) from None
     with os.fdopen(fd, "rb") as handle:
         try:
-            # The path may have been swapped since the stat: check what was opened.
+            # open_regular checked the kind of what was opened; its size is checked here.
             _check_status(shown, os.fstat(handle.fileno()), limits)
             data = handle.read(limits.per_file + 1)
         except OSError as exc:
@@ -74,17 +72,11 @@ def save_attachment_out(attachment: Attachment, path: Path | str) -> None:
 
 
 def _check_status(shown: str, status: os.stat_result, limits: AttachmentLimits) -> None:
-    mode = status.st_mode
-    if stat.S_ISDIR(mode):
+    if stat.S_ISDIR(status.st_mode):
         raise AttachmentError(shown, "is a folder; attach the files in it one by one")
-    if stat.S_ISFIFO(mode):
-        raise AttachmentError(shown, "is a pipe (FIFO), not a file; nothing was read from it")
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        raise AttachmentError(shown, "is a device, not a file; nothing was read from it")
-    if stat.S_ISSOCK(mode):
-        raise AttachmentError(shown, "is a socket, not a file")
-    if not stat.S_ISREG(mode):
-        raise AttachmentError(shown, "is not a regular file")
+    reason = not_a_file(status.st_mode)
+    if reason is not None:
+        raise AttachmentError(shown, reason)
     check_file_size(shown, status.st_size, limits)
 
 

@@ -14,19 +14,29 @@ ways, on the small codec in ``codec``), ``encode``, ``decode``, ``migrations`` a
 from __future__ import annotations
 
 from desktop.core.transcript.atomic import write_atomic
-from desktop.core.transcript.decode import LoadedSession, load_session, loads, session_from_dict
+from desktop.core.transcript.decode import (
+    MAX_FILE_BYTES,
+    LoadedSession,
+    check_savable,
+    load_session,
+    loads,
+    session_from_dict,
+)
 from desktop.core.transcript.encode import dump_chunks, dumps, save_session, session_to_dict
-from desktop.core.transcript.errors import TranscriptError
+from desktop.core.transcript.errors import SessionUnsavable, TranscriptError
 from desktop.core.transcript.fields import FORMAT, VERSION
 from desktop.core.transcript.migrations import MIGRATIONS, Migration, migrate
 
 __all__ = [
     "FORMAT",
+    "MAX_FILE_BYTES",
     "MIGRATIONS",
     "VERSION",
     "LoadedSession",
     "Migration",
+    "SessionUnsavable",
     "TranscriptError",
+    "check_savable",
     "dump_chunks",
     "dumps",
     "load_session",

@@ -185,15 +185,39 @@ class Objects(Kind):
         return [self.codec.decode(item, f"{where}.{key}[{i}]") for i, item in enumerate(values)]
 
 
+class Unknown(Protocol):
+    """An object of a kind no codec knows, kept as it was read (``data``)."""
+
+    data: Document
+
+
 class Tagged(Kind):
     """A list of objects of several types, each told by its ``kind`` key (a post's
-    blocks). Each type's codec lists ``kind`` as a :class:`Const` of its name."""
+    blocks). Each type's codec lists ``kind`` as a :class:`Const` of its name.
 
-    def __init__(self, codecs: dict[str, Codec[Any]], *, absent_ok: bool = False) -> None:
-        self.codecs, self.absent_ok = codecs, absent_ok
+    With ``unknown``, an object of a kind none of them is becomes ``unknown(kind,
+    object)`` and is written back as it was read (a newer release's kind); without it,
+    such an object is a DocumentProblem."""
+
+    def __init__(
+        self,
+        codecs: dict[str, Codec[Any]],
+        *,
+        absent_ok: bool = False,
+        unknown: Callable[[str, Document], Unknown] | None = None,
+    ) -> None:
+        self.codecs, self.absent_ok, self.unknown = codecs, absent_ok, unknown
 
     def write(self, value: list[Any]) -> list[Document]:
-        return [self._codec_of(item).encode(item) for item in value]
+        return [self._write_one(item) for item in value]
+
+    def _write_one(self, item: Any) -> Document:
+        if self.unknown is not None and not any(
+            isinstance(item, c.make)  # type: ignore[arg-type]
+            for c in self.codecs.values()
+        ):
+            return dict(item.data)
+        return self._codec_of(item).encode(item)
 
     def _codec_of(self, item: Any) -> Codec[Any]:
         return next(c for c in self.codecs.values() if isinstance(item, c.make))  # type: ignore[arg-type]
@@ -206,6 +230,9 @@ class Tagged(Kind):
                 raise DocumentProblem(f"{at} should be an object, not {type_name(item)}")
             kind = fetch(item, "kind", at, (str,), "a string", False)
             codec = self.codecs.get(kind)
+            if codec is None and self.unknown is not None:
+                out.append(self.unknown(kind, item))
+                continue
             if codec is None:
                 allowed = ", ".join(self.codecs)
                 raise DocumentProblem(f"{at}.kind is {kind!r}; expected one of {allowed}")

@@ -8,9 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.model import Session
-from desktop.core.transcript.errors import DocumentProblem, TranscriptError
-from desktop.core.transcript.fields import FORMAT, SESSION, VERSION
+from desktop.core.regular_files import FileRefused, read_regular_file
+from desktop.core.transcript.errors import DocumentProblem, SessionUnsavable, TranscriptError
+from desktop.core.transcript.fields import FORMAT, SESSION, VERSION, OwnBlobs
 from desktop.core.transcript.migrations import migrate
+
+# The largest transcript file read or written: far above any real session (files of 30
+# MB a turn, a thousand turns of text), and low enough that a file of gigabytes, or a
+# sparse one, is refused before it is read into memory.
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+TOO_LARGE = "is too large to be a transcript (over 1 GB); nothing was read from it"
 
 
 @dataclass
@@ -141,9 +148,23 @@ def loads(raw: bytes, path: Path | str = "<transcript>") -> LoadedSession:
 
 
 def load_session(path: Path | str) -> LoadedSession:
-    """Read a transcript file; raises TranscriptError naming the file and the problem."""
+    """Read a transcript file; raises TranscriptError naming the file and the problem
+    (also for a FIFO, a device or a file over ``MAX_FILE_BYTES``, none of them read)."""
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular_file(path, MAX_FILE_BYTES, TOO_LARGE)
+    except FileRefused as refused:
+        raise TranscriptError(path, str(refused)) from None
     except OSError as exc:
         raise TranscriptError(path, exc.strerror or str(exc)) from None
     return loads(raw, path)
+
+
+def check_savable(session: Session, document: dict[str, Any]) -> None:
+    """SessionUnsavable unless ``document`` (``session`` encoded, its blobs left out)
+    reads back as the loader would read it: ids unique, every reference found, every
+    field of its type."""
+    checked = {**document, "blobs": OwnBlobs({a.sha256: a.data for a in session.attachments})}
+    try:
+        session_from_dict(checked)
+    except ValueError as exc:
+        raise SessionUnsavable(str(exc)) from None

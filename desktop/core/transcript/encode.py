@@ -10,6 +10,8 @@ from typing import Any
 from desktop.core.blobs import base64_of
 from desktop.core.model import Session
 from desktop.core.transcript.atomic import write_atomic
+from desktop.core.transcript.decode import MAX_FILE_BYTES, check_savable
+from desktop.core.transcript.errors import SessionUnsavable
 from desktop.core.transcript.fields import SESSION
 
 
@@ -40,18 +42,29 @@ def dump_chunks(session: Session) -> list[bytes]:
     their own instead of through json.dumps and one big join: escaping and copying tens
     of megabytes on every autosave stalled the window for a large part of a second.
     Write the pieces with :func:`write_atomic`, off the UI thread.
+
+    Raises SessionUnsavable when the loader would refuse what would be written (see
+    :func:`check_savable`): nothing is written then, and the file keeps what it held.
     """
     marker = f'"blobs-{uuid.uuid4().hex}"'.encode("ascii")
     document = SESSION.encode(session, blobs=marker[1:-1].decode("ascii"))
+    check_savable(session, document)
     text = json.dumps(document, ensure_ascii=False, indent=1)
-    head, tail = text.encode("utf-8").split(marker, 1)
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SessionUnsavable("it holds text that is not Unicode (a lone surrogate)") from None
+    head, tail = encoded.split(marker, 1)
     chunks = [head, b"{"]
     for number, (sha, data) in enumerate(_blobs(session).items()):
         chunks += [b',\n  "' if number else b'\n  "', sha.encode("ascii"), b'": "', data, b'"']
     chunks += [b"\n }" if len(chunks) > 2 else b"}", tail]
+    if sum(len(chunk) for chunk in chunks) > MAX_FILE_BYTES:
+        raise SessionUnsavable("it would be over 1 GB, more than a transcript may be")
     return chunks
 
 
 def save_session(session: Session, path: Path | str) -> None:
-    """Write the session atomically (see :func:`write_atomic`)."""
+    """Write the session atomically (see :func:`write_atomic`); SessionUnsavable, with
+    nothing written, when the loader would refuse it."""
     write_atomic(path, dumps(session))

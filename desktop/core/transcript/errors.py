@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -17,3 +18,16 @@ class TranscriptError(Exception):
 class DocumentProblem(Exception):
     """A structural problem at a JSON path (``session.turns[2].replies[0].status …``);
     the loader turns it into a TranscriptError naming the file."""
+
+
+class SessionUnsavable(OSError):
+    """A session the loader would refuse, so it is not written (the file keeps what it
+    held); ``str()`` says why. An OSError, so that every caller that reports a failed
+    save reports this one the same way and keeps the session unsaved."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(errno.EINVAL, f"not saved, since it could not be opened again: {problem}")
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return str(self.strerror)

@@ -32,7 +32,15 @@ from desktop.core.model import (
     TurnKind,
     Usage,
 )
-from desktop.core.post import AttributionBlock, ItemShow, Post, PostItem, SectionBlock, TextBlock
+from desktop.core.post import (
+    AttributionBlock,
+    ItemShow,
+    Post,
+    PostItem,
+    SectionBlock,
+    TextBlock,
+    UnknownBlock,
+)
 from desktop.core.transcript.codec import (
     Choice,
     Codec,
@@ -172,6 +180,13 @@ ATTACHMENT = Codec(
 )
 
 
+class OwnBlobs(dict[str, bytes]):
+    """The bytes of a session's own attachments by sha256, given in place of the blobs
+    when a document is checked before it is written: they were checked against their
+    sha256 when read, and encoding them only to decode them again would cost a
+    hundred megabytes of work a save."""
+
+
 class AttachmentsWithBytes(Kind):
     """The session's attachments, each read with its bytes from the session's blobs
     (checked against its sha256)."""
@@ -194,6 +209,8 @@ class AttachmentsWithBytes(Kind):
 
 def _bytes(blobs: dict[str, Any], sha: str, where: str, name: str) -> bytes:
     encoded = blobs.get(sha)
+    if isinstance(blobs, OwnBlobs) and isinstance(encoded, bytes):
+        return encoded
     if not isinstance(encoded, str):
         raise DocumentProblem(f"{where}: its bytes (blobs[{sha[:12]}…]) are missing from the file")
     try:
@@ -246,6 +263,7 @@ BLOCKS = Tagged(
         ),
     },
     absent_ok=True,
+    unknown=UnknownBlock,
 )
 
 POST = Codec(
