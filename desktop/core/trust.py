@@ -28,10 +28,35 @@ def is_variable_name(text: str) -> bool:
     return _VARIABLE.fullmatch(text) is not None
 
 
+def address_problem(api_base: str) -> str | None:
+    """What makes ``api_base`` no web address a request can go to (no http(s) scheme, no
+    host, a port that is not a number from 1 to 65535, a broken [IPv6] host), or None.
+
+    Never raises: the address may come from a stranger's file, and urllib raises
+    ValueError for a bad port or bracket only when the part is read."""
+    try:
+        parts = urlsplit(api_base.strip())
+        port = parts.port
+    except ValueError:
+        return "its host or port cannot be read (a port is a number from 1 to 65535)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "it does not start with http:// or https://"
+    if not parts.hostname:
+        return "it names no host"
+    if port == 0:
+        return "its port is 0"
+    return None
+
+
 def endpoint(api_base: str) -> str:
-    """``api_base`` as approved and compared: scheme and host lower case, no trailing /."""
+    """``api_base`` as approved and compared: scheme and host lower case, no trailing /.
+    An address that cannot be read (see :func:`address_problem`) is kept as written."""
+    if address_problem(api_base) is not None:
+        return api_base.strip()
     parts = urlsplit(api_base.strip())
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
     port = f":{parts.port}" if parts.port is not None else ""
     return f"{parts.scheme.lower()}://{host}{port}{parts.path.rstrip('/')}"
 
@@ -67,6 +92,12 @@ class Approvals:
 
     def refusal(self, seat: Seat) -> str | None:
         """Why nothing may be sent for ``seat`` yet, or None when it may."""
+        problem = address_problem(seat.api_base) if seat.api_base is not None else None
+        if problem is not None:
+            return (
+                f"Not sent: this seat's address is not one a request can go to: {problem}. "
+                "Correct it in Session → Seats…, then Retry."
+            )
         wants = self.wanted(seat)
         if not wants:
             return None

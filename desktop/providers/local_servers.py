@@ -1,7 +1,9 @@
 """Model servers on this computer: Ollama and LM Studio, found and asked for their models.
 
-Both are asked at once, each for at most ``TIMEOUT`` seconds: a server that is down,
-slow or answering something that is not its API is reported as such, never waited on.
+Both are asked at once, each for at most ``TIMEOUT`` seconds in all (a server sending a
+byte at a time is still cut off) and at most ``MAX_BODY`` bytes: a server that is down,
+slow, flooding or answering something that is not its API is reported as such, never
+waited on.
 Their answers are data from a program we did not write: names are kept only when they
 are short, printable text, and at most ``MAX_MODELS`` of them.
 """
@@ -9,12 +11,14 @@ are short, printable text, and at most ``MAX_MODELS`` of them.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-TIMEOUT = 1.0  # seconds per server
+TIMEOUT = 1.0  # seconds per server, for the whole answer (httpx's timeout is per read)
+MAX_BODY = 2 * 1024 * 1024  # bytes: a list of 200 models with their details is ~100 KB
 MAX_MODELS = 200
 MAX_NAME = 200
 OLLAMA_DEFAULT = "http://127.0.0.1:11434"
@@ -47,13 +51,17 @@ def ollama_url(environ: dict[str, str] | None = None) -> str:
     host = (environ if environ is not None else os.environ).get("OLLAMA_HOST", "").strip()
     if not host:
         return OLLAMA_DEFAULT
-    parts = urlsplit(host if "://" in host else f"http://{host}")
+    try:
+        parts = urlsplit(host if "://" in host else f"http://{host}")
+        port = parts.port or 11434
+    except ValueError:  # a port that is no number, a broken [IPv6]: Ollama's default
+        return OLLAMA_DEFAULT
     hostname = parts.hostname or "127.0.0.1"
     if hostname in ("0.0.0.0", "::"):
         hostname = "127.0.0.1"
     if ":" in hostname:
         hostname = f"[{hostname}]"
-    return f"{parts.scheme or 'http'}://{hostname}:{parts.port or 11434}"
+    return f"{parts.scheme or 'http'}://{hostname}:{port}"
 
 
 async def find_local_servers(
@@ -76,16 +84,34 @@ async def _ask(client: Any, name: str, url: str, path: str, read: Any) -> LocalS
     import httpx
 
     try:
-        response = await client.get(url.rstrip("/") + path)
-        response.raise_for_status()
-        models = read(response.json(), url.rstrip("/"))
-    except httpx.TimeoutException:
+        async with asyncio.timeout(client.timeout.read):
+            body = await _body(client, url.rstrip("/") + path)
+        models = read(json.loads(body), url.rstrip("/"))
+    except (httpx.TimeoutException, TimeoutError):
         return LocalServer(name, url, "too slow")
     except (httpx.TransportError, httpx.HTTPStatusError):
         return LocalServer(name, url, "not running")
+    except _TooLong:
+        return LocalServer(name, url, "not its API (an answer far too long)")
     except (ValueError, TypeError, KeyError, AttributeError):  # JSON, but not its API
         return LocalServer(name, url, "not its API")
     return LocalServer(name, url, "running", models)
+
+
+class _TooLong(Exception):
+    pass
+
+
+async def _body(client: Any, url: str) -> bytes:
+    """The body at ``url``, read no further than ``MAX_BODY`` bytes."""
+    async with client.stream("GET", url, headers={"Accept-Encoding": "identity"}) as response:
+        response.raise_for_status()
+        body = bytearray()
+        async for chunk in response.aiter_raw():
+            body += chunk
+            if len(body) > MAX_BODY:
+                raise _TooLong
+    return bytes(body)
 
 
 def _names(items: Any, key: str) -> list[str]:

@@ -47,11 +47,11 @@ def gateway_url(text: str) -> str:
     """A team gateway's address as the user typed it, checked: ``http(s)://host[:port]``
     and an optional path; raises ValueError saying what is wrong."""
     url = text.strip().rstrip("/")
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)
         parts.port  # noqa: B018 - reading it checks it: "host:abc" raises ValueError
-    except ValueError:
-        raise ValueError("that address has no valid port; give one such as :4000") from None
+    except ValueError:  # "[::1" raises in urlsplit itself
+        raise ValueError("that address has no valid host or port; give one such as :4000") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         # Not echoed: a key pasted into the wrong field must not be shown back.
         raise ValueError("that is not a proxy address; give one such as https://llm.example.org")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import ReasoningEffort, Seat
+from desktop.core.trust import address_problem
 from desktop.providers.catalog import CatalogModel
 from desktop.ui import dialogs, prompt_presets
 from desktop.ui.tasks import Tasks
@@ -251,12 +252,16 @@ class LineupDialog(QDialog):
             effort_text = self._text(row, 8).lower() or "default"
             if effort_text not in EFFORTS:
                 raise ValueError(f"{where}: reasoning must be default, low, medium or high")
+            api_base = self._text(row, 2) or None
+            problem = address_problem(api_base) if api_base is not None else None
+            if problem is not None:
+                raise ValueError(f"{where}: the address is not a web address: {problem}")
             fields = {
                 "max_tokens": int(max_text) if max_text else None,
                 "reasoning_effort": EFFORTS[effort_text],
                 "label": label,
                 "model": model,
-                "api_base": self._text(row, 2) or None,
+                "api_base": api_base,
                 "temperature": temperature,
                 "system_prompt": self._text(row, 4) or None,
                 "vision": capabilities[0],

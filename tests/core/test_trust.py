@@ -76,3 +76,45 @@ def test_a_key_pasted_as_a_variable_name_is_refused_and_never_shown(tmp_path: Pa
     with pytest.raises(LineupError, match="environment variable") as refused:
         parse_lineup(f'[[seat]]\nlabel = "A"\nmodel = "m"\napi_key_env = "{PASTED_KEY}"\n', "x")
     assert PASTED_KEY not in str(refused.value)
+
+
+BAD_ADDRESSES = ["http://127.0.0.1:abc/v1", "http://127.0.0.1:70000/v1", "http://[::1/v1"]
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+@pytest.mark.asyncio
+async def test_a_seat_address_with_a_bad_port_is_refused_in_its_pane_not_a_crash(
+    tmp_path: Path, address: str
+) -> None:
+    """urllib raises ValueError reading such a port; the file opened half-built."""
+    seat = Seat("Odd", "openai/gpt", api_base=address)
+    approvals = Approvals(tmp_path / "approved.json")
+    assert endpoint(address) == address.strip()
+    assert approvals.wanted(seat) == [f"the address {address}"]
+    approvals.approve([seat])  # even approved, nothing can go there
+    gateway = ScriptedGateway()
+    path = tmp_path / "odd.json"
+    transcript.save_session(Session(seats=[seat]), path)
+    document = SessionDocument(gateway, transcript.load_session(path).session, approvals=approvals)
+    turn = await document.send("Hello")
+    assert gateway.requests == []
+    error = turn.replies[0].error
+    assert error is not None
+    assert "not one a request can go to" in error.message
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+def test_a_lineup_with_a_bad_address_says_which_seat(address: str) -> None:
+    with pytest.raises(LineupError, match=r"Odd.*not a web address"):
+        parse_lineup(f'[[seat]]\nlabel = "Odd"\nmodel = "openai/m"\napi_base = "{address}"\n')
+
+
+def test_a_proxy_address_with_a_broken_host_is_a_clear_error() -> None:
+    from desktop.providers.local_servers import OLLAMA_DEFAULT, ollama_url
+    from desktop.providers.routing import gateway_url
+
+    for address in BAD_ADDRESSES:
+        with pytest.raises(ValueError, match=r"host or port|not a proxy"):
+            gateway_url(address)
+    assert ollama_url({"OLLAMA_HOST": "127.0.0.1:abc"}) == OLLAMA_DEFAULT
+    assert ollama_url({"OLLAMA_HOST": "[::1"}) == OLLAMA_DEFAULT

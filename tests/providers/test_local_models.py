@@ -4,9 +4,11 @@ path against the fake server's NDJSON stream."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import pytest
+from aiohttp import web
 
 from desktop.core.events import Finished, UsageReport
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
@@ -98,3 +100,56 @@ async def test_a_local_seat_streams_through_litellm_keyless(fake: FakeProviderSe
     assert sent.path == "/api/chat"
     assert sent.user_texts() == ["Hello?"]
     assert "authorization" not in {k.lower() for k in sent.headers}
+
+
+class HostileListing:
+    """A local server that trickles its model list a byte at a time, or floods it."""
+
+    def __init__(self, how: str) -> None:
+        self.how = how
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def __aenter__(self) -> HostileListing:
+        app = web.Application()
+        app.router.add_get("/api/tags", self._answer)
+        app.router.add_get("/v1/models", self._answer)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.runner is not None
+        await self.runner.cleanup()
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        try:
+            if self.how == "trickle":  # each read comes within httpx's timeout
+                for byte in b'{"models": [' * 10:  # bounded: 120 bytes, a minute at most
+                    await response.write(bytes([byte]))
+                    await asyncio.sleep(0.4)
+            else:
+                chunk = b'{"name": "x"},' * 4096
+                for _ in range(2000):  # bounded: 110 MB at most
+                    await response.write(chunk)
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass  # the client hung up: as it should
+        return response
+
+
+@pytest.mark.parametrize("how", ["trickle", "flood"])
+async def test_a_hostile_server_is_given_up_on_in_time_and_memory(how: str) -> None:
+    """httpx's timeout is per read: a byte every 0.4 s kept the probe waiting for ever,
+    and a body with no end grew the memory without bound."""
+    async with HostileListing(how) as server:
+        ollama, lm_studio = await find_local_servers(
+            ollama=server.url, lm_studio=server.url, wait=1.0
+        )
+    expected = "too slow" if how == "trickle" else "not its API (an answer far too long)"
+    assert [ollama.state, lm_studio.state] == [expected, expected]

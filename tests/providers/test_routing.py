@@ -52,7 +52,7 @@ def test_a_gateway_address_is_tidied(typed: str, expected: str) -> None:
         ("sk-" + "pasted-into-the-wrong-field", "is not a proxy address"),
         ("file:///etc/passwd", "is not a proxy address"),
         ("https://:4000", "is not a proxy address"),
-        ("https://llm.example.org:abc", "no valid port"),
+        ("https://llm.example.org:abc", "no valid host or port"),
         ("https://me:hunter2@llm.example.org", "its key goes in Settings → Keys…"),
         ("https://llm.example.org/?key=hunter2", "its key goes in Settings → Keys…"),
     ],

@@ -48,3 +48,22 @@ def test_a_shared_sessions_endpoint_gets_nothing_until_the_user_approves_it(
     retried = ui.run(ui.document.retry(reply.id))
     assert retried.status is ReplyStatus.COMPLETE, retried.error
     assert [r.user_texts()[-1] for r in fake.requests("shared-a")] == ["My unpublished draft"]
+
+
+def test_a_shared_session_with_an_unreadable_port_opens_whole_and_says_why(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
+) -> None:
+    """urllib's ValueError for the port 'abc' left a half-built window."""
+    shared = tmp_path / "badport.json"
+    seat = seat_for(fake, "openai", "shared-p", "Odd")
+    seat.api_base = "http://127.0.0.1:abc/v1"
+    transcript.save_session(Session(title="Odd", seats=[seat]), shared)
+    ui = make_ui()
+    assert ui.window.files.open_path(shared)
+    assert "http://127.0.0.1:abc/v1" in ui.answer("Not now")
+    turn = ui.send("Hello")
+    ui.settle()
+    error = turn.replies[0].error
+    assert error is not None
+    assert "not one a request can go to" in error.message
+    assert "Session → Seats" in ui.window.panes[0].view.toPlainText()
