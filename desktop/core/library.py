@@ -19,8 +19,13 @@ from pathlib import Path
 from desktop.core.library_index import MARK_END, MARK_START, Entry, LibraryIndex, Stamp, Unit
 from desktop.core.model import AnnotationKind, Session
 from desktop.core.post import TextBlock
+from desktop.core.regular_files import FileRefused, read_regular_file
+from desktop.core.transcript import MAX_FILE_BYTES
+from desktop.core.transcript.decode import TOO_LARGE
 
+UNNAMEABLE = "its name is not UTF-8 text; rename it to list it"
 REGISTERED = ".registered"  # in the library folder: sessions saved elsewhere, a path a line
+MAX_REGISTERED_BYTES = 4 * 1024 * 1024  # a path a line: tens of thousands of sessions
 
 
 def default_folder() -> Path:
@@ -82,8 +87,9 @@ class Library:
     def registered(self) -> list[Path]:
         """Sessions saved outside the folder that the library lists too."""
         try:
-            lines = (self.folder / REGISTERED).read_text("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
+            raw = read_regular_file(self.folder / REGISTERED, MAX_REGISTERED_BYTES, "too large")
+            lines = raw.decode("utf-8").splitlines()
+        except (OSError, FileRefused, UnicodeDecodeError):
             return []
         return [Path(line) for line in dict.fromkeys(lines) if line.strip()]
 
@@ -93,7 +99,10 @@ class Library:
         if path.is_relative_to(self.folder.absolute()) or path in self.registered():
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / REGISTERED, "a", encoding="utf-8") as out:
+        listed = self.folder / REGISTERED
+        if listed.exists() and not listed.is_file():
+            return  # opening a FIFO to write would block until someone reads it
+        with open(listed, "a", encoding="utf-8", errors="surrogateescape") as out:
             out.write(f"{path}\n")
 
     # -- keeping the index up to date ----------------------------------------------------
@@ -104,13 +113,13 @@ class Library:
         known = self.index.stamps()
         indexed = damaged = unchanged = 0
         for done, path in enumerate(files, 1):
-            outcome = self._update(path, known.get(str(path)))
+            outcome = self._update(path, known.get(_key(path)))
             indexed += outcome in ("indexed", "damaged")
             damaged += outcome == "damaged"
             unchanged += outcome == "unchanged"
             if progress is not None:
                 progress(done, len(files))
-        gone = set(known) - {str(p) for p in files}
+        gone = set(known) - {_key(p) for p in files}
         self.index.forget(gone)
         return Refreshed(indexed, len(gone), damaged, unchanged)
 
@@ -130,11 +139,19 @@ class Library:
             known.size,
         ):
             return "unchanged"
+        unread = Stamp(status.st_mtime_ns, status.st_size, "")
+        if _key(path) != str(path):  # SQLite keeps text; the name cannot be kept as it is
+            self.index.put(Entry(_key(path), unread, damaged=UNNAMEABLE))
+            return "damaged"
         try:
-            raw = path.read_bytes()
+            # A FIFO would block this thread for ever, /dev/zero or a sparse file of
+            # gigabytes would fill the memory: regular files only, and only so big.
+            raw = read_regular_file(path, MAX_FILE_BYTES, TOO_LARGE)
+        except FileRefused as refused:
+            self.index.put(Entry(str(path), unread, damaged=str(refused)))
+            return "damaged"
         except OSError as exc:
-            stamp = Stamp(status.st_mtime_ns, status.st_size, "")
-            self.index.put(Entry(str(path), stamp, damaged=exc.strerror or str(exc)))
+            self.index.put(Entry(str(path), unread, damaged=exc.strerror or str(exc)))
             return "damaged"
         stamp = Stamp(status.st_mtime_ns, status.st_size, hashlib.sha256(raw).hexdigest())
         if known is not None and known.sha256 == stamp.sha256:
@@ -146,6 +163,12 @@ class Library:
             return "unchanged"
         self.index.put(entry)
         return "damaged" if entry.damaged else "indexed"
+
+
+def _key(path: Path) -> str:
+    """How ``path`` is kept in the index: its name, with any byte that is not UTF-8 (a
+    name from another system) as �."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def entry_for(path: Path, stamp: Stamp, raw: bytes) -> Entry | None:

@@ -10,6 +10,7 @@ once without corrupting it or seeing a file half-indexed.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -126,8 +127,8 @@ class LibraryIndex:
     """The index file, opened (and made or remade when it must be)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        _keep_private(path)
         try:
             self._db = self._open()
         except sqlite3.DatabaseError:  # not an index, or a damaged one: it is only a cache
@@ -137,6 +138,7 @@ class LibraryIndex:
                 path.with_name(path.name + "-shm"),
             ):
                 stale.unlink(missing_ok=True)
+            _keep_private(path)
             self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -238,12 +240,14 @@ class LibraryIndex:
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """The texts matching ``query`` (FTS5 syntax), best first; QueryError when FTS5
-        rejects it.
+        rejects it, or that holds no text (bytes of another encoding given as argv).
 
         Ranking every match of a word most texts hold (bm25 over tens of thousands of
         rows) costs tens of ms and says little; so a query matching more than
         ``RANKED`` texts ranks the ``RANKED`` most recently indexed of them (the
         sessions saved last)."""
+        if any("\ud800" <= c <= "\udfff" for c in query):
+            raise QueryError("The search holds bytes that are not UTF-8 text; type it again.")
         try:
             floor = self._db.execute(
                 "SELECT rowid FROM texts WHERE texts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
@@ -260,6 +264,19 @@ class LibraryIndex:
             problem = f"The search {query!r} is not one the index understands ({exc})."
             raise QueryError(problem) from None
         return [Hit(*row) for row in rows]
+
+
+def _keep_private(path: Path) -> None:
+    """Make the index's folder and file (and SQLite's -wal and -shm beside it) the
+    user's alone before SQLite opens it: it holds every prompt, answer and comment of
+    the library, as the files do (0600), and SQLite makes -wal and -shm with the
+    permissions of the index file."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)  # made earlier by a release that left it 0755
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for made in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if made.exists():
+            made.chmod(0o600)
 
 
 def _entry(row: tuple[object, ...]) -> Entry:

@@ -261,3 +261,74 @@ def test_typed_tags_are_cleaned_up() -> None:
     assert parse_tags("") == []
     assert len(parse_tags(",".join(f"t{n}" for n in range(50)))) == MAX_TAGS
     assert parse_tags("x" * 500) == ["x" * MAX_LENGTH]
+
+
+def test_fifos_devices_huge_files_and_odd_names_are_listed_as_damaged_unread(
+    folder: Path, tmp_path: Path
+) -> None:
+    """Each would hang the library's thread for ever (a FIFO) or fill the memory
+    (/dev/zero, a sparse file of gigabytes) if it were read."""
+    os.mkfifo(folder / "fifo.json")
+    (folder / "zero.json").symlink_to("/dev/zero")
+    with open(folder / "big.json", "wb") as out:
+        out.truncate(6 * 1024**3)  # sparse: no disk used
+    (folder / ".registered").write_text("/dev/zero\n", encoding="utf-8")
+    odd = os.fsencode(folder) + b"/caf\xe9.json"  # a Latin-1 name, not UTF-8
+    with open(odd, "wb") as out:
+        out.write(dumps(debate("Odd", "x")))
+    library = Library(folder, tmp_path / "index.sqlite3")
+    library.refresh()
+    damaged = {Path(e.path).name: e.damaged for e in library.index.entries() if e.damaged}
+    assert "pipe" in str(damaged["fifo.json"])
+    assert "device" in str(damaged["zero.json"])
+    assert "device" in str(damaged["zero"])
+    assert "too large" in str(damaged["big.json"])
+    assert "not UTF-8" in str(damaged["caf\ufffd.json"])
+    assert len(library.index.search("beautiful")) == 1, "the rest is listed as before"
+
+
+def test_closing_the_library_never_waits_for_its_thread(tmp_path: Path) -> None:
+    """The window closes, or changes folder, while the thread reads a slow disk."""
+    import asyncio
+    import threading
+
+    from desktop.core.library_worker import LibraryWorker
+
+    worker = LibraryWorker(tmp_path / "Sessions", tmp_path / "index.sqlite3")
+    reading = threading.Event()
+    disk = threading.Event()
+
+    def slow_disk(library: Library) -> None:
+        reading.set()
+        disk.wait()
+
+    async def go() -> None:
+        busy = asyncio.ensure_future(worker._call(slow_disk))
+        await asyncio.to_thread(reading.wait)
+        closer = threading.Thread(target=worker.close)
+        closer.start()
+        closer.join(timeout=10)
+        closed_at_once = not closer.is_alive()
+        disk.set()
+        await busy
+        assert closed_at_once, "close() waited for the library's thread"
+
+    asyncio.run(go())
+
+
+def test_the_index_is_the_users_alone(folder: Path, tmp_path: Path) -> None:
+    """It holds the full text of every session, as the files do (0600)."""
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o755)
+    cache.chmod(0o755)  # as a release before this one left it
+    index = cache / "library-x.sqlite3"
+    library = Library(folder, index)
+    library.refresh()
+    made = [index, index.with_name(index.name + "-wal"), index.with_name(index.name + "-shm")]
+    assert all(p.exists() for p in made)
+    assert {oct(p.stat().st_mode & 0o777) for p in made} == {"0o600"}
+    assert oct(cache.stat().st_mode & 0o777) == "0o700"
+    library.close()
+    index.chmod(0o644)
+    Library(folder, index).close()
+    assert oct(index.stat().st_mode & 0o777) == "0o600", "an older index is made private too"
