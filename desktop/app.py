@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.cli_output import complain, tell
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.lineup import LineupError, load_lineup, parse_lineup
 from desktop.core.model import ReplyStatus, Seat
@@ -111,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         seats = load_lineup(args.lineup) if args.lineup else None
     except LineupError as exc:
-        print(f"roundtable: {exc}", file=sys.stderr)
+        complain(str(exc))
         return 2
 
     import qasync
@@ -237,7 +238,7 @@ def _handed_over(sessions: list[Path]) -> bool:
 
     if not hand_over(sessions):
         return False
-    print("Opened in the Roundtable already running.", file=sys.stderr)
+    tell("Opened in the Roundtable already running.")
     return True
 
 
@@ -280,7 +281,7 @@ async def _send(
         try:
             turn = document.add_debate_round(instruction=instruction)
         except ValueError as exc:  # no answers to debate: every seat failed, say
-            print(f"roundtable: no debate round: {exc}", file=sys.stderr)
+            complain(f"no debate round: {exc}")
             break
         await document.run(turn)
     failed = any(

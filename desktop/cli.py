@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from desktop import __version__, cli_library, cli_models, cli_post
+from desktop.cli_output import complain, tell, write
 from desktop.core import attachments
 from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
 from desktop.core.lineup import LineupError, load_lineup
 from desktop.core.model import Attachment, ReplyStatus, Session, Turn, TurnKind
-from desktop.core.plaintext import render_session, terminal_safe
+from desktop.core.plaintext import render_session
 from desktop.core.transcript import TranscriptError, load_session
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -153,11 +154,11 @@ def _show(path: Path) -> int:
     try:
         loaded = load_session(path)
     except TranscriptError as exc:
-        print(terminal_safe(f"roundtable: {exc}"), file=sys.stderr)
+        complain(str(exc))
         return EXIT_USAGE
     for warning in loaded.warnings:
-        print(terminal_safe(f"roundtable: {warning}"), file=sys.stderr)
-    sys.stdout.write(terminal_safe(render_session(loaded.session)))
+        complain(warning)
+    write(render_session(loaded.session))
     return EXIT_OK
 
 
@@ -165,16 +166,13 @@ def _ask(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         seats = load_lineup(args.lineup)
     except LineupError as exc:
-        print(f"roundtable: {exc}", file=sys.stderr)
+        complain(str(exc))
         return EXIT_USAGE
     if not args.prompt.strip():
         parser.error("the prompt is empty")
     output: Path = args.output
     if not output.parent.is_dir():
-        print(
-            f"roundtable: cannot write {output}: folder {output.parent} does not exist",
-            file=sys.stderr,
-        )
+        complain(f"cannot write {output}: folder {output.parent} does not exist")
         return EXIT_USAGE
     limits = attachments.AttachmentLimits(
         per_file=round(args.max_file_mb * attachments.MB),
@@ -184,7 +182,7 @@ def _ask(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         files = [attachments.read_attachment(path, limits) for path in args.attach]
     except attachments.AttachmentError as exc:
-        print(f"roundtable: cannot attach {exc}", file=sys.stderr)
+        complain(f"cannot attach {exc}")
         return EXIT_USAGE
     session = Session(title=args.title, seats=seats)
     steps = [(TurnKind.PROMPT, args.prompt), *(args.steps or [])]
@@ -212,7 +210,7 @@ async def _run(
         # The prompt's files are checked against the turn limit before any request.
         first = document.add_prompt(steps[0][1] or "", attachments=files)
     except attachments.AttachmentError as exc:
-        print(f"roundtable: cannot attach {exc}", file=sys.stderr)
+        complain(f"cannot attach {exc}")
         return EXIT_USAGE
     progress = Progress(session, sys.stderr)
     document.subscribe(progress.changed)
@@ -237,7 +235,7 @@ async def _run(
             try:
                 turn = first if number == 1 else _add(document, kind, text)
             except ValueError as exc:
-                print(f"roundtable: skipping the {_describe(kind)}: {exc}", file=sys.stderr)
+                complain(f"skipping the {_describe(kind)}: {exc}")
                 failed_step = True
                 continue
             progress.begin_turn(turn, f"Turn {number}/{len(steps)}: {_describe(kind)}")
@@ -252,9 +250,9 @@ async def _run(
         saved = await _save(document)
         await gateway.aclose()
     if saved:
-        print(f"Transcript written to {output}", file=sys.stderr)
+        tell(f"Transcript written to {output}")
     if interrupted.is_set():
-        print("Interrupted: the text so far is kept, marked stopped.", file=sys.stderr)
+        tell("Interrupted: the text so far is kept, marked stopped.")
         return EXIT_INTERRUPTED
     if not saved:
         return EXIT_FAILED
@@ -271,9 +269,7 @@ async def _save(document: SessionDocument) -> bool:
     try:
         await document.save()
     except OSError as exc:
-        print(
-            f"roundtable: could not write {document.path}: {exc.strerror or exc}", file=sys.stderr
-        )
+        complain(f"could not write {document.path}: {exc.strerror or exc}")
         return False
     return True
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 
-from desktop.core.plaintext import terminal_safe
+from desktop.cli_output import json_line, say
 from desktop.providers.keys import ENV_VARS, KEYLESS, PROVIDER_NAMES, find_key, lookup_places
 
 COMMANDS = ("models", "keys")
@@ -37,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     """Carry out ``models`` or ``keys``; the exit status (0)."""
     if args.command == "keys":
         for line in key_lines():
-            print(terminal_safe(line))
+            say(line)
         return 0
     from desktop.providers.catalog import catalog, describe
     from desktop.providers.local_servers import find_local_servers
@@ -46,12 +45,12 @@ def run(args: argparse.Namespace) -> int:
     local = [m for s in servers for m in s.models]
     for entry in catalog(local, local_only=args.local_only):
         if args.json:
-            print(json.dumps(entry.as_json(), ensure_ascii=False))
+            say(json_line(entry.as_json()))
         else:
-            print(terminal_safe(f"{entry.model}  ({describe(entry)})"))
+            say(f"{entry.model}  ({describe(entry)})")
     if not args.json:
         for server in servers:
-            print(terminal_safe(f"# {server.name} at {server.url}: {server.state}"))
+            say(f"# {server.name} at {server.url}: {server.state}")
     return 0
 
 

@@ -16,11 +16,11 @@ import re
 import sys
 from pathlib import Path
 
-from desktop.core.plaintext import terminal_safe
+from desktop.cli_output import complain, say
 from desktop.core.post_import import ImportRefused, add_imported, exchanges_of
 from desktop.core.post_plan import Exchange, PostError, PostPlan, plan_post
 from desktop.core.transcript import TranscriptError, dumps, load_session, write_atomic
-from desktop.core.visible_text import file_name
+from desktop.core.visible_text import file_name_of_title
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("markdown", "html", "cards")
@@ -62,7 +62,11 @@ def run(args: argparse.Namespace) -> int:
             return _export(args.session, args.to, args.output)
         return _import(args.session, args.other, args.seat, args.turns)
     except (TranscriptError, PostError, _Refused) as exc:
-        print(terminal_safe(f"roundtable: {exc}"), file=sys.stderr)
+        complain(str(exc))
+        return EXIT_USAGE
+    except OSError as exc:  # a folder, a full disk, no permission: nothing was written
+        where = f"{exc.filename}: " if exc.filename else ""
+        complain(f"{where}{exc.strerror or exc}")
         return EXIT_USAGE
 
 
@@ -84,19 +88,21 @@ def _export(path: Path, to: str, output: Path) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, data)
     for warning in plan.warnings:
-        print(terminal_safe(f"roundtable: {path}: {warning}"), file=sys.stderr)
+        complain(f"{path}: {warning}")
     return EXIT_PROBLEMS if plan.warnings else EXIT_OK
 
 
 def rendered_files(plan: PostPlan, to: str, output: Path) -> dict[Path, bytes]:
     """Every file an export to ``to`` at ``output`` writes, with its bytes (the window's
-    Export… writes the same)."""
+    Export… writes the same); PostError when ``output`` is the wrong kind of path."""
     if to == "cards":
         if output.exists() and not output.is_dir():
-            raise _Refused(f"{output} is a file; cards go in a folder")
+            raise PostError(f"{output} is a file; cards go in a folder")
         wanted = [e for e in plan.exchanges if e.show.value == "card"] or plan.exchanges
         return {output / name: png for pictures in _cards(plan, wanted).values()
                 for name, png in pictures}  # fmt: skip
+    if output.is_dir():
+        raise PostError(f"{output} is a folder; give the name of the file to write")
     cards = _cards(plan, [e for e in plan.exchanges if e.show.value == "card"])
     if to == "html":
         from desktop.core.post_html import render_html
@@ -129,7 +135,8 @@ def _cards(plan: PostPlan, exchanges: list[Exchange]) -> dict[str, list[tuple[st
     for exchange in exchanges:
         section = sections[id(exchange)]
         # The label is a stranger's: only word characters, dots and dashes in a file name.
-        seat = re.sub(r"[^\w.-]+", "-", file_name(section.seat.label)).strip(".-")[:40]
+        seat = re.sub(r"[^\w.-]+", "-", file_name_of_title(section.seat.label, "seat"))
+        seat = seat.strip(".-")[:40]
         out[exchange.anchor] = [
             (f"{exchange.number:02d}-{seat}--{exchange.anchor}--{page}.png", png)
             for page, png in enumerate(render_card(section, exchange), 1)
@@ -155,5 +162,5 @@ def _import(path: Path, other_path: Path, seat_name: str, turns: str | None) -> 
         raise _Refused(f"{other_path}: {exc}") from None
     write_atomic(path, dumps(session))
     count, label = len(imported.source.turns), imported.seat.label
-    print(terminal_safe(f"Imported {count} exchanges of {label} into {path}."))
+    say(f"Imported {count} exchanges of {label} into {path}.")
     return EXIT_OK

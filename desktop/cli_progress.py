@@ -12,7 +12,7 @@ from typing import TextIO
 
 from desktop.core.changes import Change, ReplyChanged
 from desktop.core.model import Reply, ReplyStatus, Session, Turn
-from desktop.core.plaintext import terminal_safe
+from desktop.core.visible_text import terminal_safe
 
 _REDRAW_SECONDS = 0.1
 
@@ -32,7 +32,7 @@ class Progress:
     def begin_turn(self, turn: Turn, label: str) -> None:
         self._turn = turn
         self._drawn_lines = 0
-        self._out.write(f"{label}\n")
+        self._out.write(terminal_safe(label) + "\n")
         self._out.flush()
 
     def changed(self, change: Change) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from desktop.core import attachments, totals
@@ -16,22 +15,6 @@ from desktop.core.model import (
     Turn,
     TurnKind,
 )
-
-# Escape sequences (CSI, OSC, and the two-character ones) and every other control
-# character but newline and tab: model text and a file's labels must not move the
-# cursor, retitle the terminal, write to its clipboard or hide lines.
-_TERMINAL_CONTROL = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI (7- or 8-bit) ... final byte
-    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL or ST
-    r"|\x1b[@-_]?"  # other escapes, and a lone ESC
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0 but tab and newline, DEL, C1
-)
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with terminal escape sequences and control characters removed."""
-    return _TERMINAL_CONTROL.sub("", text)
-
 
 _KIND_NAMES = {
     TurnKind.PROMPT: "Prompt",

@@ -82,8 +82,10 @@ class AttachmentActions:
         if not ok or choice not in names:
             return
         attachment = attachments[names.index(choice)]
-        # Direction overrides out: "a\u202efdp.exe" must not be suggested as "aexe.pdf".
-        suggested = file_name(attachment.name)
+        # Direction overrides out: "a\u202efdp.exe" must not be suggested as "aexe.pdf";
+        # and only the name's last part: "../x" or ".config/autostart/x" chooses no folder.
+        folder = self.document.path.parent if self.document.path is not None else Path.home()
+        suggested = str(folder / file_name(attachment.name, "attachment"))
         path, _ = QFileDialog.getSaveFileName(self.parent, "Save attachment as", suggested)
         if path:
             self.tasks.spawn(self._write_attachment(attachment, Path(path)))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMenu
 from desktop.core.stamps import new_id
 from desktop.ui import dialogs
 from desktop.ui.dialogs import Button
-from desktop.ui.shown import file_name
+from desktop.ui.shown import file_name_of_title
 from desktop.ui.window_context import WindowContext
 
 MAX_RECENT = 8
@@ -102,7 +102,7 @@ class FileActions:
     async def save_as(self) -> bool:
         """Ask for a file and save to it; True once it is written."""
         # NAME.roundtable.json: the desktop knows the file type by it (packaging/linux).
-        name = f"{file_name(self.document.session.title or 'session')}.roundtable.json"
+        name = f"{file_name_of_title(self.document.session.title, 'session')}.roundtable.json"
         if self.save_folder is not None:
             folder = self.save_folder()
             with contextlib.suppress(OSError):  # a folder it cannot make: the dialog's own

@@ -21,7 +21,7 @@ from desktop.core.post_markdown import render_markdown
 from desktop.core.post_plan import Exchange, PostError, PostPlan, plan_post
 from desktop.ui import dialogs
 from desktop.ui.pane import SeatPane
-from desktop.ui.shown import file_name
+from desktop.ui.shown import file_name_of_title
 from desktop.ui.window_context import WindowContext
 
 
@@ -86,7 +86,7 @@ class PostOutput:
             return
         to = ("html", "markdown", "cards")[choice]
         session = self.document.session
-        name = file_name(session.post.title or session.title or "post")
+        name = file_name_of_title(session.post.title or session.title, "post")
         suggested = {"html": f"{name}.html", "markdown": f"{name}.md", "cards": name}[to]
         filters = {"html": "HTML page (*.html)", "markdown": "Markdown (*.md)", "cards": "*"}
         path = await dialogs.save_path(self.parent, "Export post", suggested, filters[to])

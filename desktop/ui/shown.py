@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop.core.visible_text import file_name as file_name
+from desktop.core.visible_text import file_name_of_title as file_name_of_title
 from desktop.core.visible_text import shown as shown
 
 

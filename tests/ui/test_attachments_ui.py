@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -13,7 +14,7 @@ from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
 from desktop.core.attachments import MAX_FILE_SIZE, MB, AttachmentLimits
-from desktop.core.model import DeliveryHow
+from desktop.core.model import Attachment, DeliveryHow
 from desktop.providers.protocol import MAX_BLOB_BYTES
 from desktop.ui.limits_dialog import LimitsDialog, stored_limits
 from tests.attachment_files import png, text_pdf
@@ -238,3 +239,37 @@ def test_send_waits_while_files_are_read_and_pasted_cells_stay_text(
     composer.editor.insertFromMimeData(cells)
     assert composer.editor.toPlainText() == "a\tb\n1\t2", "spreadsheet cells paste as text"
     assert chip_names(ui) == ["a.txt", "b.txt"]
+
+
+@pytest.mark.parametrize(
+    ("name", "offered"),
+    [
+        (".config/autostart/report.desktop", "report.desktop"),
+        ("../../x.png", "x.png"),
+        ("/etc/cron.d/job", "job"),
+        ("C:\\Users\\x\\Startup\\run.bat", "run.bat"),
+        ("..", "attachment"),
+        ("a\u202efdp.exe", "afdp.exe"),
+    ],
+)
+def test_an_attachments_name_never_chooses_the_folder_it_is_saved_in(
+    make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch, name: str,
+    offered: str,
+) -> None:  # fmt: skip
+    ui = make_ui(three_seats(fake))
+    data = b"plain words\n"
+    ui.document.session.attachments = [
+        Attachment(name, "text/plain", data, hashlib.sha256(data).hexdigest())
+    ]
+    asked: list[str] = []
+
+    def dialog(parent: object, caption: str, suggested: str, *rest: object) -> tuple[str, str]:
+        asked.append(suggested)
+        return "", ""  # cancelled
+
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    save = next(a for a in ui.window.findChildren(QAction) if a.text() == "Save a&ttachment…")
+    save.trigger()
+    ui.wait(lambda: bool(asked), "the save dialog")
+    assert Path(asked[0]) == Path.home() / offered
