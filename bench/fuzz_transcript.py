@@ -2,6 +2,7 @@
 raises TranscriptError. Anything else is a crash, and the input is kept.
 
     .venv/bin/python -m bench.fuzz_transcript [--inputs N] [--seed S] [--crashes DIR]
+        [--against loader|import|markdown]
 
 Inputs come two ways, half each:
 
@@ -15,8 +16,18 @@ Inputs come two ways, half each:
 
 For an input that loads, "shows" is ``roundtable show``'s text, "renders" is every
 seat's real pane (Qt, offscreen) drawing the session, and "saves" is writing the session
-and reading it back to the same document. The CI suite runs a small seeded slice
-(``tests/ui/test_transcript_fuzz.py``); the figure for a full run is in bench/README.md.
+and reading it back to the same document.
+
+``--against import`` takes each input as the OTHER file of ``roundtable post import``
+into a fixture (the same sessions, so ids collide as in two copies of one session):
+every seat of it is imported, and every outcome must be a clean refusal (the input, the
+import or the save refused) or a session that loads again. ``--against markdown`` lays
+generated Markdown (images, links, references, raw HTML, code, entities in every
+arrangement) over a session's answers, prompt, commentary and names and exports the
+post as Markdown: read back with markdown-it, as a blog editor would, the output may
+hold no image, no raw HTML but its own anchors, and no link but http(s), mailto and
+in-post anchors. The CI suite runs small seeded slices (``tests/ui/test_transcript_fuzz.py``);
+the figures for full runs are in bench/README.md.
 """
 
 from __future__ import annotations
@@ -41,8 +52,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from desktop.core import transcript
-from desktop.core.plaintext import render_session, terminal_safe
+from desktop.core.plaintext import render_session
 from desktop.core.transcript import TranscriptError
+from desktop.core.visible_text import terminal_safe
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "transcripts" / "v1"
@@ -119,6 +131,103 @@ def checker(render: Callable[[Any], None] | None) -> Check:
         return "loaded"
 
     return check
+
+
+def import_checker() -> Check:
+    """Each input as the OTHER file of ``post import`` into each fixture in turn."""
+    from desktop.core.model import Seat, Session
+    from desktop.core.post_import import ImportRefused, add_imported, exchanges_of
+
+    # A session of its own ids (most imports go through), then the fixtures themselves
+    # (the same ids as most inputs: two copies of one session, crafted files).
+    bases = [Session(title="Mine", seats=[Seat("Mine", "m/x")])]
+    bases += [transcript.loads(raw).session for raw in seeds()]
+
+    def check(raw: bytes) -> str:
+        try:
+            other = transcript.loads(raw, "other.json").session
+        except TranscriptError:
+            return "refused"
+        outcome = "refused"
+        for number, seat in enumerate(other.seats[:3]):
+            session = copy.deepcopy(bases[(number + len(raw)) % len(bases)])
+            try:
+                add_imported(session, exchanges_of(other, seat))
+                saved = transcript.dumps(session)
+            except (ImportRefused, transcript.SessionUnsavable):
+                continue
+            transcript.loads(saved, "imported.json")  # anything but loading is a crash
+            outcome = "loaded"
+        return outcome
+
+    return check
+
+
+_MARKUP_PIECES = [
+    "![", "[", "]", "](", ")", "][", "]:", " ", "  ", "\n", "\n\n", "\n    ", "<", ">", "`", "```",
+    "*", "_", "!", "\\", "&", "&#", ";", "\"", "'", "#", "> ", "- ", "1. ", "|", "(", "x",
+    "https://evil.example/p.png", "http:", "javascript:alert(1)", "JaVaScRiPt:", "data:",
+    "file:///etc/passwd", "/dev/zero", "mailto:a@b.c", "#anchor", "&#106;avascript:",
+    "java\nscript:", "<img src=x>", "<a href=javascript:x>", "</a>", "<script>", "\u202e",
+    "roundtable:reply/", "?start=0&end=3", "[p]: ", "[p]", "\t", "\r",
+]  # fmt: skip
+_markdownish = st.lists(st.sampled_from(_MARKUP_PIECES), max_size=40).map("".join)
+
+
+def markdown_checker() -> Callable[[list[str]], str]:
+    """Export a session whose every text is one of ``texts`` as Markdown; the output
+    must read back with nothing that loads, links elsewhere or is HTML."""
+    from desktop.core.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
+    from desktop.core.post import (
+        AttributionBlock,
+        Post,
+        PostBlock,
+        PostItem,
+        SectionBlock,
+        TextBlock,
+    )
+    from desktop.core.post_markdown import render_markdown, unsafe_markup
+    from desktop.core.post_plan import PostError, plan_post
+
+    def check(texts: list[str]) -> str:
+        answer, prompt, commentary, name = (texts * 4)[:4]
+        seat = Seat(name, "m/x")
+        turn = Turn(TurnKind.PROMPT, prompt, [seat.id])
+        turn.replies = [Reply(seat.id, status=ReplyStatus.COMPLETE, text=answer)]
+        items = [PostItem(turn.id), PostItem(turn.id, prompt=name)]
+        blocks: list[PostBlock] = [
+            TextBlock(commentary),
+            AttributionBlock(),
+            SectionBlock(seat.id, items=items),
+        ]
+        session = Session(title=name, seats=[seat], turns=[turn], post=Post(name, name, blocks))
+        try:
+            plan = plan_post(session)
+        except PostError:
+            return "refused"
+        markdown = render_markdown(plan)  # its own check raises PostError: a crash here
+        problems = unsafe_markup(markdown)
+        if problems:
+            raise AssertionError(f"the Markdown export carries {problems}")
+        return "loaded"
+
+    return check
+
+
+def fuzz_markdown(inputs: int, seed: int, crashes: Path | None = None) -> Outcome:
+    """``inputs`` generated Markdown texts through the export (see the module's doc)."""
+    check = markdown_checker()
+    outcome = Outcome()
+
+    @hypothesis.seed(seed)
+    @settings(max_examples=inputs, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(st.lists(_markdownish | st.sampled_from(HOSTILE_TEXT), min_size=1, max_size=4))
+    def one(texts: list[str]) -> None:
+        _record(outcome, crashes, lambda: check(texts), json.dumps(texts).encode())
+
+    one()
+    return outcome
 
 
 def pane_renderer() -> Callable[[Any], None]:
@@ -305,22 +414,27 @@ class Outcome:
     crashes: list[str] = field(default_factory=list)
 
 
+def _record(outcome: Outcome, crashes: Path | None, run: Callable[[], str], raw: bytes) -> None:
+    """Count what ``run`` gives; a crash, with ``raw`` (its input) kept in ``crashes``."""
+    try:
+        outcome.counts[run()] += 1
+    except Exception:  # every other exception is what this looks for
+        outcome.counts["crashed"] += 1
+        outcome.crashes.append(traceback.format_exc())
+        if crashes is not None:
+            crashes.mkdir(parents=True, exist_ok=True)
+            name = crashes / f"crash-{len(outcome.crashes):04d}"
+            name.with_suffix(".json").write_bytes(raw)
+            name.with_suffix(".txt").write_text(outcome.crashes[-1], encoding="utf-8")
+
+
 def fuzz(inputs: int, seed: int, check: Check, crashes: Path | None = None) -> Outcome:
     """Run ``inputs`` inputs (half mutations, half hypothesis); a crash's input is kept
     in ``crashes`` with its traceback."""
     outcome = Outcome()
 
     def run_one(raw: bytes) -> None:
-        try:
-            outcome.counts[check(raw)] += 1
-        except Exception:  # every other exception is what this looks for
-            outcome.counts["crashed"] += 1
-            outcome.crashes.append(traceback.format_exc())
-            if crashes is not None:
-                crashes.mkdir(parents=True, exist_ok=True)
-                name = crashes / f"crash-{len(outcome.crashes):04d}"
-                name.with_suffix(".json").write_bytes(raw)
-                name.with_suffix(".txt").write_text(outcome.crashes[-1], encoding="utf-8")
+        _record(outcome, crashes, lambda: check(raw), raw)
 
     mutated = inputs // 2
     for raw in mutations(random.Random(seed), mutated):
@@ -335,16 +449,27 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes"))
     parser.add_argument("--no-render", action="store_true", help="skip drawing the panes")
+    parser.add_argument("--against", choices=["loader", "import", "markdown"], default="loader")
     args = parser.parse_args()
-    check = checker(None if args.no_render else pane_renderer())
     began = time.monotonic()
-    counts = fuzz(args.inputs, args.seed, check, args.crashes).counts
+    if args.against == "markdown":
+        counts = fuzz_markdown(args.inputs, args.seed, args.crashes).counts
+        done = "exported, with nothing unsafe in the Markdown"
+        refused = "refused as a broken post"
+    else:
+        if args.against == "import":
+            check, done = import_checker(), "imported, saved and loaded again"
+        else:
+            check = checker(None if args.no_render else pane_renderer())
+            done = "loaded, shown, rendered and saved"
+        counts = fuzz(args.inputs, args.seed, check, args.crashes).counts
+        refused = "refused cleanly (the file, the import or the save)"
     seconds = time.monotonic() - began
     total = counts.total()
     print(
         f"{total:,} inputs in {seconds:.0f} s ({total / seconds:,.0f}/s): "
-        f"{counts['loaded']:,} loaded, shown, rendered and saved; "
-        f"{counts['refused']:,} refused with a TranscriptError; {counts['crashed']:,} crashed"
+        f"{counts['loaded']:,} {done}; {counts['refused']:,} {refused}; "
+        f"{counts['crashed']:,} crashed"
         + (f" (inputs and tracebacks in {args.crashes})" if counts["crashed"] else "")
     )
     return 1 if counts["crashed"] else 0

@@ -69,7 +69,17 @@ class SectionBlock:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-PostBlock = TextBlock | AttributionBlock | SectionBlock
+@dataclass
+class UnknownBlock:
+    """A block of a kind this release does not know (a newer Roundtable's): kept as it
+    was read and written back unchanged; it can be moved or removed, not edited, and is
+    left out of exports (which say so)."""
+
+    kind: str
+    data: dict[str, Any]  # the block as read, ``kind`` included
+
+
+PostBlock = TextBlock | AttributionBlock | SectionBlock | UnknownBlock
 
 
 @dataclass

@@ -21,6 +21,7 @@ from desktop.core.post import (
     AttributionBlock,
     ItemShow,
     Post,
+    PostBlock,
     PostItem,
     SectionBlock,
     TextBlock,
@@ -104,6 +105,7 @@ def plan_post(session: Session) -> PostPlan:
     plan = PostPlan(post.title or session.title or _first_prompt(session), post.subtitle)
     numbers = iter(range(1, 1_000_000))
     texts: list[tuple[int, TextBlock]] = []
+    attributions: list[tuple[int, AttributionBlock]] = []
     for index, block in enumerate(post.blocks, 1):
         if isinstance(block, SectionBlock):
             plan.parts.append(_section(lookup, block, index, numbers))
@@ -111,17 +113,19 @@ def plan_post(session: Session) -> PostPlan:
             texts.append((len(plan.parts), block))
             plan.parts.append(Commentary(""))
         elif isinstance(block, AttributionBlock):
+            attributions.append((len(plan.parts), block))
             plan.parts.append(Attribution(""))
+        else:
+            plan.warnings.append(
+                f"block {index} is a {block.kind!r} block from a newer Roundtable: left out"
+            )
     anchors = {e.reply.id: e.anchor for e in plan.exchanges if e.reply is not None}
     for place, block in texts:
         where = f"block {place + 1} (text)"
         plan.parts[place] = Commentary(_quotes(block.markdown, lookup, anchors, where, plan))
     seats = [s.seat for s in plan.sections]
-    for place, part in enumerate(plan.parts):
-        if isinstance(part, Attribution):
-            block = post.blocks[place]
-            assert isinstance(block, AttributionBlock)
-            plan.parts[place] = Attribution(block.text or attribution_line(seats))
+    for place, attribution in attributions:
+        plan.parts[place] = Attribution(attribution.text or attribution_line(seats))
     return plan
 
 
@@ -129,7 +133,7 @@ def default_post(session: Session) -> Post:
     """The title, then a section per seat in table order with every exchange not
     excluded, each with its whole answer."""
     excluded = set(session.post.excluded_ids)
-    blocks: list[TextBlock | AttributionBlock | SectionBlock] = []
+    blocks: list[PostBlock] = []
     for seat in session.seats:
         items = []
         for turn in session.turns:

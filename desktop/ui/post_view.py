@@ -32,7 +32,15 @@ from PySide6.QtWidgets import (
 
 from desktop.core import post_editing as edits
 from desktop.core.changes import Change, Problem, ReplyChanged, Saved, StateChanged
-from desktop.core.post import QUOTE_LINK_PREFIX, AttributionBlock, Post, SectionBlock, TextBlock
+from desktop.core.post import (
+    QUOTE_LINK_PREFIX,
+    AttributionBlock,
+    Post,
+    PostBlock,
+    SectionBlock,
+    TextBlock,
+    UnknownBlock,
+)
 from desktop.core.post_editing import PostEditing, PostState
 from desktop.core.post_import import Imported, ImportRefused
 from desktop.core.post_plan import (
@@ -140,7 +148,13 @@ class PostView(QWidget):
         self.block_editor = QStackedWidget()
         empty = QLabel("Choose a block above to edit it.")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for page in (empty, self.commentary, self.section, self.attribution):
+        self.newer = QLabel(
+            "This block was made by a newer Roundtable. It is kept as it is and left out of "
+            "exports; Up, Down and Remove work on it, editing does not."
+        )
+        self.newer.setWordWrap(True)
+        self.newer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for page in (empty, self.commentary, self.section, self.attribution, self.newer):
             self.block_editor.addWidget(page)
         buttons = QHBoxLayout()
         for label, slot in (
@@ -194,7 +208,7 @@ class PostView(QWidget):
     def post(self) -> Post:
         return self.document.session.post
 
-    def shown_blocks(self) -> list[TextBlock | AttributionBlock | SectionBlock]:
+    def shown_blocks(self) -> list[PostBlock]:
         """The blocks as the post has them, or the default post's when it has none."""
         return self.post.blocks or default_post(self.document.session).blocks
 
@@ -224,7 +238,9 @@ class PostView(QWidget):
         self.preview_ready = False
         self._redraw.start()
 
-    def _summary(self, block: TextBlock | AttributionBlock | SectionBlock) -> str:
+    def _summary(self, block: PostBlock) -> str:
+        if isinstance(block, UnknownBlock):
+            return shown(f"A block from a newer Roundtable ({block.kind}): kept, not exported")
         if isinstance(block, TextBlock):
             first = next((line for line in block.markdown.splitlines() if line.strip()), "")
             first = self.commentary.names.shown(first)
@@ -264,6 +280,8 @@ class PostView(QWidget):
             seats = [s.seat for s in self._plan_sections()]
             self.attribution.load(block, attribution_line(seats))
             self.block_editor.setCurrentWidget(self.attribution)
+        elif isinstance(block, UnknownBlock):
+            self.block_editor.setCurrentWidget(self.newer)
         else:
             self.block_editor.setCurrentIndex(0)
 

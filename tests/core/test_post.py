@@ -27,7 +27,7 @@ from desktop.core.post import (
     TextBlock,
 )
 from desktop.core.post_html import render_html
-from desktop.core.post_markdown import render_markdown
+from desktop.core.post_markdown import render_markdown, unsafe_markup
 from desktop.core.post_plan import PostError, attribution_line, plan_post
 
 HOSTILE = (
@@ -173,13 +173,10 @@ def test_a_hostile_answer_exports_safely_as_markdown_and_html() -> None:
     plan = plan_post(session)
 
     markdown = render_markdown(plan)
-    outside_code = markdown.split("```html")[0]
-    assert "<script" not in outside_code
-    assert "<img" not in outside_code
-    assert "<iframe" not in markdown
-    assert "javascript:" not in markdown
-    assert "file:///" not in markdown
-    assert "![" not in markdown, "no image loads from a pasted post"
+    # Read as a blog editor reads it (raw HTML on): no image, no HTML, no other link.
+    assert unsafe_markup(markdown) == []
+    assert "\\<script>document.title" in markdown, "the words are kept, as text"
+    assert "<script>alert(3)</script>" in markdown.split("```html")[1], "code stays code"
     assert "[remote](https://evil.example/pixel.png)" in markdown, "a remote image is a link"
     assert "[ok](https://example.org/ok)" in markdown
     assert "\u202e" not in markdown
@@ -214,3 +211,37 @@ def test_ids_from_a_hostile_file_cannot_break_out_of_an_anchor() -> None:
     for exported in (render_markdown(plan), render_html(plan)):
         assert "<script" not in exported
         assert "../" not in exported
+
+
+def test_a_block_of_a_kind_from_a_newer_release_is_kept_and_left_out_of_exports() -> None:
+    """docs/transcript.md promises unknown fields are kept; a 'poll' block was refused."""
+    import json
+
+    from desktop.core.post import UnknownBlock
+    from desktop.core.transcript import TranscriptError, dumps, loads
+
+    session = session_of("Alpha", "Beta")
+    session.post.blocks = [TextBlock("Mine."), *default_post_blocks(session)]
+    data = json.loads(dumps(session))
+    poll = {"kind": "poll", "question": "Who won?", "options": ["Alpha", "Beta"]}
+    data["post"]["blocks"].insert(1, poll)
+    loaded = loads(json.dumps(data).encode()).session
+    assert loaded.post.blocks[1] == UnknownBlock("poll", poll)
+    assert json.loads(dumps(loaded))["post"]["blocks"][1] == poll, "written back unchanged"
+    plan = plan_post(loaded)
+    assert plan.warnings == ["block 2 is a 'poll' block from a newer Roundtable: left out"]
+    assert [type(p).__name__ for p in plan.parts] == ["Commentary", "Section", "Section"]
+    markdown = render_markdown(plan)
+    assert "Who won" not in markdown
+    assert "poll" not in markdown
+    loaded.post.blocks.insert(1, AttributionBlock())  # after the unknown one: still placed
+    assert "Alpha and Beta" in render_markdown(plan_post(loaded))
+    data["post"]["blocks"][1] = {"kind": 7}
+    with pytest.raises(TranscriptError, match="kind should be a string"):
+        loads(json.dumps(data).encode())
+
+
+def default_post_blocks(session: Session) -> list[SectionBlock]:
+    from desktop.core.post_plan import default_post
+
+    return [b for b in default_post(session).blocks if isinstance(b, SectionBlock)]

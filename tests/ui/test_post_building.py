@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
 
-from desktop.core.post import AttributionBlock, ItemShow, SectionBlock, TextBlock
+from desktop.core.post import AttributionBlock, ItemShow, PostBlock, SectionBlock, TextBlock
 from desktop.core.transcript import dumps
 from desktop.ui.add_from_session import PickExchanges
 from desktop.ui.post_view import PostView
@@ -62,7 +62,7 @@ def post_view(ui: UI, qtbot: QtBot) -> PostView:
     return view
 
 
-def blocks(ui: UI) -> list[TextBlock | AttributionBlock | SectionBlock]:
+def blocks(ui: UI) -> list[PostBlock]:
     return ui.document.session.post.blocks
 
 

@@ -13,7 +13,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.core.post import AttributionBlock, SectionBlock, TextBlock
+from desktop.core.post import AttributionBlock, SectionBlock, TextBlock, UnknownBlock
+from desktop.core.post_plan import default_post
 from desktop.core.transcript import load_session
 from tests.e2e.test_screenshot_mode import run_gui
 from tests.fakes.provider_server import FakeProviderServer, Stream
@@ -153,3 +154,25 @@ def test_export_from_the_window_writes_what_the_cli_writes(
     page = out.read_text(encoding="utf-8")
     assert "Alpha&#x27;s answer" in page or "Alpha's answer" in page
     assert "default-src 'none'" in page
+
+
+def test_a_block_from_a_newer_release_can_be_moved_and_removed_not_edited(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    ui = in_post_view(make_ui, fake, qtbot)
+    view = ui.window.post_view
+    session = ui.document.session
+    poll = UnknownBlock("poll", {"kind": "poll", "question": "Who won?"})
+    session.post.blocks = [*default_post(session).blocks, poll]
+    view.refresh()
+    rows = [view.blocks.item(i).text() for i in range(view.blocks.count())]
+    assert rows[-1] == "A block from a newer Roundtable (poll): kept, not exported"
+    view.blocks.setCurrentRow(len(rows) - 1)
+    assert view.block_editor.currentWidget() is view.newer
+    button = {b.text(): b for b in view.findChildren(QPushButton)}
+    button["Up"].click()
+    assert session.post.blocks[-2] == poll
+    button["Remove"].click()
+    assert poll not in session.post.blocks
+    view.undo.undo()
+    assert session.post.blocks[-2] == poll
