@@ -64,8 +64,12 @@ CardPaths = Callable[[Exchange], list[str]]
 
 @cache
 def _parser() -> MarkdownIt:
-    # CommonMark without raw HTML: "<b>" is text, and is written back escaped.
-    return MarkdownIt("commonmark", {"html": False})
+    # CommonMark without raw HTML: "<b>" is text, and is written back escaped. Every
+    # address is read as one (markdown-it leaves javascript: as text on its own, which
+    # another editor may read as a link): what is not allowed is then taken out here.
+    parser = MarkdownIt("commonmark", {"html": False})
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    return parser
 
 
 def safe_markdown(text: str) -> str:
@@ -133,6 +137,7 @@ def unsafe_markup(markdown: str, pictures: Collection[str] = ()) -> list[str]:
     (but an exchange's anchor), links to anything but http(s), mailto and #anchors.
     Empty for every post :func:`render_markdown` writes."""
     reader = MarkdownIt("commonmark")
+    reader.validateLink = lambda url: True  # type: ignore[method-assign]  # as _parser
     allowed = {reader.normalizeLink(p) for p in pictures}
     found = []
     for token in _flat(reader.parse(markdown)):

@@ -245,3 +245,29 @@ def default_post_blocks(session: Session) -> list[SectionBlock]:
     from desktop.core.post_plan import default_post
 
     return [b for b in default_post(session).blocks if isinstance(b, SectionBlock)]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "![pixel [1]](https://evil.example/p.png)",
+        "[click [here]](javascript:alert(1))",
+        "[click\nhere](javascript:alert(1))",
+        "![x][p]\n\n[p]: https://evil.example/p.png",
+        "[x][p]\n\n[p]:\n  javascript:alert(1)",
+        "![x][p]\n\n[p]:\n  https://evil.example/p.png",
+        "<<script>alert(1)</script>",
+        "```\n<script>",
+    ],
+)
+def test_no_image_html_or_unsafe_link_reaches_the_markdown_export(answer: str) -> None:
+    """Each got through the patterns the export used before it parsed the Markdown."""
+    session = session_of("Alpha")
+    session.turns[0].replies[0].text = answer
+    session.turns[0].text = answer
+    session.title = "![t](https://evil.example/t.png) title"
+    session.seats[0].label = "<img src=x> [me](javascript:x)"
+    session.post.blocks = [TextBlock(answer), AttributionBlock(), *default_post_blocks(session)]
+    markdown = render_markdown(plan_post(session))
+    assert unsafe_markup(markdown) == []
+    assert "![" not in markdown.replace("\\![", "")

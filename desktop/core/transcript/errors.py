@@ -26,7 +26,9 @@ class SessionUnsavable(OSError):
     save reports this one the same way and keeps the session unsaved."""
 
     def __init__(self, problem: str) -> None:
-        super().__init__(errno.EINVAL, f"not saved, since it could not be opened again: {problem}")
+        super().__init__(
+            errno.EINVAL, f"it would not open again ({problem}), so it was not written"
+        )
         self.problem = problem
 
     def __str__(self) -> str:
