@@ -134,7 +134,9 @@ def checker(render: Callable[[Any], None] | None) -> Check:
 
 
 def import_checker() -> Check:
-    """Each input as the OTHER file of ``post import`` into each fixture in turn."""
+    """Each input as the OTHER file of ``post import`` into each fixture in turn, as it
+    is and with new seat and turn ids (a copy edited elsewhere: its answers and files
+    keep the ids the fixture gives them)."""
     from desktop.core.model import Seat, Session
     from desktop.core.post_import import ImportRefused, add_imported, exchanges_of
 
@@ -149,18 +151,35 @@ def import_checker() -> Check:
         except TranscriptError:
             return "refused"
         outcome = "refused"
-        for number, seat in enumerate(other.seats[:3]):
-            session = copy.deepcopy(bases[(number + len(raw)) % len(bases)])
-            try:
-                add_imported(session, exchanges_of(other, seat))
-                saved = transcript.dumps(session)
-            except (ImportRefused, transcript.SessionUnsavable):
-                continue
-            transcript.loads(saved, "imported.json")  # anything but loading is a crash
-            outcome = "loaded"
+        for variant in (other, _renewed(other)):
+            for number, seat in enumerate(variant.seats[:3]):
+                session = copy.deepcopy(bases[(number + len(raw)) % len(bases)])
+                try:
+                    add_imported(session, exchanges_of(variant, seat))
+                    saved = transcript.dumps(session)
+                except (ImportRefused, transcript.SessionUnsavable):
+                    continue
+                transcript.loads(saved, "imported.json")  # anything but loading is a crash
+                outcome = "loaded"
         return outcome
 
     return check
+
+
+def _renewed(session: Any) -> Any:
+    """``session`` with new seat and turn ids, its replies and files keeping theirs."""
+    from desktop.core.stamps import new_id
+
+    copied = copy.deepcopy(session)
+    seats = {seat.id: new_id() for seat in copied.seats}
+    for seat in copied.seats:
+        seat.id = seats[seat.id]
+    for turn in copied.turns:
+        turn.id = new_id()
+        turn.targets = [seats.get(t, t) for t in turn.targets]
+        for reply in turn.replies:
+            reply.seat_id = seats.get(reply.seat_id, reply.seat_id)
+    return copied
 
 
 _MARKUP_PIECES = [
@@ -459,11 +478,12 @@ def main() -> int:
     else:
         if args.against == "import":
             check, done = import_checker(), "imported, saved and loaded again"
+            refused = "refused cleanly (the file, the import or the save)"
         else:
             check = checker(None if args.no_render else pane_renderer())
             done = "loaded, shown, rendered and saved"
+            refused = "refused with a TranscriptError"
         counts = fuzz(args.inputs, args.seed, check, args.crashes).counts
-        refused = "refused cleanly (the file, the import or the save)"
     seconds = time.monotonic() - began
     total = counts.total()
     print(

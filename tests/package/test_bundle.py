@@ -89,6 +89,15 @@ def test_screenshot_mode_paints_the_window(tmp_path: Path, fake: FakeProviderSer
     assert "Traceback" not in result.stderr
 
 
+def test_the_sample_session_exports_as_markdown(tmp_path: Path) -> None:
+    """The export writes Markdown back through mdformat: the bundle must carry it."""
+    sample = Path(__file__).resolve().parents[2] / "resources" / "sample-session.json"
+    out = tmp_path / "post.md"
+    result = bundle(tmp_path, "export", str(sample), "--to", "markdown", "-o", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert out.read_text(encoding="utf-8").startswith("# ")
+
+
 def test_models_lists_what_the_picker_offers(tmp_path: Path) -> None:
     result = bundle(tmp_path, "models", "--json")
     assert result.returncode == 0, result.stderr[-3000:]
