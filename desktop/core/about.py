@@ -20,6 +20,7 @@ LIBRARIES = (
     ("httpx", "asking local model servers"),
     ("Pygments", "code highlighting"),
     ("markdown-it-py", "Markdown for posts"),
+    ("mdformat", "writing exported Markdown back safely"),
     ("nh3", "sanitising posts"),
     ("pillow", "images"),
     ("pypdf", "PDFs"),
