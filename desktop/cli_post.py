@@ -99,11 +99,12 @@ def rendered_files(plan: PostPlan, to: str, output: Path) -> dict[Path, bytes]:
         if output.exists() and not output.is_dir():
             raise PostError(f"{output} is a file; cards go in a folder")
         wanted = [e for e in plan.exchanges if e.show.value == "card"] or plan.exchanges
-        return {output / name: png for pictures in _cards(plan, wanted).values()
+        return {output / name: png for pictures in _cards(plan, wanted, True).values()
                 for name, png in pictures}  # fmt: skip
     if output.is_dir():
         raise PostError(f"{output} is a folder; give the name of the file to write")
-    cards = _cards(plan, [e for e in plan.exchanges if e.show.value == "card"])
+    # In a post the prompt is printed just above its card: the card leaves it out.
+    cards = _cards(plan, [e for e in plan.exchanges if e.show.value == "card"], False)
     if to == "html":
         from desktop.core.post_html import render_html
 
@@ -120,7 +121,9 @@ def rendered_files(plan: PostPlan, to: str, output: Path) -> dict[Path, bytes]:
     return files
 
 
-def _cards(plan: PostPlan, exchanges: list[Exchange]) -> dict[str, list[tuple[str, bytes]]]:
+def _cards(
+    plan: PostPlan, exchanges: list[Exchange], with_prompt: bool
+) -> dict[str, list[tuple[str, bytes]]]:
     """Each exchange's card pictures by its anchor, named ``NN-seat--ANCHOR--P.png``."""
     if not exchanges:
         return {}
@@ -139,7 +142,7 @@ def _cards(plan: PostPlan, exchanges: list[Exchange]) -> dict[str, list[tuple[st
         seat = seat.strip(".-")[:40]
         out[exchange.anchor] = [
             (f"{exchange.number:02d}-{seat}--{exchange.anchor}--{page}.png", png)
-            for page, png in enumerate(render_card(section, exchange), 1)
+            for page, png in enumerate(render_card(section, exchange, with_prompt), 1)
         ]
     return out
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from desktop.core.model import Annotation, AnnotationKind, Attachment, Reply, Seat, Session, Turn
 from desktop.core.post import (
@@ -48,7 +49,7 @@ class Exchange:
     attachments: tuple[Attachment, ...]
     highlights: tuple[tuple[int, int], ...]  # ranges into ``answer``
     comments: tuple[Annotation, ...]
-    origin: str | None  # "from the session «title», 2026-10-02" when imported
+    origin: str | None  # "from the session “title”, 2 October 2026" when imported
     number: int  # the exchange's place in the post (1, 2, …), for names and anchors
 
     @property
@@ -96,6 +97,12 @@ class PostPlan:
     @property
     def exchanges(self) -> list[Exchange]:
         return [e for s in self.sections for e in s.exchanges]
+
+
+def reader_date(moment: datetime) -> str:
+    """A date as a post's reader expects it: "7 December 2026", the month named in the
+    locale's language where one is set (the window sets it; a command keeps English)."""
+    return f"{moment.day} {moment:%B %Y}"
 
 
 def plan_post(session: Session) -> PostPlan:
@@ -189,7 +196,9 @@ class Lookup:
         self.turns = {t.id: t for t in session.turns}
         self.origins: dict[str, str] = {}
         for source in session.sources:
-            origin = f"from the session “{source.title}”, {source.created_at:%Y-%m-%d}"
+            titled = source.title.strip()
+            where = f"the session “{source.title}”" if titled else "an earlier session"
+            origin = f"from {where}, {reader_date(source.created_at)}"
             self.seats.update({s.id: s for s in source.seats})
             for turn in source.turns:
                 self.turns[turn.id] = turn

@@ -47,9 +47,10 @@ class _NoLoading(QTextDocument):
         return QByteArray()
 
 
-def render_card(section: Section, exchange: Exchange) -> list[bytes]:
-    """The exchange's pictures, PNG bytes each, top to bottom."""
-    document = _document(section, exchange)
+def render_card(section: Section, exchange: Exchange, with_prompt: bool = True) -> list[bytes]:
+    """The exchange's pictures, PNG bytes each, top to bottom; ``with_prompt`` False for a
+    card in a post, which prints the prompt just above it."""
+    document = _document(section, exchange, with_prompt)
     pages = _page_breaks(document)
     colour = QColor(section.seat.colour or "#888888")
     if not colour.isValid():
@@ -71,7 +72,7 @@ def render_card(section: Section, exchange: Exchange) -> list[bytes]:
     return out
 
 
-def _document(section: Section, exchange: Exchange) -> QTextDocument:
+def _document(section: Section, exchange: Exchange, with_prompt: bool) -> QTextDocument:
     document = _NoLoading()
     font = QFont("Noto Sans")
     font.setPixelSize(15)
@@ -86,11 +87,11 @@ def _document(section: Section, exchange: Exchange) -> QTextDocument:
     answer = markdown_html(exchange.answer, exchange.highlights)
     if exchange.show is ItemShow.EXCERPT:
         answer = f"<p>…</p>{answer}<p>…</p>"
-    document.setHtml(
-        f'<p class="seat">{name}</p>'
+    asked = (
         f'<table class="prompt" width="100%" cellpadding="8"><tr><td><b>Prompt:</b> {prompt}'
-        f"</td></tr></table><p></p>{answer}"
+        "</td></tr></table><p></p>"
     )
+    document.setHtml(f'<p class="seat">{name}</p>{asked if with_prompt else ""}{answer}')
     return document
 
 

@@ -83,6 +83,9 @@ class LibraryActions:
                 )
             )
             self.window.change_folder.connect(lambda: self.context.tasks.spawn(self._choose()))
+            self.window.open_sample.connect(
+                lambda: self.context.tasks.spawn(self.review.open_sample())
+            )
         self.window.set_folder(self.folder)
         self.window.show()
         self.window.raise_()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +63,7 @@ class LibraryWindow(QDialog):
     searched = Signal(str)
     opened = Signal(str, str, str)
     change_folder = Signal()
+    open_sample = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -111,14 +113,50 @@ class LibraryWindow(QDialog):
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(self._activated)
         self.status = QLabel()
+        self.results = QStackedWidget()
+        self.results.addWidget(self.list)
+        self.results.addWidget(self._empty_page())
         column = QVBoxLayout(self)
         column.addLayout(top)
         column.addWidget(self.query)
         column.addLayout(filters)
-        column.addWidget(self.list, 1)
+        column.addWidget(self.results, 1)
         column.addWidget(self.status)
         QShortcut(QKeySequence("Ctrl+F"), self, self.query.setFocus)
         self.resize(900, 640)
+
+    def _empty_page(self) -> QWidget:
+        """What a library with no session in it says: how sessions get there."""
+        page = QWidget()
+        text = QLabel(
+            "<h3>No sessions here yet</h3>"
+            "<p>Every session you save (File → Save, Ctrl+S) is listed here, and so is every "
+            "session in the library folder. To use a folder that already holds sessions, "
+            "choose <b>Change folder…</b> above.</p>"
+            "<p>To see what a saved session looks like, open the sample: a debate with "
+            "its commentary and post.</p>"
+        )
+        text.setTextFormat(Qt.TextFormat.RichText)  # our own words only
+        text.setWordWrap(True)
+        text.setFixedWidth(520)  # a fixed width, so that the wrapped text gets its height
+        sample = QPushButton("Open the sample session")
+        sample.setAutoDefault(False)
+        sample.clicked.connect(self.open_sample)
+        column = QVBoxLayout(page)
+        column.addStretch(1)
+        for widget in (text, sample):
+            row = QHBoxLayout()
+            row.addStretch()
+            row.addWidget(widget)
+            row.addStretch()
+            column.addLayout(row)
+        column.addStretch(2)
+        return page
+
+    @property
+    def showing_empty(self) -> bool:
+        """Whether the library holds no session at all, and says how sessions get there."""
+        return self.results.currentIndex() == 1
 
     # -- what it shows -------------------------------------------------------------------
 
@@ -133,6 +171,7 @@ class LibraryWindow(QDialog):
     def show_entries(self, entries: list[Entry]) -> None:
         """The sessions to list (the filters and sort apply to them)."""
         self.entries = entries
+        self.results.setCurrentIndex(0 if entries else 1)
         for combo, values in (
             (self.seat, sorted({v for e in entries for v in e.seats + e.models})),
             (self.tag, sorted({t for e in entries for t in e.tags})),
@@ -197,6 +236,9 @@ class LibraryWindow(QDialog):
                 item.setForeground(self.palette().placeholderText())
             self.list.addItem(item)
         damaged = sum(1 for e in self.entries if e.damaged)
+        if not self.entries:
+            self.say("No sessions yet")
+            return
         self.say(
             f"{len(shown_entries)} of {len(self.entries)} sessions"
             + (f"; {damaged} damaged (see each for why)" if damaged else "")

@@ -29,7 +29,8 @@ def _card_renderer(plan: PostPlan) -> Callable[[Exchange], list[bytes]]:
     from desktop.ui.cards import render_card
 
     sections = {id(e): s for s in plan.sections for e in s.exchanges}
-    return lambda exchange: render_card(sections[id(exchange)], exchange)
+    # The post prints each prompt just above its card: the card leaves it out.
+    return lambda exchange: render_card(sections[id(exchange)], exchange, with_prompt=False)
 
 
 class PostOutput:

@@ -147,3 +147,21 @@ def test_an_unchanged_shared_file_is_not_copied_twice() -> None:
     session.attachments = [copy.copy(other.attachments[0])]
     add_imported(session, exchanges_of(other, other.seats[0]))
     assert len(session.attachments) == 1
+
+
+def test_an_untitled_source_reads_as_an_earlier_session_with_a_readers_date() -> None:
+    """It read 'From the session “”, 2026-12-07.' in every export."""
+    from datetime import UTC, datetime
+
+    session, other = session_of("Claude"), other_session()
+    other.title = "  "
+    other.created_at = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    add_imported(session, exchanges_of(other, other.seats[0]))
+    origin = plan_post(session).exchanges[1].origin
+    assert origin == "from an earlier session, 7 December 2026"
+    other.title = "Last month"
+    session = session_of("Claude")
+    add_imported(session, exchanges_of(other, other.seats[0]))
+    assert (
+        plan_post(session).exchanges[1].origin == "from the session “Last month”, 7 December 2026"
+    )

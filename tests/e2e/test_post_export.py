@@ -179,7 +179,7 @@ def test_the_sample_posts_structure_exports_as_markdown_html_and_cards(
     older = markdown.split("## Claude Sonnet 4\n")[1]
     assert "Galloway said in May" in older
     assert "> Meta's year? Unlikely, given the exits." in older
-    assert re.search(r"\*From the session “Meta's year”, \d{4}-\d\d-\d\d\.\*", older)
+    assert re.search(r"\*From the session “Meta's year”, \d{1,2} [A-Z][a-z]+ \d{4}\.\*", older)
 
     page = tmp_path / "post.html"
     done = roundtable("export", str(week_path), "--to", "html", "-o", str(page))

@@ -3,6 +3,8 @@ drawn as text with nothing loaded."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtGui import QImage, QTextDocument
 from pytestqt.qtbot import QtBot
@@ -52,3 +54,26 @@ def test_a_hostile_answer_becomes_a_card_with_nothing_loaded(
     assert pictures
     assert not pictures[0].isNull()
     assert asked == [], "the card's document asked for a resource"
+
+
+def test_a_card_in_a_post_leaves_out_the_prompt_printed_above_it(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """An exported card keeps its prompt; in a post it repeated the line just above it."""
+    from desktop.cli_post import rendered_files
+
+    session = session_of("Alpha")
+    turn = session.turns[0]
+    turn.text = "A prompt long enough to take a line of its own on the card, and then some more."
+    item = PostItem(turn.id, show=ItemShow.CARD)
+    session.post = Post(blocks=[SectionBlock(session.seats[0].id, items=[item])])
+    plan = plan_post(session)
+    alone = rendered_files(plan, "cards", tmp_path / "cards")
+    in_post = rendered_files(plan, "markdown", tmp_path / "post.md")
+    [card_alone] = [QImage.fromData(png) for png in alone.values()]
+    [card_in_post] = [QImage.fromData(p) for f, p in in_post.items() if f.suffix == ".png"]
+    assert card_in_post.height() < card_alone.height()
+    section, exchange = plan.sections[0], plan.exchanges[0]
+    assert "Prompt:" in cards._document(section, exchange, with_prompt=True).toPlainText()
+    assert "Prompt:" not in cards._document(section, exchange, with_prompt=False).toPlainText()
+    assert "**Prompt:**" in in_post[tmp_path / "post.md"].decode(), "the post prints it"

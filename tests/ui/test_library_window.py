@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QInputDialog, QLabel
+from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.core.model import Annotation, AnnotationKind
@@ -143,3 +143,25 @@ def test_tags_are_set_undone_and_filter_the_library(
     assert [t.split("\n")[0] for t in texts(window)] == ["Tag me?"]
     ui.window.annotations.undo.undo()
     assert ui.document.session.tags == []
+
+
+def test_an_empty_library_says_how_sessions_get_there_and_offers_the_sample(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A new user's library was an empty white list."""
+    ui = make_ui(three_seats(fake))
+    ui.window.library.use_folder(tmp_path / "New library")
+    ui.window.library.show()
+    window = ui.window.library.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.showing_empty)
+    words = " ".join(label.text() for label in window.findChildren(QLabel) if label.isVisible())
+    assert "Every session you save" in words
+    assert "Change folder…" in words
+    sample = next(
+        b for b in window.findChildren(QPushButton) if b.text() == "Open the sample session"
+    )
+    assert sample.isVisible()
+    sample.click()
+    qtbot.waitUntil(lambda: ui.window.review.reviewing)
+    assert ui.document.session.turns, "the sample is open, to review"
