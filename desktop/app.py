@@ -114,6 +114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LineupError as exc:
         complain(str(exc))
         return 2
+    from desktop import platform_check
+
+    trouble = platform_check.problem()
+    if trouble is not None:  # said now: Qt would abort the process, naming one library
+        tell(trouble)
+        return 1
 
     import qasync
     from PySide6.QtCore import QSettings

@@ -49,6 +49,28 @@ def size_of(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+# The X11 libraries Qt's xcb platform plugin needs that a stock desktop may lack (Ubuntu's
+# and Debian's lack libxcb-cursor0, Debian's libxcb-icccm4 and libxcb-keysyms1 too, and
+# Qt then aborts at start): the bundle carries them, so it starts there. PyInstaller
+# takes each from the build machine, which must have them (.ci/run installs them).
+CARRIED = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-util.so.1": "libxcb-util1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+}
+
+
+def missing_carried(bundle: Path) -> list[str]:
+    """The libraries of ``CARRIED`` the bundle lacks (Linux; elsewhere none apply)."""
+    if not sys.platform.startswith("linux"):
+        return []
+    return [name for name in CARRIED if not (bundle / "_internal" / name).is_file()]
+
+
 def build() -> Path:
     """Build the bundle; its folder."""
     python = ensure_build_env()
@@ -61,6 +83,16 @@ def build() -> Path:
 
 def main() -> int:
     bundle = build()
+    lacking = missing_carried(bundle)
+    if lacking:
+        packages = " ".join(CARRIED[name] for name in lacking)
+        print(
+            f"The bundle lacks {', '.join(lacking)}, which a stock desktop may lack too: "
+            f"install them on this build machine (Debian: apt-get install {packages}) and "
+            "build again.",
+            file=sys.stderr,
+        )
+        return 1
     print(f"Built {bundle.relative_to(ROOT)}: {size_of(bundle) / 1e6:.0f} MB", file=sys.stderr)
     return 0
 

@@ -11,6 +11,7 @@ import secrets
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,46 @@ def test_screenshot_mode_paints_the_window(tmp_path: Path, fake: FakeProviderSer
     result = bundle(
         tmp_path, "--lineup", str(lineup(tmp_path, fake)), "--send", "Hello?",
         "--screenshot", str(shot), OPENAI_API_KEY="sk-bundle-test",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    image = QImage(str(shot))
+    assert image.width() >= 800
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def x_server(tmp_path: Path) -> Iterator[str]:
+    """A real X server (Xvfb) on a display of its own; its DISPLAY."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (.ci/run installs it)")
+    number = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    server = subprocess.Popen(
+        [xvfb, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        ready_by = time.monotonic() + 30
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():  # its socket: it listens
+            assert server.poll() is None, "Xvfb ended before it listened"
+            assert time.monotonic() < ready_by, "Xvfb did not listen within 30 s"
+            time.sleep(0.05)
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_window_starts_on_a_real_x_server_with_the_xcb_platform(
+    tmp_path: Path, fake: FakeProviderServer, x_server: str
+) -> None:
+    """Qt's xcb plugin, with the X11 libraries the bundle carries (packaging/build.py
+    checks they are in it): a stock desktop lacking them aborted at start."""
+    shot = tmp_path / "xcb.png"
+    result = bundle(
+        tmp_path, "--lineup", str(lineup(tmp_path, fake)), "--send", "Hello?",
+        "--screenshot", str(shot), OPENAI_API_KEY="sk-bundle-test", QT_QPA_PLATFORM="xcb",
+        DISPLAY=x_server,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     image = QImage(str(shot))
