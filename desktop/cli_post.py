@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from pathlib import Path
 
 from desktop.cli_output import complain, say
+from desktop.core.post_export import FORMATS, rendered_files
 from desktop.core.post_import import ImportRefused, add_imported, exchanges_of
-from desktop.core.post_plan import Exchange, PostError, PostPlan, plan_post
+from desktop.core.post_plan import Exchange, PostError, Section, plan_post
 from desktop.core.transcript import TranscriptError, dumps, load_session, write_atomic
-from desktop.core.visible_text import file_name_of_title
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("markdown", "html", "cards")
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -83,7 +81,7 @@ def _export(path: Path, to: str, output: Path) -> int:
         plan = plan_post(session)
     except PostError as exc:
         raise PostError(f"{path}: {exc}") from None
-    files = rendered_files(plan, to, output)  # all in memory first: nothing half-written
+    files = rendered_files(plan, to, output, _paint_offscreen)  # in memory: nothing half-written
     for target, data in files.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, data)
@@ -92,59 +90,15 @@ def _export(path: Path, to: str, output: Path) -> int:
     return EXIT_PROBLEMS if plan.warnings else EXIT_OK
 
 
-def rendered_files(plan: PostPlan, to: str, output: Path) -> dict[Path, bytes]:
-    """Every file an export to ``to`` at ``output`` writes, with its bytes (the window's
-    Export… writes the same); PostError when ``output`` is the wrong kind of path."""
-    if to == "cards":
-        if output.exists() and not output.is_dir():
-            raise PostError(f"{output} is a file; cards go in a folder")
-        wanted = [e for e in plan.exchanges if e.show.value == "card"] or plan.exchanges
-        return {output / name: png for pictures in _cards(plan, wanted, True).values()
-                for name, png in pictures}  # fmt: skip
-    if output.is_dir():
-        raise PostError(f"{output} is a folder; give the name of the file to write")
-    # In a post the prompt is printed just above its card: the card leaves it out.
-    cards = _cards(plan, [e for e in plan.exchanges if e.show.value == "card"], False)
-    if to == "html":
-        from desktop.core.post_html import render_html
-
-        page = render_html(plan, lambda e: [png for _, png in cards.get(e.anchor, [])])
-        return {output: page.encode("utf-8")}
-    from desktop.core.post_markdown import render_markdown
-
-    folder = output.with_name(f"{output.stem}_cards")
-    text = render_markdown(
-        plan, lambda e: [f"{folder.name}/{name}" for name, _ in cards.get(e.anchor, [])]
-    )
-    files = {folder / name: png for pictures in cards.values() for name, png in pictures}
-    files[output] = text.encode("utf-8")
-    return files
-
-
-def _cards(
-    plan: PostPlan, exchanges: list[Exchange], with_prompt: bool
-) -> dict[str, list[tuple[str, bytes]]]:
-    """Each exchange's card pictures by its anchor, named ``NN-seat--ANCHOR--P.png``."""
-    if not exchanges:
-        return {}
+def _paint_offscreen(section: Section, exchange: Exchange, with_prompt: bool) -> list[bytes]:
+    """A card drawn by Qt offscreen: this command's own process, never the window's."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
     from desktop.ui.cards import render_card
 
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    out: dict[str, list[tuple[str, bytes]]] = {}
-    sections = {id(e): s for s in plan.sections for e in s.exchanges}
-    for exchange in exchanges:
-        section = sections[id(exchange)]
-        # The label is a stranger's: only word characters, dots and dashes in a file name.
-        seat = re.sub(r"[^\w.-]+", "-", file_name_of_title(section.seat.label, "seat"))
-        seat = seat.strip(".-")[:40]
-        out[exchange.anchor] = [
-            (f"{exchange.number:02d}-{seat}--{exchange.anchor}--{page}.png", png)
-            for page, png in enumerate(render_card(section, exchange, with_prompt), 1)
-        ]
-    return out
+    return render_card(section, exchange, with_prompt)
 
 
 # -- import -----------------------------------------------------------------------------

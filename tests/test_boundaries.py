@@ -21,6 +21,7 @@ def _imports(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
@@ -28,6 +29,14 @@ def _imports(path: Path) -> set[str]:
 def test_core_and_providers_never_import_qt(package: str) -> None:
     for path in (ROOT / "desktop" / package).rglob("*.py"):
         bad = {n for n in _imports(path) if n.split(".")[0] in QT_MODULES}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_window_never_imports_the_commands() -> None:
+    """The commands' code set QT_QPA_PLATFORM in the window's environment, inherited by
+    every child it started afterwards."""
+    for path in (ROOT / "desktop" / "ui").rglob("*.py"):
+        bad = {n for n in _imports(path) if n.startswith(("desktop.cli", "desktop.app"))}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QSta
 from desktop.core import changes
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
 from desktop.core.totals import session_totals
-from desktop.ui import team_gateway, window_geometry
+from desktop.ui import dialogs, team_gateway, window_geometry
 from desktop.ui.annotation_actions import AnnotationActions
 from desktop.ui.annotation_list import AnnotationList
 from desktop.ui.attachment_actions import AttachmentActions
@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.document = document
         self.settings = settings
-        self.tasks = Tasks()
+        self.tasks = Tasks(self._job_failed)
         self._provider_ready, self._may_close = provider_ready, False
 
         self.strip = PaneStrip(settings, self._wire_pane)
@@ -136,6 +136,16 @@ class MainWindow(QMainWindow):
     def say(self, message: str) -> None:
         """Show the user a message in the status bar (the one way the window does)."""
         self.statusBar().showMessage(message, MESSAGE_MS)
+
+    def _job_failed(self, failure: BaseException) -> None:
+        """A background job raised: the one place it is told (Tasks logs it)."""
+        what = f"{type(failure).__name__}: {failure}" if str(failure) else type(failure).__name__
+        dialogs.warn(
+            self,
+            "Something went wrong",
+            shown(f"A job of this window failed and was stopped: {what}. Nothing else was "
+                  "stopped: try it again, and save your work."),
+        )  # fmt: skip
 
     # -- the document's changes ----------------------------------------------------------
 

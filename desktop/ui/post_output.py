@@ -93,11 +93,14 @@ class PostOutput:
         path = await dialogs.save_path(self.parent, "Export post", suggested, filters[to])
         if not path:
             return
-        from desktop.cli_post import rendered_files
+        from desktop.core.post_export import rendered_files
         from desktop.core.transcript import write_atomic
+        from desktop.ui.cards import render_card
 
         try:
-            files = rendered_files(plan_post(self.document.session), to, Path(path))
+            # Drawn on this window's own application: nothing here touches the
+            # environment that the worker and other children are started with.
+            files = rendered_files(plan_post(self.document.session), to, Path(path), render_card)
             for target, data in files.items():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 write_atomic(target, data)

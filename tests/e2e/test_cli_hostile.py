@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from desktop import cli
-from desktop.cli_post import rendered_files
 from desktop.core import transcript
 from desktop.core.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
-from desktop.core.post_plan import PostError, plan_post
+from desktop.core.post_export import rendered_files
+from desktop.core.post_plan import Exchange, PostError, Section, plan_post
 
 OVERRIDE = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "invoice\u202egpj.exe" reads "invoiceexe.jpg"
 
@@ -110,6 +110,10 @@ def test_every_command_shows_direction_overrides_and_undecodable_bytes_as_marks(
     assert "Traceback" not in err
 
 
+def no_cards(section: Section, exchange: Exchange, with_prompt: bool) -> list[bytes]:
+    raise AssertionError("no card is drawn for a refused export")
+
+
 def test_the_windows_export_gets_every_refusal_as_the_post_error_it_reports(
     tmp_path: Path,
 ) -> None:
@@ -118,6 +122,6 @@ def test_the_windows_export_gets_every_refusal_as_the_post_error_it_reports(
     a_file = tmp_path / "post.png"
     a_file.write_bytes(b"mine")
     with pytest.raises(PostError, match="cards go in a folder"):
-        rendered_files(plan_post(debate("Cards")), "cards", a_file)
+        rendered_files(plan_post(debate("Cards")), "cards", a_file, no_cards)
     with pytest.raises(PostError, match="is a folder"):
-        rendered_files(plan_post(debate("Page")), "html", tmp_path)
+        rendered_files(plan_post(debate("Page")), "html", tmp_path, no_cards)

@@ -60,7 +60,7 @@ def test_a_card_in_a_post_leaves_out_the_prompt_printed_above_it(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     """An exported card keeps its prompt; in a post it repeated the line just above it."""
-    from desktop.cli_post import rendered_files
+    from desktop.core.post_export import rendered_files
 
     session = session_of("Alpha")
     turn = session.turns[0]
@@ -68,8 +68,8 @@ def test_a_card_in_a_post_leaves_out_the_prompt_printed_above_it(
     item = PostItem(turn.id, show=ItemShow.CARD)
     session.post = Post(blocks=[SectionBlock(session.seats[0].id, items=[item])])
     plan = plan_post(session)
-    alone = rendered_files(plan, "cards", tmp_path / "cards")
-    in_post = rendered_files(plan, "markdown", tmp_path / "post.md")
+    alone = rendered_files(plan, "cards", tmp_path / "cards", cards.render_card)
+    in_post = rendered_files(plan, "markdown", tmp_path / "post.md", cards.render_card)
     [card_alone] = [QImage.fromData(png) for png in alone.values()]
     [card_in_post] = [QImage.fromData(p) for f, p in in_post.items() if f.suffix == ".png"]
     assert card_in_post.height() < card_alone.height()

@@ -4,9 +4,11 @@ real worker, fake server)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtTest import QTest
@@ -176,3 +178,20 @@ def test_a_block_from_a_newer_release_can_be_moved_and_removed_not_edited(
     assert poll not in session.post.blocks
     view.undo.undo()
     assert session.post.blocks[-2] == poll
+
+
+def test_an_export_of_cards_from_the_window_leaves_the_platform_of_its_children_alone(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Export… ran the command's code, which set QT_QPA_PLATFORM=offscreen in the window's
+    own environment: a worker restarted afterwards (or the model probe) inherited it."""
+    ui = in_post_view(make_ui, fake, qtbot)
+    monkeypatch.delenv("QT_QPA_PLATFORM")  # the user's desktop names none
+    view = ui.window.post_view
+    next(b for b in view.findChildren(QPushButton) if b.text() == "Export…").click()
+    ui.answer("Card pictures")
+    out = tmp_path / "cards"
+    ui.choose_file(out)
+    qtbot.waitUntil(lambda: out.is_dir() and len(list(out.glob("*.png"))) == 2)
+    assert "QT_QPA_PLATFORM" not in os.environ

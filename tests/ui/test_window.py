@@ -649,3 +649,28 @@ def test_session_totals_never_wipe_a_message_for_the_user(
     ui.settle()
     assert ui.window.statusBar().currentMessage().startswith("Could not save")
     assert ui.window.totals.text().startswith("Session: 36 tokens in · 102 out")
+
+
+def test_a_background_job_that_fails_is_told_to_the_user_and_logged(
+    make_ui: Callable[..., UI], fake: FakeProviderServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Tasks.spawn never read a task's exception: a failing job was lost without a word."""
+    import asyncio
+
+    ui = make_ui(three_seats(fake))
+
+    async def breaks() -> None:
+        await asyncio.sleep(0)
+        raise OSError(28, "No space left on device")
+
+    async def cancelled() -> None:
+        await asyncio.sleep(3600)
+
+    waiting = ui.window.tasks.spawn(cancelled())
+    waiting.cancel()
+    ui.window.tasks.spawn(breaks())
+    said = ui.answer("OK")
+    assert "failed" in said
+    assert "No space left on device" in said
+    assert "A background job failed" in caplog.text
+    assert "OSError" in caplog.text
