@@ -15,7 +15,7 @@ from desktop.core.attachments.limits import human_size
 from desktop.core.model import Attachment
 from desktop.ui import dialogs
 from desktop.ui.composer import Composer
-from desktop.ui.limits_dialog import LimitsDialog, stored_limits
+from desktop.ui.limits_dialog import LimitsDialog
 from desktop.ui.shown import file_name, shown
 from desktop.ui.window_context import WindowContext
 
@@ -35,7 +35,7 @@ class AttachmentActions:
         self.tasks = context.tasks
         self.say = context.say
         self.composer = composer
-        self.document.set_limits(stored_limits(self.settings))
+        self.app_settings = context.app_settings
 
     def attach_files(self, paths: list[Path]) -> None:
         """Read and check ``paths`` off the UI thread, then show them as chips."""
@@ -62,9 +62,8 @@ class AttachmentActions:
     def edit_limits(self) -> None:
         """Session → Attachment limits…: kept in the settings."""
         dialog = LimitsDialog(self.document.limits, self.parent)
-        if dialog.exec():
-            dialog.store(self.settings)
-            self.document.set_limits(dialog.limits())
+        if dialog.exec():  # every window uses them from now on, this one too
+            self.app_settings.set_limits(dialog.limits())
 
     def save_attachment(self) -> None:
         """Save one of the session's attachments back out to a file."""

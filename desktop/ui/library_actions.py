@@ -24,7 +24,6 @@ from desktop.ui.recovery import recovery_folder
 from desktop.ui.review_actions import ReviewActions
 from desktop.ui.window_context import WindowContext
 
-FOLDER_KEY = "library/folder"
 RESULTS = 50
 
 
@@ -36,10 +35,8 @@ class LibraryActions:
     ) -> None:
         self.context, self.review, self.panes = context, review, panes
         self.window: LibraryWindow | None = None
-        chosen = context.settings.value(FOLDER_KEY)
-        self.worker = LibraryWorker(
-            Path(str(chosen)) if chosen else default_folder(), drafts=recovery_folder()
-        )
+        chosen = context.app_settings.library_folder()
+        self.worker = LibraryWorker(chosen or default_folder(), drafts=recovery_folder())
         context.document.subscribe(self._changed)
 
     @property
@@ -47,11 +44,14 @@ class LibraryActions:
         return self.worker.folder
 
     def use_folder(self, folder: Path, remember: bool = True) -> None:
-        """Make ``folder`` the library (``--library`` does not remember it)."""
+        """Make ``folder`` the library: every window's when ``remember`` (the app's
+        setting, which each window then applies); this window's alone otherwise
+        (``--library``)."""
+        if remember:
+            self.context.app_settings.set_library_folder(folder)  # this window's too
+            return
         self.worker.close()
         self.worker = LibraryWorker(folder, drafts=recovery_folder())
-        if remember:
-            self.context.settings.setValue(FOLDER_KEY, str(folder))
         if self.window is not None:
             self.window.set_folder(folder)
             self.context.tasks.spawn(self.reload())

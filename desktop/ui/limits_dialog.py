@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,23 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.attachments import DEFAULT_LIMITS, MAX_FILE_SIZE, MB, AttachmentLimits
-
-_KEYS = ("attachments/per_file_mb", "attachments/per_turn_mb")
-
-
-def stored_limits(settings: QSettings) -> AttachmentLimits:
-    """The limits the user set, or the defaults (also for unreadable values)."""
-    defaults = (DEFAULT_LIMITS.per_file, DEFAULT_LIMITS.per_turn)
-    values = []
-    for key, default in zip(_KEYS, defaults, strict=True):
-        try:
-            megabytes = float(str(settings.value(key, default / MB)))
-        except ValueError:
-            megabytes = default / MB
-        values.append(round(megabytes * MB) if megabytes > 0 else default)
-    # An earlier release allowed files up to 150 MB; such a setting now means the most.
-    return AttachmentLimits(per_file=min(values[0], MAX_FILE_SIZE), per_turn=values[1])
+from desktop.core.attachments import MAX_FILE_SIZE, MB, AttachmentLimits
 
 
 class LimitsDialog(QDialog):
@@ -70,7 +53,3 @@ class LimitsDialog(QDialog):
         return AttachmentLimits(
             per_file=round(self.per_file.value() * MB), per_turn=round(self.per_turn.value() * MB)
         )
-
-    def store(self, settings: QSettings) -> None:
-        for key, spin in zip(_KEYS, (self.per_file, self.per_turn), strict=True):
-            settings.setValue(key, spin.value())

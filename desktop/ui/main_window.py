@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QSta
 from desktop.core import changes
 from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
 from desktop.core.totals import session_totals
-from desktop.ui import dialogs, team_gateway, window_geometry
+from desktop.ui import app_settings, dialogs, window_geometry
 from desktop.ui.annotation_actions import AnnotationActions
 from desktop.ui.annotation_list import AnnotationList
+from desktop.ui.app_settings import AppSettings
 from desktop.ui.attachment_actions import AttachmentActions
 from desktop.ui.composer import Composer, local_files
 from desktop.ui.endpoint_approval import EndpointApproval
@@ -46,11 +47,17 @@ class MainWindow(QMainWindow):
     closed = Signal()
 
     def __init__(
-        self, document: SessionDocument, settings: QSettings, provider_ready: bool = True
+        self,
+        document: SessionDocument,
+        settings: QSettings,
+        provider_ready: bool = True,
+        app_settings: AppSettings | None = None,
     ) -> None:
         super().__init__()
         self.document = document
         self.settings = settings
+        # The app's settings, one object for every window (a window alone: its own).
+        self.app_settings = app_settings if app_settings is not None else AppSettings(settings)
         self.tasks = Tasks(self._job_failed)
         self._provider_ready, self._may_close = provider_ready, False
 
@@ -71,8 +78,10 @@ class MainWindow(QMainWindow):
         self.totals.setAccessibleName("Session totals")
         self.statusBar().addPermanentWidget(self.totals)
 
-        context = WindowContext(self, document, settings, self.tasks, self.say)
-        team_gateway.apply(document, settings)
+        context = WindowContext(self, document, settings, self.tasks, self.say, self.app_settings)
+        document.set_limits(self.app_settings.limits())
+        document.engine.team_gateway = self.app_settings.team_gateway()
+        self.app_settings.changed.connect(self._app_setting_changed)
         self.files = FileActions(context)
         self.review = ReviewActions(context, self.files, self.composer)
         self.main_splitter.addWidget(self.review.bar)
@@ -136,6 +145,17 @@ class MainWindow(QMainWindow):
     def say(self, message: str) -> None:
         """Show the user a message in the status bar (the one way the window does)."""
         self.statusBar().showMessage(message, MESSAGE_MS)
+
+    def _app_setting_changed(self, key: str) -> None:
+        """An app setting changed, in this window or another: this window uses it now."""
+        if key == app_settings.LIMITS:
+            self.document.set_limits(self.app_settings.limits())
+        elif key == app_settings.TEAM_GATEWAY:
+            self.document.engine.team_gateway = self.app_settings.team_gateway()
+        elif key == app_settings.LIBRARY_FOLDER:
+            folder = self.app_settings.library_folder()
+            if folder is not None and folder != self.library.folder:
+                self.library.use_folder(folder, remember=False)
 
     def _job_failed(self, failure: BaseException) -> None:
         """A background job raised: the one place it is told (Tasks logs it)."""

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.document import SessionDocument
+from desktop.ui.app_settings import AppSettings
 from desktop.ui.tasks import Tasks
 
 
@@ -22,3 +23,4 @@ class WindowContext:
     settings: QSettings
     tasks: Tasks
     say: Callable[[str], None]
+    app_settings: AppSettings  # the app's, shared by every window

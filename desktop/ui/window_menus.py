@@ -82,7 +82,9 @@ def build_menus(window: MainWindow) -> Menus:
     )
     live.append(add("&Session", "Seats at the &table…", turns.edit_lineup, "Ctrl+T"))
     add("&Session", "Approve &endpoints…", lambda: window.approval.offer(asked=True))
-    context = WindowContext(window, window.document, window.settings, window.tasks, window.say)
+    context = WindowContext(
+        window, window.document, window.settings, window.tasks, window.say, window.app_settings
+    )
     add("&Session", "Ta&gs…", lambda: window.tasks.spawn(edit_tags(context, undo_stack)))
     add("&Session", "&Budget…", lambda: window.tasks.spawn(edit_budget(context, undo_stack)))
     add("Se&ttings", "&Keys…", lambda: open_keys(context))

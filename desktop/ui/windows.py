@@ -18,6 +18,7 @@ from desktop.core.model import Seat
 from desktop.core.recovery import RecoveryStore
 from desktop.core.trust import Approvals
 from desktop.providers.worker_client import WorkerGateway
+from desktop.ui.app_settings import AppSettings
 from desktop.ui.main_window import MainWindow
 from desktop.ui.recovery import recovery_folder
 
@@ -37,6 +38,7 @@ class Windows:
         self.default_seats = default_seats
         self.library = library
         self.windows: list[MainWindow] = []
+        self.app_settings = AppSettings()  # one for every window
         self.provider_ready = False
         self.all_closed = asyncio.Event()
         self._closing: set[asyncio.Task[None]] = set()
@@ -54,7 +56,12 @@ class Windows:
                 f"({exc.strerror or exc}). Save often."
             )
         document = SessionDocument(self.gateway, recovery=recovery, approvals=self.approvals)
-        window = MainWindow(document, QSettings(), provider_ready=self.provider_ready)
+        window = MainWindow(
+            document,
+            QSettings(),
+            provider_ready=self.provider_ready,
+            app_settings=self.app_settings,
+        )
         if self.library is not None:
             window.library.use_folder(self.library, remember=False)
         window.closed.connect(lambda: self._closed(window))

@@ -17,6 +17,7 @@ from desktop.core.model import Seat, Turn
 from desktop.core.recovery import RecoveryStore
 from desktop.core.trust import Approvals
 from desktop.providers.worker_client import WorkerGateway
+from desktop.ui.app_settings import AppSettings
 from desktop.ui.main_window import MainWindow
 from tests.conftest import seat_for, subprocess_env
 from tests.fakes.provider_server import FakeProviderServer
@@ -146,6 +147,7 @@ def make_ui(
     qloop: qasync.QEventLoop, ui_gateway: WorkerGateway, tmp_path: Path
 ) -> Iterator[Callable[..., UI]]:
     made: list[UI] = []
+    shared: list[AppSettings] = []  # the app's settings: one for every window of a test
 
     def make(seats: list[Seat] | None = None, recovery: Path | None = None) -> UI:
         # Slots that start tasks outside a running loop (a click in a test) use the
@@ -156,7 +158,9 @@ def make_ui(
         approvals.approve(seats or [])  # a test's own seats are the user's lineup
         document = SessionDocument(ui_gateway, recovery=store, approvals=approvals)
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(document, settings)
+        if not shared:
+            shared.append(AppSettings(settings))
+        window = MainWindow(document, settings, app_settings=shared[0])
         if seats is not None:
             document.new(seats)
         window.show()

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 from desktop.core.attachments import MAX_FILE_SIZE, MB, AttachmentLimits
 from desktop.core.model import Attachment, DeliveryHow
 from desktop.providers.protocol import MAX_BLOB_BYTES
-from desktop.ui.limits_dialog import LimitsDialog, stored_limits
+from desktop.ui.app_settings import AppSettings
+from desktop.ui.limits_dialog import LimitsDialog
 from tests.attachment_files import png, text_pdf
 from tests.fakes.provider_server import FakeProviderServer
 from tests.ui.conftest import UI, three_seats
@@ -178,7 +179,9 @@ def test_a_file_limit_stored_by_an_earlier_release_above_the_most_means_the_most
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     settings.setValue("attachments/per_file_mb", 150)
     settings.setValue("attachments/per_turn_mb", 150)
-    assert stored_limits(settings) == AttachmentLimits(per_file=MAX_FILE_SIZE, per_turn=150 * MB)
+    assert AppSettings(settings).limits() == AttachmentLimits(
+        per_file=MAX_FILE_SIZE, per_turn=150 * MB
+    )
 
 
 def test_an_attachment_is_saved_back_out_of_the_session(

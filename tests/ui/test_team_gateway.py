@@ -109,7 +109,14 @@ def test_the_keys_dialog_tests_the_proxys_key_on_a_model_the_table_uses_there(
 ) -> None:
     ui = make_ui([Seat("Plain", "openai/key-check")])
     dialog = open_keys(
-        WindowContext(ui.window, ui.document, ui.window.settings, ui.window.tasks, ui.window.say)
+        WindowContext(
+            ui.window,
+            ui.document,
+            ui.window.settings,
+            ui.window.tasks,
+            ui.window.say,
+            ui.window.app_settings,
+        )
     )
     result = dialog.results["litellm_proxy"]
     memory_keyring.set_password("roundtable", "litellm_proxy", "sk-not-the-teams")

@@ -674,3 +674,27 @@ def test_a_background_job_that_fails_is_told_to_the_user_and_logged(
     assert "No space left on device" in said
     assert "A background job failed" in caplog.text
     assert "OSError" in caplog.text
+
+
+def test_an_app_setting_changed_in_one_window_applies_in_another(
+    make_ui: Callable[..., UI], fake: FakeProviderServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Attachment limits lived on each window's document and the library folder on each
+    window's library: set in one window, the others went on with their own."""
+    from desktop.core.attachments import MB, AttachmentLimits
+    from desktop.ui.limits_dialog import LimitsDialog
+
+    first, second = make_ui(three_seats(fake)), make_ui(three_seats(fake))
+    wanted = AttachmentLimits(per_file=12 * MB, per_turn=20 * MB)
+    monkeypatch.setattr(LimitsDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(LimitsDialog, "limits", lambda self: wanted)
+    first.window.attachments.edit_limits()
+    assert first.document.limits == wanted
+    assert second.document.limits == wanted, "the other window uses them too"
+    folder = tmp_path / "Shared library"
+    first.window.library.use_folder(folder)
+    assert second.window.library.folder == folder
+    assert first.window.library.folder == folder
+    third = make_ui(three_seats(fake))
+    assert (third.document.limits, third.window.library.folder) == (wanted, folder)
