@@ -72,6 +72,7 @@ def run_tests(args: list[str]) -> int:
         [str(_bin("ruff")), "check", "."],
         [str(_bin("ruff")), "format", "--check", "."],
         [str(_bin("mypy"))],
+        [str(_bin("lint-imports")), "--no-logo"],
         [str(_bin("python")), "-m", "pytest", *args],
     ]
     for step in steps:

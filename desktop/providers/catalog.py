@@ -9,12 +9,13 @@ every other model of theirs, then the rest, then models found on this computer.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
-from typing import Any
 
 from desktop.providers import litellm_runtime
 from desktop.providers.keys import KEYLESS, provider_name
 from desktop.providers.local_servers import LocalModel
+from desktop.providers.model_facts import CatalogModel, describe, search
+
+__all__ = ["CatalogModel", "catalog", "describe", "search"]
 
 MAJOR = ("anthropic", "openai", "gemini")
 # Families each big provider leads with; newest versions sort first within them.
@@ -25,25 +26,6 @@ FLAGSHIPS = {
 }
 _REGIONAL = re.compile(r"(us|eu|apac|au|ca|jp|global|us-gov)\.")
 _DATED = re.compile(r"-\d{4}-?\d{2}-?\d{2}$|-\d{8}$|@")  # a snapshot of a named model
-
-
-@dataclass(frozen=True)
-class CatalogModel:
-    """One model as the picker and ``roundtable models`` show it."""
-
-    model: str
-    provider: str
-    label: str
-    vision: bool
-    pdf: bool
-    context: int | None
-    input_per_mtok: float | None
-    output_per_mtok: float | None
-    local: bool = False
-
-    def as_json(self) -> dict[str, Any]:
-        """The fields ``roundtable models --json`` prints."""
-        return asdict(self)
 
 
 def catalog(local: list[LocalModel] | None = None, local_only: bool = False) -> list[CatalogModel]:
@@ -110,28 +92,3 @@ def _per_million(value: object) -> float | None:
     if not isinstance(value, int | float) or value < 0:
         return None
     return round(float(value) * 1_000_000, 4)
-
-
-def describe(model: CatalogModel) -> str:
-    """What a model takes and costs, in a line: "images, PDFs · 200k context · $3 in /
-    $15 out per Mtok"."""
-    takes = ", ".join(t for t, ok in (("images", model.vision), ("PDFs", model.pdf)) if ok)
-    if not model.context:
-        context = "context unknown"
-    elif model.context >= 1_000_000:
-        context = f"{model.context / 1_000_000:g}M context"
-    else:
-        context = f"{model.context // 1000:,}k context"
-    if model.local:
-        price = "on this computer, free"
-    elif model.input_per_mtok is None or model.output_per_mtok is None:
-        price = "price unknown"
-    else:
-        price = f"${model.input_per_mtok:g} in / ${model.output_per_mtok:g} out per Mtok"
-    return f"{takes or 'text only'} · {context} · {price}"
-
-
-def search(models: list[CatalogModel], query: str) -> list[CatalogModel]:
-    """The models whose id or label holds every word of ``query``, in catalog order."""
-    words = query.casefold().split()
-    return [m for m in models if all(w in f"{m.model} {m.label}".casefold() for w in words)]

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.model import ReasoningEffort, Seat
 from desktop.core.trust import address_problem
-from desktop.providers.catalog import CatalogModel
+from desktop.providers.model_facts import CatalogModel
 from desktop.ui import dialogs, prompt_presets
 from desktop.ui.tasks import Tasks
 

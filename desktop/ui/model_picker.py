@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import self_command
-from desktop.providers.catalog import CatalogModel, describe, search
+from desktop.providers.model_facts import CatalogModel, describe, search
 from desktop.ui.shown import shown
 from desktop.ui.tasks import Tasks
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.providers.catalog import describe
+from desktop.providers.model_facts import describe
 from desktop.ui import model_picker
 from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.model_picker import ModelPicker, _entry
