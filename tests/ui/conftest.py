@@ -10,7 +10,15 @@ from typing import Any, TypeVar
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from desktop.core.document import SessionDocument
 from desktop.core.model import Seat, Turn
@@ -132,6 +140,11 @@ class UI:
         turn = self.document.add_prompt(text, targets)
         self.document.start(turn)
         return turn
+
+
+def press(dialog: QWidget, text: str) -> None:
+    """Click the dialog's button ``text``, as the user does (not its private slot)."""
+    next(b for b in dialog.findChildren(QPushButton) if b.text() == text).click()
 
 
 def three_seats(fake: FakeProviderServer) -> list[Seat]:

@@ -14,7 +14,7 @@ from desktop.ui import model_picker
 from desktop.ui.lineup_dialog import LineupDialog
 from desktop.ui.model_picker import ModelPicker, _entry
 from tests.fakes.provider_server import FakeProviderServer
-from tests.ui.conftest import UI
+from tests.ui.conftest import UI, press
 
 Maker = Callable[..., UI]
 
@@ -40,7 +40,7 @@ def test_the_picker_searches_every_model_and_puts_a_local_one_in_with_its_addres
     chosen = picker.chosen()
     assert not isinstance(chosen, str)
     assert describe(chosen) == "text only · context unknown · on this computer, free"
-    lineup._add_row(None)
+    press(lineup, "&Add seat")
     lineup.use_model(0, chosen)
     [seat] = lineup.seats()
     assert (seat.label, seat.model, seat.api_base) == (

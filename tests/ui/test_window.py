@@ -21,7 +21,7 @@ from desktop.ui.recovery import offer_recovery
 from tests.conftest import PYTHON, ROOT, seat_for, subprocess_env
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
-from tests.ui.conftest import UI, three_seats
+from tests.ui.conftest import UI, press, three_seats
 
 Maker = Callable[..., UI]
 
@@ -330,13 +330,13 @@ def test_editing_the_lineup_adds_reorders_and_removes_seats_keeping_history(
 
     dialog = LineupDialog(ui.document.session.active_seats)
     dialog.table.setCurrentCell(1, 0)
-    dialog._remove()  # Beta leaves
-    dialog._add_row(None)
+    press(dialog, "&Remove seat")  # Beta leaves
+    press(dialog, "&Add seat")
     for column, value in enumerate(
         ("Delta", "openai/ui-d", fake.api_base("openai"), "0.5", "Be terse.")
     ):
         dialog.table.item(2, column).setText(value)  # type: ignore[union-attr]
-    dialog._move(-1)  # Delta before Gamma
+    press(dialog, "Move &up")  # Delta before Gamma
     ui.document.set_lineup(dialog.seats())
 
     assert [p.seat.label for p in ui.window.panes] == ["Alpha", "Delta", "Gamma"]
@@ -367,7 +367,7 @@ def test_editing_the_lineup_adds_reorders_and_removes_seats_keeping_history(
 def test_the_lineup_dialog_names_the_row_at_fault(qtbot: QtBot) -> None:
     dialog = LineupDialog([])
     qtbot.addWidget(dialog)
-    dialog._add_row(None)
+    press(dialog, "&Add seat")
     dialog.table.item(0, 0).setText("Only a label")  # type: ignore[union-attr]
     with pytest.raises(
         ValueError, match=r"Seat 1 \(Only a label\): a label and a model are required"
