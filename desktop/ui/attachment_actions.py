@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QDialog
 
 from desktop.core.attachments.limits import human_size
 from desktop.core.model import Attachment
@@ -59,13 +59,14 @@ class AttachmentActions:
                 self.composer.add_attachment(result.attachment, result.summary, result.thumbnail)
         self.composer.show_problems([r.message for r in results if isinstance(r, Refused)])
 
-    def edit_limits(self) -> None:
-        """Session → Attachment limits…: kept in the settings."""
+    async def edit_limits(self) -> None:
+        """Session → Attachment limits…: the app's, for every window from now on."""
         dialog = LimitsDialog(self.document.limits, self.parent)
-        if dialog.exec():  # every window uses them from now on, this one too
+        if await dialogs.finished(dialog) == QDialog.DialogCode.Accepted:
             self.app_settings.set_limits(dialog.limits())
+        dialog.deleteLater()
 
-    def save_attachment(self) -> None:
+    async def save_attachment(self) -> None:
         """Save one of the session's attachments back out to a file."""
         attachments = self.document.session.attachments
         if not attachments:
@@ -75,19 +76,19 @@ class AttachmentActions:
         names = [
             f"{i}. {shown(a.name)} ({human_size(a.size)})" for i, a in enumerate(attachments, 1)
         ]
-        choice, ok = QInputDialog.getItem(
-            self.parent, "Save attachment", "Attachment:", names, 0, False
-        )
-        if not ok or choice not in names:
+        choice = await dialogs.item(self.parent, "Save attachment", "Attachment:", names)
+        if choice is None:
             return
-        attachment = attachments[names.index(choice)]
+        attachment = attachments[choice]
         # Direction overrides out: "a\u202efdp.exe" must not be suggested as "aexe.pdf";
         # and only the name's last part: "../x" or ".config/autostart/x" chooses no folder.
         folder = self.document.path.parent if self.document.path is not None else Path.home()
         suggested = str(folder / file_name(attachment.name, "attachment"))
-        path, _ = QFileDialog.getSaveFileName(self.parent, "Save attachment as", suggested)
+        path = await dialogs.save_path(
+            self.parent, "Save attachment as", suggested, "All files (*)"
+        )
         if path:
-            self.tasks.spawn(self._write_attachment(attachment, Path(path)))
+            await self._write_attachment(attachment, Path(path))
 
     async def _write_attachment(self, attachment: Attachment, path: Path) -> None:
         from desktop.core.attachments import save_attachment_out

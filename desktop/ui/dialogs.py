@@ -124,6 +124,19 @@ async def text(
     return answer if accepted else None
 
 
+async def item(parent: QWidget, title: str, label: str, items: list[str]) -> int | None:
+    """Ask for one of ``items`` (shown as they are given); its index, None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(shown(title))
+    dialog.setLabelText(shown(label))
+    dialog.setComboBoxItems(items)
+    dialog.setComboBoxEditable(False)
+    accepted = await finished(dialog) == QDialog.DialogCode.Accepted
+    chosen = dialog.textValue()
+    dialog.deleteLater()
+    return items.index(chosen) if accepted and chosen in items else None
+
+
 async def parsed(
     parent: QWidget,
     title: str,

@@ -59,7 +59,11 @@ def build_menus(window: MainWindow) -> Menus:
     files.fill_recent()
     add("&File", "&Save", lambda: window.tasks.spawn(files.save()), QKeySequence.StandardKey.Save)
     add("&File", "Save &as…", lambda: window.tasks.spawn(files.save_as()), "Ctrl+Shift+S")
-    add("&File", "Save a&ttachment…", window.attachments.save_attachment)
+    add(
+        "&File",
+        "Save a&ttachment…",
+        lambda: window.tasks.spawn(window.attachments.save_attachment()),
+    )
     add("&File", "Add from sess&ion…", lambda: window.tasks.spawn(add_from_session(window)))
     add("&File", "&Close window", window.close, QKeySequence.StandardKey.Close)
     quit_app = add("&File", "&Quit", QApplication.closeAllWindows, QKeySequence.StandardKey.Quit)
@@ -75,7 +79,11 @@ def build_menus(window: MainWindow) -> Menus:
         add("&Session", "&Send", composer.submit, "Ctrl+Return"),
         add("&Session", "&Attach files…", composer.choose_files, "Ctrl+Shift+A"),
     ]
-    add("&Session", "Attachment &limits…", window.attachments.edit_limits)
+    add(
+        "&Session",
+        "Attachment &limits…",
+        lambda: window.tasks.spawn(window.attachments.edit_limits()),
+    )
     stop_all = add("&Session", "S&top all", window.document.stop_all, "Esc")
     live.append(
         add("&Session", "&Debate round…", lambda: turns.debate(composer.selected()), "Ctrl+D")

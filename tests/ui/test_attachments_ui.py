@@ -138,20 +138,17 @@ def test_each_seat_gets_the_file_the_way_it_takes_it_and_the_pane_says_how(
 
 
 def test_attachment_limits_are_settable_and_remembered(
-    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
 ) -> None:
     ui = make_ui(three_seats(fake))
-
-    def choose_a_small_limit(dialog: LimitsDialog) -> bool:
-        dialog.per_file.setValue(0.1)
-        return True
-
-    monkeypatch.setattr(LimitsDialog, "exec", choose_a_small_limit)
     limits_action = next(
         a for a in ui.window.findChildren(QAction) if a.text() == "Attachment &limits…"
     )
     limits_action.trigger()
-    assert ui.document.limits.per_file == round(0.1 * MB)
+    dialog = ui.open_dialog(LimitsDialog, "the limits dialog")
+    dialog.per_file.setValue(0.1)
+    dialog.accept()
+    ui.wait(lambda: ui.document.limits.per_file == round(0.1 * MB), "the small limit used")
     big = tmp_path / "big.txt"
     big.write_text("x" * 200_000)
     drop_on(ui.window.composer.editor, big)
@@ -200,10 +197,10 @@ def test_an_attachment_is_saved_back_out_of_the_session(
 
     out = tmp_path / "out" / "copy.png"
     out.parent.mkdir()
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     save = next(a for a in ui.window.findChildren(QAction) if a.text() == "Save a&ttachment…")
     save.trigger()
+    ui.open_dialog(QInputDialog, "which attachment").accept()  # the first, and only one
+    ui.choose_file(out)
     ui.wait(out.exists, "the attachment written back out")
     assert out.read_bytes() == original
 
@@ -264,15 +261,9 @@ def test_an_attachments_name_never_chooses_the_folder_it_is_saved_in(
     ui.document.session.attachments = [
         Attachment(name, "text/plain", data, hashlib.sha256(data).hexdigest())
     ]
-    asked: list[str] = []
-
-    def dialog(parent: object, caption: str, suggested: str, *rest: object) -> tuple[str, str]:
-        asked.append(suggested)
-        return "", ""  # cancelled
-
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
     save = next(a for a in ui.window.findChildren(QAction) if a.text() == "Save a&ttachment…")
     save.trigger()
-    ui.wait(lambda: bool(asked), "the save dialog")
-    assert Path(asked[0]) == Path.home() / offered
+    ui.open_dialog(QInputDialog, "which attachment").accept()
+    dialog = ui.open_dialog(QFileDialog, "the save dialog")
+    assert [Path(p) for p in dialog.selectedFiles()] == [Path.home() / offered]
+    dialog.reject()

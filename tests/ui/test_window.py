@@ -677,9 +677,8 @@ def test_a_background_job_that_fails_is_told_to_the_user_and_logged(
 
 
 def test_an_app_setting_changed_in_one_window_applies_in_another(
-    make_ui: Callable[..., UI], fake: FakeProviderServer, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+    make_ui: Callable[..., UI], fake: FakeProviderServer, tmp_path: Path
+) -> None:
     """Attachment limits lived on each window's document and the library folder on each
     window's library: set in one window, the others went on with their own."""
     from desktop.core.attachments import MB, AttachmentLimits
@@ -687,10 +686,13 @@ def test_an_app_setting_changed_in_one_window_applies_in_another(
 
     first, second = make_ui(three_seats(fake)), make_ui(three_seats(fake))
     wanted = AttachmentLimits(per_file=12 * MB, per_turn=20 * MB)
-    monkeypatch.setattr(LimitsDialog, "exec", lambda self: 1)
-    monkeypatch.setattr(LimitsDialog, "limits", lambda self: wanted)
-    first.window.attachments.edit_limits()
-    assert first.document.limits == wanted
+    menu = next(a for a in first.window.findChildren(QAction) if a.text() == "Attachment &limits…")
+    menu.trigger()
+    dialog = first.open_dialog(LimitsDialog, "the limits dialog")
+    dialog.per_file.setValue(12)
+    dialog.per_turn.setValue(20)
+    dialog.accept()
+    first.wait(lambda: first.document.limits == wanted, "the limits used")
     assert second.document.limits == wanted, "the other window uses them too"
     folder = tmp_path / "Shared library"
     first.window.library.use_folder(folder)
