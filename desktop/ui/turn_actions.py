@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QDialog
 
 from desktop.core import budget
 from desktop.core.attachments.limits import AttachmentError
@@ -60,12 +60,15 @@ class TurnActions:
 
     def debate(self, targets: list[str]) -> None:
         """Ask for the instruction, then run a debate round among ``targets``."""
-        instruction, ok = QInputDialog.getMultiLineText(
+        self.tasks.spawn(self._debate(targets))
+
+    async def _debate(self, targets: list[str]) -> None:
+        instruction = await dialogs.text(
             self.parent, "Debate round",
             "Each selected seat gets the other seats' latest answers, with:",
             DEFAULT_DEBATE_INSTRUCTION,
         )  # fmt: skip
-        if not ok:
+        if instruction is None:
             return
         try:
             turn = self.document.add_debate_round(
@@ -78,6 +81,9 @@ class TurnActions:
 
     def forward(self, reply_id: str) -> None:
         """Ask whom to send a reply to, and with what words, then send it."""
+        self.tasks.spawn(self._forward(reply_id))
+
+    async def _forward(self, reply_id: str) -> None:
         from desktop.ui.forward_dialog import ForwardDialog
 
         session = self.document.session
@@ -85,7 +91,9 @@ class TurnActions:
         source = session.seat(reply.seat_id)
         others = [s for s in session.active_seats if s.id != source.id]
         dialog = ForwardDialog(source, others, self.parent)
-        if dialog.exec() and dialog.targets():
+        answered = await dialogs.finished(dialog) == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if answered and dialog.targets():
             instruction = dialog.instruction.toPlainText().strip()
             try:
                 turn = self.document.add_forward(reply_id, dialog.targets(), instruction)
@@ -114,6 +122,9 @@ class TurnActions:
 
     def edit_lineup(self) -> None:
         """Session → Seats at the table…"""
+        self.tasks.spawn(self._edit_lineup())
+
+    async def _edit_lineup(self) -> None:
         if self.document.busy:
             dialogs.tell(
                 self.parent, "Seats", "Wait for the answers to finish (or stop them) first."
@@ -124,7 +135,9 @@ class TurnActions:
         dialog = LineupDialog(
             self.document.session.active_seats, self.parent, self.tasks, self.settings
         )
-        if dialog.exec():
+        answered = await dialogs.finished(dialog) == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if answered:
             seats = dialog.seats()
             self._approve_typed(seats)
             self.document.set_lineup(seats)

@@ -86,15 +86,13 @@ def test_a_follow_up_to_one_pane_reaches_only_that_seat(
     assert "less diplomatic" not in pane_texts(ui)[1]
 
 
-def test_forwarding_an_answer(
-    make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_forwarding_an_answer(make_ui: Maker, fake: FakeProviderServer) -> None:
     ui = make_ui(three_seats(fake))
     fake.script("ui-a", Stream(text="Alpha's view."))
     ui.send("Q")
     ui.settle()
-    monkeypatch.setattr(ForwardDialog, "exec", lambda self: True)
     ui.window.panes[0].buttons["forward"].trigger()
+    ui.open_dialog(ForwardDialog, "whom to forward to").accept()  # every other seat
     ui.settle()
     for model in ("ui-b", "ui-c"):
         assert "[Answer from Alpha]\nAlpha's view." in fake.requests(model)[-1].user_texts()[-1]
@@ -102,14 +100,14 @@ def test_forwarding_an_answer(
     assert "[Answer from Alpha]" in pane_texts(ui)[1]
 
 
-def test_a_debate_round(
-    make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_debate_round(make_ui: Maker, fake: FakeProviderServer) -> None:
     ui = make_ui(three_seats(fake))
     ui.send("Q")
     ui.settle()
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Fight!", True))
     ui.window.composer.debate.click()
+    asked = ui.open_dialog(QInputDialog, "the debate's instruction")
+    asked.setTextValue("Fight!")
+    asked.accept()
     ui.settle()
     last = fake.requests("ui-b")[-1].user_texts()[-1]
     assert last.startswith("Fight!")
