@@ -52,9 +52,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from desktop.core import transcript
-from desktop.core.plaintext import render_session
+from desktop.core.session.plaintext import render_session
 from desktop.core.transcript import TranscriptError
-from desktop.core.visible_text import terminal_safe
+from desktop.core.utils.visible_text import terminal_safe
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "transcripts" / "v1"
@@ -137,8 +137,8 @@ def import_checker() -> Check:
     """Each input as the OTHER file of ``post import`` into each fixture in turn, as it
     is and with new seat and turn ids (a copy edited elsewhere: its answers and files
     keep the ids the fixture gives them)."""
-    from desktop.core.model import Seat, Session
-    from desktop.core.post_import import ImportRefused, add_imported, exchanges_of
+    from desktop.core.post.importing import ImportRefused, add_imported, exchanges_of
+    from desktop.core.records.model import Seat, Session
 
     # A session of its own ids (most imports go through), then the fixtures themselves
     # (the same ids as most inputs: two copies of one session, crafted files).
@@ -168,7 +168,7 @@ def import_checker() -> Check:
 
 def _renewed(session: Any) -> Any:
     """``session`` with new seat and turn ids, its replies and files keeping theirs."""
-    from desktop.core.stamps import new_id
+    from desktop.core.utils.stamps import new_id
 
     copied = copy.deepcopy(session)
     seats = {seat.id: new_id() for seat in copied.seats}
@@ -196,8 +196,10 @@ _markdownish = st.lists(st.sampled_from(_MARKUP_PIECES), max_size=40).map("".joi
 def markdown_checker() -> Callable[[list[str]], str]:
     """Export a session whose every text is one of ``texts`` as Markdown; the output
     must read back with nothing that loads, links elsewhere or is HTML."""
-    from desktop.core.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
-    from desktop.core.post import (
+    from desktop.core.post.markdown import render_markdown, unsafe_markup
+    from desktop.core.post.plan import PostError, plan_post
+    from desktop.core.records.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
+    from desktop.core.records.post_blocks import (
         AttributionBlock,
         Post,
         PostBlock,
@@ -205,8 +207,6 @@ def markdown_checker() -> Callable[[list[str]], str]:
         SectionBlock,
         TextBlock,
     )
-    from desktop.core.post_markdown import render_markdown, unsafe_markup
-    from desktop.core.post_plan import PostError, plan_post
 
     def check(texts: list[str]) -> str:
         answer, prompt, commentary, name = (texts * 4)[:4]
@@ -254,8 +254,8 @@ def pane_renderer() -> Callable[[Any], None]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from desktop.core.totals import session_totals
-    from desktop.ui.pane import SeatPane
+    from desktop.core.session.totals import session_totals
+    from desktop.ui.table.pane import SeatPane
 
     app = QApplication.instance() or QApplication([])
 

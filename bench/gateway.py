@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 
-from desktop.core.events import ReplyRequest, TextDelta
+from desktop.core.records.events import ReplyRequest, TextDelta
 from desktop.providers import litellm_runtime
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
 from desktop.providers.worker_client import WorkerGateway

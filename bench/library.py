@@ -28,8 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from desktop.core.library import Library
-from desktop.core.model import (
+from desktop.core.library.folder import Library
+from desktop.core.records.model import (
     Annotation,
     AnnotationKind,
     Attachment,
@@ -40,7 +40,7 @@ from desktop.core.model import (
     Turn,
     TurnKind,
 )
-from desktop.core.post import Post, TextBlock
+from desktop.core.records.post_blocks import Post, TextBlock
 from desktop.core.transcript import dumps
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -272,9 +272,9 @@ def child_window(folder: Path) -> None:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop.core.document import SessionDocument
+    from desktop.core.session.document import SessionDocument
     from desktop.providers.worker_client import WorkerGateway
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.shell.main_window import MainWindow
 
     app = QApplication([])
     lags: list[float] = []

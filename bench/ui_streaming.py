@@ -1,14 +1,15 @@
 """Benchmark: the window with 1, 3, 6 and 9 panes streaming long Markdown at once.
 
     python -m bench.ui_streaming [--panes 1 3 6 9] [--chars 20000] [--rate 200]
-        [--answer markdown|long-line|open-fence] [--chunks N]
+        [--answer markdown|long-line|open-fence] [--chunks N] [--annotated] [--autosave]
 
 Each pane streams a 20,000-character Markdown answer at 200 chunks/s from the fake
 provider server (a process of its own) through the provider worker. In the GUI
 process a 5 ms timer measures event-loop lag (p50, p99, max); we also report the GUI
 thread's CPU time and the GUI process's peak RSS. Then process start → first paint for
 the real main window and for a bare PySide6 window with three QTextBrowsers. Every
-measurement runs in a fresh process. Results go in bench/README.md.
+measurement runs in a fresh process. With ``--autosave`` the window autosaves to a
+recovery file every 2 s while it streams, as the app does. Results go in bench/README.md.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from desktop.core.model import Seat, Session
+    from desktop.core.records.model import Seat, Session
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMER_MS = 5
@@ -77,7 +78,7 @@ ANSWERS = {"markdown": markdown_answer, "long-line": long_line, "open-fence": op
 def annotated_history(seats: list[Seat], chars: int) -> Session:
     """A session with an earlier turn answered by every seat, each answer carrying
     highlights, a comment and a star: the marks a pane draws again when a reply ends."""
-    from desktop.core.model import (
+    from desktop.core.records.model import (
         Annotation,
         AnnotationKind,
         Reply,
@@ -103,18 +104,21 @@ def annotated_history(seats: list[Seat], chars: int) -> Session:
     return Session(seats=seats, turns=[turn], annotations=marks)
 
 
-def child_stream(panes: int, base: str, annotated: bool = False) -> dict[str, float]:
+def child_stream(
+    panes: int, base: str, annotated: bool = False, autosave: bool = False
+) -> dict[str, float]:
     """In a fresh process: open the window with N panes (with an annotated earlier turn
-    when ``annotated``), stream, measure."""
+    when ``annotated``, autosaving to a recovery file when ``autosave``), stream, measure."""
     import qasync
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop.core.document import SessionDocument
-    from desktop.core.model import Seat
+    from desktop.core.records.model import Seat
+    from desktop.core.session.document import SessionDocument
+    from desktop.core.session.recovery import RecoveryStore
     from desktop.providers.worker_client import WorkerGateway
-    from desktop.ui.code_highlighter import warm_up_in_background
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.shell.main_window import MainWindow
+    from desktop.ui.table.code_highlighter import warm_up_in_background
     from tests.waiting import eventually
 
     app = QApplication(sys.argv[:1])
@@ -122,7 +126,8 @@ def child_stream(panes: int, base: str, annotated: bool = False) -> dict[str, fl
     asyncio.set_event_loop(loop)
     settings = QSettings(_scratch_settings(), QSettings.Format.IniFormat)
     gateway = WorkerGateway()
-    document = SessionDocument(gateway)
+    recovery = RecoveryStore(Path(tempfile.mkdtemp(prefix="rt-bench-"))) if autosave else None
+    document = SessionDocument(gateway, recovery=recovery)
     window = MainWindow(document, settings)
     window.resize(1600, 1000)
     seats = [Seat(f"Seat {i + 1}", f"openai/bench-{i}", api_base=base) for i in range(panes)]
@@ -200,9 +205,9 @@ def child_first_paint(bare: bool, started: float) -> float:
         window.setCentralWidget(central)
     else:
         from desktop.app import default_seats
-        from desktop.core.document import SessionDocument
+        from desktop.core.session.document import SessionDocument
         from desktop.providers.worker_client import WorkerGateway
-        from desktop.ui.main_window import MainWindow
+        from desktop.ui.shell.main_window import MainWindow
 
         document = SessionDocument(WorkerGateway())
         window = MainWindow(document, QSettings(_scratch_settings(), QSettings.Format.IniFormat))
@@ -241,13 +246,17 @@ def main() -> None:
     parser.add_argument(
         "--annotated", action="store_true", help="an earlier turn with marks on every answer"
     )
+    parser.add_argument(
+        "--autosave", action="store_true", help="autosave to a recovery file, as the app does"
+    )
+    parser.add_argument("--no-paint", action="store_true", help="skip the first-paint timing")
     parser.add_argument("--child-stream", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-paint", choices=["bare", "app"], help=argparse.SUPPRESS)
     parser.add_argument("--started", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_stream:
-        print(json.dumps(child_stream(args.child_stream, args.base, args.annotated)))
+        print(json.dumps(child_stream(args.child_stream, args.base, args.annotated, args.autosave)))
         return
     if args.child_paint:
         print(child_first_paint(args.child_paint == "bare", args.started))
@@ -266,6 +275,7 @@ def main() -> None:
     try:
         base = server.stdout.readline().strip() + "/v1"
         marks = ["--annotated"] if args.annotated else []
+        marks += ["--autosave"] if args.autosave else []
         rows = [
             json.loads(run_child("--child-stream", str(n), "--base", base, *marks))
             for n in args.panes
@@ -288,6 +298,8 @@ def main() -> None:
             f"{r['lag_max_ms']:.1f} | {r['gui_cpu_s']:.2f} | {r['peak_rss_mb']:.0f} | "
             f"{r['wall_s']:.1f} |"
         )
+    if args.no_paint:
+        return
     paints = {}
     for kind in ("bare", "app"):  # one unmeasured start each, so compiled modules are cached
         run_child("--child-paint", kind, "--started", str(time.monotonic()))

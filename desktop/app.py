@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.cli_output import complain, tell
-from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
-from desktop.core.lineup import LineupError, load_lineup, parse_lineup
-from desktop.core.model import ReplyStatus, Seat
+from desktop.core.records.model import ReplyStatus, Seat
+from desktop.core.session.conversation import DEFAULT_DEBATE_INSTRUCTION
+from desktop.core.session.lineup import LineupError, load_lineup, parse_lineup
 
 if TYPE_CHECKING:  # the window's modules load only once QApplication exists
-    from desktop.core.document import SessionDocument
+    from desktop.core.session.document import SessionDocument
     from desktop.providers.worker_client import WorkerGateway
-    from desktop.ui.main_window import MainWindow
-    from desktop.ui.windows import Windows
+    from desktop.ui.shell.main_window import MainWindow
+    from desktop.ui.shell.windows import Windows
 
 DEFAULT_LINEUP = """
 [[seat]]
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from desktop.ui import appearance
+    from desktop.ui.shell import appearance
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -161,11 +161,10 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     import platformdirs
 
     from desktop.core.trust import Approvals
-    from desktop.ui.code_highlighter import warm_up_in_background
-    from desktop.ui.recovery import offer_recovery
-    from desktop.ui.single_instance import InstanceServer
-    from desktop.ui.start_page import find_local
-    from desktop.ui.windows import Windows
+    from desktop.ui.library.recovery import offer_recovery
+    from desktop.ui.shell.single_instance import InstanceServer
+    from desktop.ui.shell.windows import Windows
+    from desktop.ui.table.code_highlighter import warm_up_in_background
 
     approvals = Approvals(Path(platformdirs.user_config_dir("roundtable")) / APPROVALS_FILE)
     if seats:  # --lineup: the user's own file, trusted as typed
@@ -196,7 +195,7 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
         # Nothing asked for: the start page (the sample, recent sessions, how to add keys).
         if not (args.send or seats):
             window.show_start(True)
-            window.tasks.spawn(find_local(window))
+            window.tasks.spawn(window.find_local())
     window.show()
     if args.more_sessions:
         windows.open(args.more_sessions)
@@ -205,7 +204,7 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
         window.post_view.rendered.connect(drawn.set)
         window.show_post(True)
     if no_recovery:
-        from desktop.ui.dialogs import warn
+        from desktop.ui.utils.dialogs import warn
 
         warn(window, "No crash recovery", no_recovery)
     await asyncio.sleep(0)  # let the first paint happen before the highlighter warms up
@@ -240,7 +239,7 @@ def _interactive(args: argparse.Namespace) -> bool:
 
 def _handed_over(sessions: list[Path]) -> bool:
     """Give ``sessions`` to the Roundtable already running, if one is; whether it took them."""
-    from desktop.ui.single_instance import hand_over
+    from desktop.ui.shell.single_instance import hand_over
 
     if not hand_over(sessions):
         return False

@@ -21,11 +21,11 @@ from typing import Any
 from desktop import __version__, cli_library, cli_models, cli_post
 from desktop.cli_output import complain, tell, write
 from desktop.core import attachments
-from desktop.core.conversation import DEFAULT_DEBATE_INSTRUCTION
-from desktop.core.document import AUTOSAVE_SECONDS, SessionDocument
-from desktop.core.lineup import LineupError, load_lineup
-from desktop.core.model import Attachment, ReplyStatus, Session, Turn, TurnKind
-from desktop.core.plaintext import render_session
+from desktop.core.records.model import Attachment, ReplyStatus, Session, Turn, TurnKind
+from desktop.core.session.conversation import DEFAULT_DEBATE_INSTRUCTION
+from desktop.core.session.document import AUTOSAVE_SECONDS, SessionDocument
+from desktop.core.session.lineup import LineupError, load_lineup
+from desktop.core.session.plaintext import render_session
 from desktop.core.transcript import TranscriptError, load_session
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130

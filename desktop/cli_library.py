@@ -14,8 +14,8 @@ import argparse
 from pathlib import Path
 
 from desktop.cli_output import complain, json_line, say
-from desktop.core.library import Library, default_folder
-from desktop.core.library_index import MARK_END, MARK_START, Entry, Hit, QueryError
+from desktop.core.library.folder import Library, default_folder
+from desktop.core.library.index import MARK_END, MARK_START, Entry, Hit, QueryError
 
 EXIT_OK, EXIT_USAGE = 0, 2
 COMMANDS = ("list", "search")

@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from desktop.core.visible_text import terminal_safe
+from desktop.core.utils.visible_text import terminal_safe
 
 
 def say(text: str = "", marks: tuple[str, str] | None = None) -> None:

@@ -16,10 +16,11 @@ import sys
 from pathlib import Path
 
 from desktop.cli_output import complain, say
-from desktop.core.post_export import FORMATS, rendered_files
-from desktop.core.post_import import ImportRefused, add_imported, exchanges_of
-from desktop.core.post_plan import Exchange, PostError, Section, plan_post
-from desktop.core.transcript import TranscriptError, dumps, load_session, write_atomic
+from desktop.core.post.export import FORMATS, rendered_files
+from desktop.core.post.importing import ImportRefused, add_imported, exchanges_of
+from desktop.core.post.plan import Exchange, PostError, Section, plan_post
+from desktop.core.transcript import TranscriptError, dumps, load_session
+from desktop.core.utils.atomic import write_atomic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -95,7 +96,7 @@ def _paint_offscreen(section: Section, exchange: Exchange, with_prompt: bool) ->
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
-    from desktop.ui.cards import render_card
+    from desktop.ui.post.cards import render_card
 
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     return render_card(section, exchange, with_prompt)

@@ -10,9 +10,9 @@ import shutil
 import time
 from typing import TextIO
 
-from desktop.core.changes import Change, ReplyChanged
-from desktop.core.model import Reply, ReplyStatus, Session, Turn
-from desktop.core.visible_text import terminal_safe
+from desktop.core.records.changes import Change, ReplyChanged
+from desktop.core.records.model import Reply, ReplyStatus, Session, Turn
+from desktop.core.utils.visible_text import terminal_safe
 
 _REDRAW_SECONDS = 0.1
 

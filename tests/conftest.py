@@ -12,7 +12,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from desktop.core.model import Seat
+from desktop.core.records.model import Seat
 from tests.fakes.litellm_proxy import LiteLLMProxy
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import FakeProviderServer, WireFormat

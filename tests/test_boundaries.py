@@ -45,9 +45,9 @@ def printed_by(code: str) -> str:
 
 def test_importing_the_app_and_its_engine_does_not_import_litellm() -> None:
     code = (
-        "import sys, desktop, desktop.__main__, desktop.cli, desktop.core.engine, "
+        "import sys, desktop, desktop.__main__, desktop.cli, desktop.core.session.engine, "
         "desktop.core.transcript, desktop.providers.worker_client, desktop.providers.gateway, "
-        "desktop.app, desktop.ui.main_window, desktop.ui.recovery; "
+        "desktop.app, desktop.ui.shell.main_window, desktop.ui.library.recovery; "
         "print('litellm' in sys.modules)"
     )
     assert printed_by(code) == "False"
@@ -57,8 +57,8 @@ def test_the_window_leaves_the_file_libraries_for_when_a_file_is_attached() -> N
     # Pillow, pypdf and charset-normalizer (~0.2 s) once pushed the first paint to twice
     # the bare window's; they load on the thread that reads an attached file.
     code = (
-        "import sys, desktop.core.engine, desktop.core.attachments, desktop.app, "
-        "desktop.ui.main_window, desktop.ui.recovery; "
+        "import sys, desktop.core.session.engine, desktop.core.attachments, desktop.app, "
+        "desktop.ui.shell.main_window, desktop.ui.library.recovery; "
         "print(sorted(m for m in ('PIL', 'pypdf', 'charset_normalizer') if m in sys.modules))"
     )
     assert printed_by(code) == "[]"

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from desktop.core.model import Seat
+from desktop.core.records.model import Seat
+from desktop.core.utils.atomic import write_atomic
 
 # What an environment variable name looks like on every platform we run on; anything
 # else in api_key_env (a pasted key, above all) is refused and never shown.
@@ -116,8 +117,6 @@ class Approvals:
             if seat.api_key_env is not None:
                 self.variables.add(seat.api_key_env)
         if self.path is not None:
-            from desktop.core.transcript import write_atomic
-
             self.path.parent.mkdir(parents=True, exist_ok=True)
             data = {"endpoints": sorted(self.endpoints), "key_variables": sorted(self.variables)}
             write_atomic(self.path, json.dumps(data, indent=2).encode("utf-8"))

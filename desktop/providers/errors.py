@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.model import ErrorKind
-from desktop.core.redaction import redact
+from desktop.core.records.model import ErrorKind
+from desktop.core.utils.redaction import redact
 from desktop.providers import litellm_runtime
 from desktop.providers.keys import lookup_places, provider_name
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.events import (
+from desktop.core.records.events import (
     Delivered,
     Event,
     Failed,
@@ -18,7 +18,7 @@ from desktop.core.events import (
     TextDelta,
     UsageReport,
 )
-from desktop.core.model import ErrorKind
+from desktop.core.records.model import ErrorKind
 from desktop.providers import capabilities, keys, litellm_runtime, parts, routing
 from desktop.providers.errors import Classified, classify
 

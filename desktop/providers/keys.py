@@ -1,8 +1,8 @@
 """API keys: the OS keyring first, then the provider's usual variable, then the lineup's.
 
 A key value never leaves this module except to the provider call itself: lookups
-return where a key came from and never print it; ``desktop.core.redaction`` scrubs any text that
-might echo it back (provider error messages sometimes do).
+return where a key came from and never print it; ``desktop.core.utils.redaction``
+scrubs any text that might echo it back (provider error messages sometimes do).
 """
 
 from __future__ import annotations

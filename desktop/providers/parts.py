@@ -1,6 +1,6 @@
 """Attachments turned into the message parts each seat's model takes.
 
-The engine sends neutral :data:`~desktop.core.events.ATTACHMENT_PART` references;
+The engine sends neutral :data:`~desktop.core.records.events.ATTACHMENT_PART` references;
 here, where litellm runs (the provider worker for the window, in-process for the CLI),
 each becomes OpenAI-style parts that litellm translates per provider:
 
@@ -32,8 +32,8 @@ from desktop.core.attachments import AttachmentError, attachment_from_bytes, des
 from desktop.core.attachments.limits import GB, MAX_FILE_SIZE, AttachmentLimits
 from desktop.core.attachments.pdfs import PdfRefused, is_restricted, page_texts
 from desktop.core.attachments.texts import decode
-from desktop.core.events import ATTACHMENT_PART, Message, ReplyRequest
-from desktop.core.model import Attachment, AttachmentKind, Delivery, DeliveryHow
+from desktop.core.records.events import ATTACHMENT_PART, Message, ReplyRequest
+from desktop.core.records.model import Attachment, AttachmentKind, Delivery, DeliveryHow
 from desktop.providers import keys
 from desktop.providers.capabilities import Capabilities
 from desktop.providers.image_prep import ImageLimits, limits_for, prepare_image

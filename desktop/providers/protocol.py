@@ -44,7 +44,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from desktop.core.attachments import MAX_FILE_SIZE, MB
-from desktop.core.events import (
+from desktop.core.records.events import (
     Delivered,
     Event,
     Failed,

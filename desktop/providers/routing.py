@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from desktop.core.events import ReplyRequest
+from desktop.core.records.events import ReplyRequest
 from desktop.providers import keys
 
 PROXY = "litellm_proxy"

@@ -16,9 +16,9 @@ import sys
 from collections.abc import Callable
 from contextlib import aclosing
 
-from desktop.core.events import Event, Failed, ReplyRequest, TextDelta
-from desktop.core.model import ErrorKind
-from desktop.core.redaction import redact
+from desktop.core.records.events import Event, Failed, ReplyRequest, TextDelta
+from desktop.core.records.model import ErrorKind
+from desktop.core.utils.redaction import redact
 from desktop.providers import keys, litellm_runtime, protocol
 from desktop.providers.gateway import LiteLLMGateway
 

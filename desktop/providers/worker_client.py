@@ -20,9 +20,9 @@ from collections.abc import AsyncGenerator, Iterable, Mapping
 
 from desktop import self_command
 from desktop.core.attachments import MB, human_size
-from desktop.core.blobs import base64_of
-from desktop.core.events import Event, Failed, Finished, ReplyRequest, TextDelta
-from desktop.core.model import Attachment, ErrorKind
+from desktop.core.records.blobs import base64_of
+from desktop.core.records.events import Event, Failed, Finished, ReplyRequest, TextDelta
+from desktop.core.records.model import Attachment, ErrorKind
 from desktop.providers import keys, protocol
 
 # What is kept of the worker's stderr, for the message when it cannot start.

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from desktop.core.events import Gateway
+from desktop.core.records.events import Gateway
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
 from desktop.providers.worker_client import WorkerGateway
 from tests.conftest import subprocess_env

@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from desktop.core import post_editing
-from desktop.core.annotating import Annotations
-from desktop.core.changes import AnnotationsChanged, Change
-from desktop.core.document import SessionDocument
-from desktop.core.events import Gateway
-from desktop.core.model import AnnotationKind, Session
-from desktop.core.post_editing import PostEditing
+from desktop.core.post import editing as post_editing
+from desktop.core.post.editing import PostEditing
+from desktop.core.records.changes import AnnotationsChanged, Change
+from desktop.core.records.events import Gateway
+from desktop.core.records.model import AnnotationKind, Session
+from desktop.core.session.annotating import Annotations
+from desktop.core.session.document import SessionDocument
 from tests.conftest import seat_for
 from tests.core.test_document import two_seats
 from tests.fakes.provider_server import FakeProviderServer, Stream

@@ -23,7 +23,7 @@ from desktop.core.attachments import (
     text_of,
 )
 from desktop.core.attachments.limits import GB, KB, MAX_FILE_SIZE, MB
-from desktop.core.model import AttachmentKind
+from desktop.core.records.model import AttachmentKind
 from tests import attachment_files as files
 from tests.conftest import shared_fixtures
 

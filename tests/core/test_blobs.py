@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from desktop.core import blobs
-from desktop.core.model import Attachment
+from desktop.core.records import blobs
+from desktop.core.records.model import Attachment
 
 
 def _file(size: int, fill: int) -> Attachment:

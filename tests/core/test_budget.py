@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.budget import likely_cost, parse_budget, spent, warning
+from desktop.core.session.budget import likely_cost, parse_budget, spent, warning
 from tests.core.test_post import session_of
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from desktop.core.conversation import (
+from desktop.core.records.model import Quote, Reply, ReplyStatus, Seat, Session, Turn, TurnKind
+from desktop.core.session.conversation import (
     attachment_ids_in,
     latest_quotes,
     messages_for,
     user_text_for,
 )
-from desktop.core.model import Quote, Reply, ReplyStatus, Seat, Session, Turn, TurnKind
 
 
 def _session() -> tuple[Session, Seat, Seat, Seat]:

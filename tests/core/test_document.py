@@ -18,7 +18,7 @@ import pytest
 
 from desktop.core import transcript
 from desktop.core.attachments import MB, AttachmentError, AttachmentLimits, attachment_from_bytes
-from desktop.core.changes import (
+from desktop.core.records.changes import (
     Change,
     ReplyAdded,
     ReplyChanged,
@@ -26,11 +26,11 @@ from desktop.core.changes import (
     StateChanged,
     TurnAdded,
 )
-from desktop.core.document import SessionDocument
-from desktop.core.events import Finished, Started, TextDelta
-from desktop.core.model import ReplyStatus, Seat, Session, TurnKind
-from desktop.core.recovery import Draft, RecoveryStore
-from desktop.core.turns import CONTINUE_PROMPT
+from desktop.core.records.events import Finished, Started, TextDelta
+from desktop.core.records.model import ReplyStatus, Seat, Session, TurnKind
+from desktop.core.session.document import SessionDocument
+from desktop.core.session.recovery import Draft, RecoveryStore
+from desktop.core.session.turns import CONTINUE_PROMPT
 from tests.fakes.scripted_gateway import ScriptedGateway
 from tests.waiting import eventually
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.changes import Change, ReplyChanged
-from desktop.core.document import SessionDocument
-from desktop.core.events import Gateway
-from desktop.core.model import ErrorKind, ReplyStatus, Seat, Session, Turn
+from desktop.core.records.changes import Change, ReplyChanged
+from desktop.core.records.events import Gateway
+from desktop.core.records.model import ErrorKind, ReplyStatus, Seat, Session, Turn
+from desktop.core.session.document import SessionDocument
 from desktop.core.transcript import load_session, save_session
 from tests.conftest import TEST_KEYS, seat_for
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream

@@ -19,9 +19,9 @@ from PIL import Image
 
 from desktop.core.attachments import AttachmentError, AttachmentLimits, attachment_from_bytes
 from desktop.core.attachments import read_attachment as read
-from desktop.core.document import SessionDocument
-from desktop.core.events import Gateway
-from desktop.core.model import Attachment, DeliveryHow, ReplyStatus, Seat, Session
+from desktop.core.records.events import Gateway
+from desktop.core.records.model import Attachment, DeliveryHow, ReplyStatus, Seat, Session
+from desktop.core.session.document import SessionDocument
 from desktop.core.transcript import dumps, loads
 from tests import attachment_files as files
 from tests.conftest import ROOT, seat_for, shared_fixtures

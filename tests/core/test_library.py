@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main as cli_main
-from desktop.core.library import Library
-from desktop.core.library_index import MARK_END, MARK_START, QueryError
-from desktop.core.model import Annotation, AnnotationKind, Session
+from desktop.core.library.folder import Library
+from desktop.core.library.index import MARK_END, MARK_START, QueryError
+from desktop.core.records.model import Annotation, AnnotationKind, Session
 from desktop.core.transcript import dumps
 from tests.core.test_post import session_of
 
@@ -172,7 +172,7 @@ def test_text_from_a_file_cannot_forge_the_snippets_marks(tmp_path: Path) -> Non
 WRITER = """
 import sys
 from pathlib import Path
-from desktop.core.library import Library
+from desktop.core.library.folder import Library
 library = Library(Path(sys.argv[1]), Path(sys.argv[2]))
 for _ in range(int(sys.argv[3])):
     library.refresh()
@@ -255,7 +255,7 @@ def test_roundtable_search_exit_codes_and_json(
 
 
 def test_typed_tags_are_cleaned_up() -> None:
-    from desktop.core.tagging import MAX_LENGTH, MAX_TAGS, parse_tags
+    from desktop.core.session.tagging import MAX_LENGTH, MAX_TAGS, parse_tags
 
     assert parse_tags(" policy, Work ,POLICY,\n news   room ,,") == ["policy", "Work", "news room"]
     assert parse_tags("") == []
@@ -292,7 +292,7 @@ def test_closing_the_library_never_waits_for_its_thread(tmp_path: Path) -> None:
     import asyncio
     import threading
 
-    from desktop.core.library_worker import LibraryWorker
+    from desktop.core.library.worker import LibraryWorker
 
     worker = LibraryWorker(tmp_path / "Sessions", tmp_path / "index.sqlite3")
     reading = threading.Event()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.lineup import LineupError, load_lineup, parse_lineup
+from desktop.core.session.lineup import LineupError, load_lineup, parse_lineup
 
 GOOD = """
 [[seat]]

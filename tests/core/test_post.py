@@ -8,7 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from desktop.core.model import (
+from desktop.core.post.html import render_html
+from desktop.core.post.markdown import render_markdown, unsafe_markup
+from desktop.core.post.plan import PostError, attribution_line, plan_post
+from desktop.core.records.model import (
     Annotation,
     AnnotationKind,
     Reply,
@@ -18,7 +21,7 @@ from desktop.core.model import (
     Turn,
     TurnKind,
 )
-from desktop.core.post import (
+from desktop.core.records.post_blocks import (
     AttributionBlock,
     ItemShow,
     Post,
@@ -26,9 +29,6 @@ from desktop.core.post import (
     SectionBlock,
     TextBlock,
 )
-from desktop.core.post_html import render_html
-from desktop.core.post_markdown import render_markdown, unsafe_markup
-from desktop.core.post_plan import PostError, attribution_line, plan_post
 
 HOSTILE = (
     "Fine.\n\n<script>document.title='pwned'</script>\n\n"
@@ -217,7 +217,7 @@ def test_a_block_of_a_kind_from_a_newer_release_is_kept_and_left_out_of_exports(
     """docs/transcript.md promises unknown fields are kept; a 'poll' block was refused."""
     import json
 
-    from desktop.core.post import UnknownBlock
+    from desktop.core.records.post_blocks import UnknownBlock
     from desktop.core.transcript import TranscriptError, dumps, loads
 
     session = session_of("Alpha", "Beta")
@@ -242,7 +242,7 @@ def test_a_block_of_a_kind_from_a_newer_release_is_kept_and_left_out_of_exports(
 
 
 def default_post_blocks(session: Session) -> list[SectionBlock]:
-    from desktop.core.post_plan import default_post
+    from desktop.core.post.plan import default_post
 
     return [b for b in default_post(session).blocks if isinstance(b, SectionBlock)]
 

@@ -8,15 +8,15 @@ import hashlib
 
 import pytest
 
-from desktop.core import post_editing as edits
-from desktop.core.changes import Change, PostChanged
-from desktop.core.document import SessionDocument
-from desktop.core.model import Attachment, ReplyStatus, Session
-from desktop.core.post import ItemShow, SectionBlock, TextBlock
-from desktop.core.post_editing import PostEditing
-from desktop.core.post_import import ImportRefused, add_imported, exchanges_of, seat_turns
-from desktop.core.post_plan import plan_post
-from desktop.core.quote_names import QuoteNames
+from desktop.core.post import editing as edits
+from desktop.core.post.editing import PostEditing
+from desktop.core.post.importing import ImportRefused, add_imported, exchanges_of, seat_turns
+from desktop.core.post.plan import plan_post
+from desktop.core.post.quote_names import QuoteNames
+from desktop.core.records.changes import Change, PostChanged
+from desktop.core.records.model import Attachment, ReplyStatus, Session
+from desktop.core.records.post_blocks import ItemShow, SectionBlock, TextBlock
+from desktop.core.session.document import SessionDocument
 from desktop.core.transcript import dumps, loads
 from tests.core.test_post import session_of
 from tests.fakes.scripted_gateway import ScriptedGateway

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from desktop.core.model import Reply, ReplyStatus, Turn, TurnKind, Usage
-from desktop.core.plaintext import render_session
-from desktop.core.totals import cost_of, seat_cost, session_totals, turn_cost
+from desktop.core.records.model import Reply, ReplyStatus, Turn, TurnKind, Usage
+from desktop.core.session.plaintext import render_session
+from desktop.core.session.totals import cost_of, seat_cost, session_totals, turn_cost
 from tests.core.test_post import session_of
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from desktop.core import transcript
 from desktop.core.attachments import describe, read_attachment, save_attachment_out, text_of
-from desktop.core.model import (
+from desktop.core.records.model import (
     Annotation,
     AnnotationKind,
     Attachment,
@@ -35,7 +35,13 @@ from desktop.core.model import (
     TurnKind,
     Usage,
 )
-from desktop.core.post import AttributionBlock, Post, PostItem, SectionBlock, TextBlock
+from desktop.core.records.post_blocks import (
+    AttributionBlock,
+    Post,
+    PostItem,
+    SectionBlock,
+    TextBlock,
+)
 from desktop.core.transcript import TranscriptError, load_session, loads, save_session
 from tests import attachment_files as files
 from tests.conftest import ROOT

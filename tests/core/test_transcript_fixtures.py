@@ -14,10 +14,10 @@ import jsonschema
 import pytest
 
 from desktop.core.attachments import describe, text_of
-from desktop.core.document import SessionDocument
-from desktop.core.events import Gateway
-from desktop.core.model import AnnotationKind, ErrorKind, ReplyStatus, TurnKind
-from desktop.core.plaintext import render_session
+from desktop.core.records.events import Gateway
+from desktop.core.records.model import AnnotationKind, ErrorKind, ReplyStatus, TurnKind
+from desktop.core.session.document import SessionDocument
+from desktop.core.session.plaintext import render_session
 from desktop.core.transcript import dumps, load_session, migrate, save_session
 from tests import attachment_files as files
 from tests.conftest import PYTHON, ROOT, TEST_KEYS, WIRE_PREFIX, subprocess_env

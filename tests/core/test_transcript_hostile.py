@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from desktop.core import transcript
-from desktop.core.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
+from desktop.core.records.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
 from desktop.core.transcript import VERSION
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from desktop.core.post import ItemShow, SectionBlock, TextBlock
+from desktop.core.records.post_blocks import ItemShow, SectionBlock, TextBlock
 from desktop.core.transcript import (
     MIGRATIONS,
     VERSION,

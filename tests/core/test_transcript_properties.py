@@ -19,7 +19,7 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.core.model import (
+from desktop.core.records.model import (
     Annotation,
     AnnotationKind,
     Attachment,
@@ -39,7 +39,7 @@ from desktop.core.model import (
     TurnKind,
     Usage,
 )
-from desktop.core.post import (
+from desktop.core.records.post_blocks import (
     AttributionBlock,
     ItemShow,
     Post,

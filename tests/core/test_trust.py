@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from desktop.core import transcript
-from desktop.core.document import SessionDocument
-from desktop.core.lineup import LineupError, parse_lineup
-from desktop.core.model import ErrorKind, ReplyStatus, Seat, Session
+from desktop.core.records.model import ErrorKind, ReplyStatus, Seat, Session
+from desktop.core.session.document import SessionDocument
+from desktop.core.session.lineup import LineupError, parse_lineup
 from desktop.core.trust import Approvals, endpoint, is_variable_name
 from tests.fakes.scripted_gateway import ScriptedGateway
 

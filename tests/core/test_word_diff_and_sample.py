@@ -3,12 +3,12 @@ whole, valid session with everything the app can show."""
 
 from __future__ import annotations
 
-from desktop.core.model import AnnotationKind, TurnKind
-from desktop.core.post import ItemShow, SectionBlock
-from desktop.core.post_plan import plan_post
+from desktop.core.post.plan import plan_post
+from desktop.core.records.model import AnnotationKind, TurnKind
+from desktop.core.records.post_blocks import ItemShow, SectionBlock
 from desktop.core.transcript import load_session
-from desktop.core.word_diff import Change, word_diff
-from desktop.ui.start_page import SAMPLE
+from desktop.core.utils.word_diff import Change, word_diff
+from desktop.ui.utils.session_files import SAMPLE
 
 
 def test_a_changed_word_shows_as_that_word_on_each_side() -> None:

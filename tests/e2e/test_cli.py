@@ -194,7 +194,7 @@ def test_ctrl_c_keeps_the_text_so_far_marked_stopped(
 def test_show_prints_no_terminal_escape_from_the_file(tmp_path: Path) -> None:
     # A reply could retitle the terminal, write its clipboard (OSC 52) or hide lines.
     from desktop.core import transcript
-    from desktop.core.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
+    from desktop.core.records.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
 
     seat = Seat("Alpha\x1b[2J", "openai/m")
     reply = Reply(seat.id, text="fine\x1b]52;c;ZXZpbA==\x07 \x1b[31mred\x1b[0m\x9b2J done",

@@ -14,9 +14,9 @@ import pytest
 
 from desktop import cli
 from desktop.core import transcript
-from desktop.core.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
-from desktop.core.post_export import rendered_files
-from desktop.core.post_plan import Exchange, PostError, Section, plan_post
+from desktop.core.post.export import rendered_files
+from desktop.core.post.plan import Exchange, PostError, Section, plan_post
+from desktop.core.records.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
 
 OVERRIDE = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "invoice\u202egpj.exe" reads "invoiceexe.jpg"
 

@@ -22,9 +22,16 @@ import pytest
 from PySide6.QtGui import QImage
 
 from desktop.core.attachments import attachment_from_bytes
-from desktop.core.document import SessionDocument
-from desktop.core.model import Annotation, AnnotationKind, Seat, Session
-from desktop.core.post import AttributionBlock, ItemShow, Post, PostItem, SectionBlock, TextBlock
+from desktop.core.records.model import Annotation, AnnotationKind, Seat, Session
+from desktop.core.records.post_blocks import (
+    AttributionBlock,
+    ItemShow,
+    Post,
+    PostItem,
+    SectionBlock,
+    TextBlock,
+)
+from desktop.core.session.document import SessionDocument
 from desktop.core.transcript import save_session
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
 from tests.conftest import PYTHON, ROOT, TEST_KEYS, seat_for, subprocess_env

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from desktop.core import transcript
-from desktop.core.model import Session
+from desktop.core.records.model import Session
 from tests.conftest import PYTHON, ROOT, seat_for, subprocess_env
 from tests.e2e.test_cli import lineup
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream

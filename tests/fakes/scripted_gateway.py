@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 
-from desktop.core.events import Event, Failed, Finished, ReplyRequest, Started, TextDelta
+from desktop.core.records.events import Event, Failed, Finished, ReplyRequest, Started, TextDelta
 
 
 class ScriptedGateway:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import subprocess
 
-from desktop.core.events import Event, Failed, Gateway, ReplyRequest, TextDelta
-from desktop.core.stamps import new_id
+from desktop.core.records.events import Event, Failed, Gateway, ReplyRequest, TextDelta
+from desktop.core.utils.stamps import new_id
 from tests.conftest import PYTHON, ROOT, subprocess_env
 
 

@@ -24,7 +24,7 @@ import json
 import os
 import sys
 
-from desktop.core.events import TextDelta
+from desktop.core.records.events import TextDelta
 from desktop.providers import protocol
 
 MB = 1024 * 1024

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from desktop.core import transcript
-from desktop.core.document import SessionDocument
-from desktop.core.model import ReplyStatus, Session
+from desktop.core.records.model import ReplyStatus, Session
+from desktop.core.session.document import SessionDocument
 from desktop.core.trust import Approvals
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
 from tests.conftest import seat_for

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from desktop.core.events import Finished, Started, TextDelta, UsageReport
-from desktop.core.model import ErrorKind
+from desktop.core.records.events import Finished, Started, TextDelta, UsageReport
+from desktop.core.records.model import ErrorKind
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
 from tests.conftest import TEST_KEYS, WIRE_PREFIX
 from tests.fakes.memory_keyring import MemoryKeyring

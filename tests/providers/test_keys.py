@@ -6,7 +6,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from desktop.core.redaction import redact
+from desktop.core.utils.redaction import redact
 from desktop.providers.keys import find_key, lookup_places, provider_of, store_key
 from tests.fakes.memory_keyring import MemoryKeyring
 

@@ -10,7 +10,7 @@ import socket
 import pytest
 from aiohttp import web
 
-from desktop.core.events import Finished, UsageReport
+from desktop.core.records.events import Finished, UsageReport
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
 from desktop.providers.local_servers import MAX_MODELS, find_local_servers, ollama_url
 from tests.fakes.provider_server import FakeProviderServer, Stream

@@ -11,15 +11,15 @@ import pytest
 from PIL import Image
 
 from desktop.core.attachments import attachment_from_bytes
-from desktop.core.events import (
+from desktop.core.records.events import (
     Delivered,
     ReplyRequest,
     attachment_part,
     event_from_dict,
     event_to_dict,
 )
-from desktop.core.model import Attachment, AttachmentKind, Delivery, DeliveryHow
-from desktop.core.stamps import new_id
+from desktop.core.records.model import Attachment, AttachmentKind, Delivery, DeliveryHow
+from desktop.core.utils.stamps import new_id
 from desktop.providers import image_prep, parts
 from desktop.providers.capabilities import Capabilities, resolve
 from tests import attachment_files as files

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.core.events import Event, Failed, Started, TextDelta, UsageReport
-from desktop.core.model import Delivery, ErrorKind
+from desktop.core.records.events import Event, Failed, Started, TextDelta, UsageReport
+from desktop.core.records.model import Delivery, ErrorKind
 from desktop.providers import protocol
 from tests.providers.helpers import request_for
 

@@ -24,7 +24,7 @@ socket.getaddrinfo = getaddrinfo
 
 from desktop.providers import worker
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
-from desktop.core.events import ReplyRequest
+from desktop.core.records.events import ReplyRequest
 
 async def main():
     await worker._warm_up()

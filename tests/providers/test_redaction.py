@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.redaction import redact
+from desktop.core.utils.redaction import redact
 from desktop.providers.errors import classify
 
 SHAPES = [

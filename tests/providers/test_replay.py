@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from desktop.core.events import Failed, Finished
-from desktop.core.model import ErrorKind
+from desktop.core.records.events import Failed, Finished
+from desktop.core.records.model import ErrorKind
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
 from tests.conftest import SHARED_FIXTURES, shared_fixtures
 from tests.fakes.provider_server import FakeProviderServer, Replay, WireFormat

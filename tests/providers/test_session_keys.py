@@ -9,10 +9,10 @@ import os
 import signal
 from pathlib import Path
 
-from desktop.core.document import SessionDocument
-from desktop.core.key_check import check_key, check_request
-from desktop.core.model import ReplyStatus, Session
-from desktop.core.recovery import RecoveryStore
+from desktop.core.records.model import ReplyStatus, Session
+from desktop.core.session.document import SessionDocument
+from desktop.core.session.key_check import check_key, check_request
+from desktop.core.session.recovery import RecoveryStore
 from desktop.providers.worker_client import WorkerGateway
 from tests.conftest import seat_for, subprocess_env
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream

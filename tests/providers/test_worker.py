@@ -13,9 +13,9 @@ import pytest
 import pytest_asyncio
 
 from desktop.core.attachments import attachment_from_bytes
-from desktop.core.document import SessionDocument
-from desktop.core.events import Failed, Finished, TextDelta, UsageReport
-from desktop.core.model import ErrorKind, ReplyStatus, Session
+from desktop.core.records.events import Failed, Finished, TextDelta, UsageReport
+from desktop.core.records.model import ErrorKind, ReplyStatus, Session
+from desktop.core.session.document import SessionDocument
 from desktop.providers import protocol
 from desktop.providers.worker import DeltaCoalescer
 from desktop.providers.worker_client import WorkerGateway

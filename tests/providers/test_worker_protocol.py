@@ -17,9 +17,9 @@ import pytest
 import pytest_asyncio
 
 from desktop.core.attachments import attachment_from_bytes
-from desktop.core.document import SessionDocument
-from desktop.core.events import Finished
-from desktop.core.model import Attachment, ErrorKind, ReplyStatus, Session
+from desktop.core.records.events import Finished
+from desktop.core.records.model import Attachment, ErrorKind, ReplyStatus, Session
+from desktop.core.session.document import SessionDocument
 from desktop.providers import protocol
 from desktop.providers.worker_client import STDERR_KEPT, WorkerGateway
 from tests.conftest import PYTHON, ROOT, seat_for, subprocess_env

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.document import SessionDocument
-from desktop.core.model import Seat, Turn
-from desktop.core.recovery import RecoveryStore
+from desktop.core.records.model import Seat, Turn
+from desktop.core.session.document import SessionDocument
+from desktop.core.session.recovery import RecoveryStore
 from desktop.core.trust import Approvals
 from desktop.providers.worker_client import WorkerGateway
-from desktop.ui.app_settings import AppSettings
-from desktop.ui.main_window import MainWindow
+from desktop.ui.shell.main_window import MainWindow
+from desktop.ui.utils.app_settings import AppSettings
 from tests.conftest import seat_for, subprocess_env
 from tests.fakes.provider_server import FakeProviderServer
 from tests.waiting import eventually

@@ -13,8 +13,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.core.model import AnnotationKind
-from desktop.ui.pane import SeatPane
+from desktop.core.records.model import AnnotationKind
+from desktop.ui.table.pane import SeatPane
 from tests.fakes.provider_server import FakeProviderServer, Stream
 from tests.ui.conftest import UI, three_seats
 
@@ -209,9 +209,9 @@ def test_react_to_an_answer_and_a_seat_with_recent_reactions_first(
 def test_quote_in_post_puts_the_selected_words_in_the_commentary_as_a_linked_quote(
     make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot
 ) -> None:
-    from desktop.core.post import TextBlock
-    from desktop.core.post_markdown import render_markdown
-    from desktop.core.post_plan import plan_post
+    from desktop.core.post.markdown import render_markdown
+    from desktop.core.post.plan import plan_post
+    from desktop.core.records.post_blocks import TextBlock
 
     ui, pane = answered(make_ui, fake, qtbot)
     reply = pane.reply

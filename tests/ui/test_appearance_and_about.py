@@ -11,9 +11,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu
 
 from desktop import __version__
-from desktop.core.about import LIBRARIES
-from desktop.ui import appearance
-from desktop.ui.about_dialog import AboutDialog
+from desktop.core.utils.about import LIBRARIES
+from desktop.ui.shell import appearance
+from desktop.ui.shell.about_dialog import AboutDialog
 from tests.ui.conftest import UI
 
 Maker = Callable[..., UI]

@@ -14,10 +14,10 @@ from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
 from desktop.core.attachments import MAX_FILE_SIZE, MB, AttachmentLimits
-from desktop.core.model import Attachment, DeliveryHow
+from desktop.core.records.model import Attachment, DeliveryHow
 from desktop.providers.protocol import MAX_BLOB_BYTES
-from desktop.ui.app_settings import AppSettings
-from desktop.ui.limits_dialog import LimitsDialog
+from desktop.ui.settings.limits_dialog import LimitsDialog
+from desktop.ui.utils.app_settings import AppSettings
 from tests.attachment_files import png, text_pdf
 from tests.fakes.provider_server import FakeProviderServer
 from tests.ui.conftest import UI, three_seats
@@ -208,7 +208,7 @@ def test_an_attachment_is_saved_back_out_of_the_session(
 def test_send_waits_while_files_are_read_and_pasted_cells_stay_text(
     make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import desktop.ui.attach_loading as loading
+    import desktop.ui.composer.attach_loading as loading
 
     ui = make_ui(three_seats(fake))
     composer = ui.window.composer

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtGui import QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
-from desktop.core.post import ItemShow, Post, PostItem, SectionBlock
-from desktop.core.post_plan import plan_post
-from desktop.ui import cards
+from desktop.core.post.plan import plan_post
+from desktop.core.records.post_blocks import ItemShow, Post, PostItem, SectionBlock
+from desktop.ui.post import cards
 from tests.core.test_post import HOSTILE, session_of
 
 
@@ -60,7 +60,7 @@ def test_a_card_in_a_post_leaves_out_the_prompt_printed_above_it(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     """An exported card keeps its prompt; in a post it repeated the line just above it."""
-    from desktop.core.post_export import rendered_files
+    from desktop.core.post.export import rendered_files
 
     session = session_of("Alpha")
     turn = session.turns[0]

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction
 
 from desktop.core import transcript
-from desktop.core.model import ReplyStatus, Session
+from desktop.core.records.model import ReplyStatus, Session
 from tests.conftest import seat_for
 from tests.fakes.provider_server import FakeProviderServer, Stream
 from tests.ui.conftest import UI

@@ -13,12 +13,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
-from desktop.core import key_check
-from desktop.core.model import ReplyStatus
+from desktop.core.records.model import ReplyStatus
+from desktop.core.session import key_check
 from desktop.providers.keys import SESSION_ONLY
 from desktop.providers.worker_client import WorkerGateway
-from desktop.ui import keys_dialog
-from desktop.ui.keys_dialog import KeysDialog
+from desktop.ui.settings import keys_dialog
+from desktop.ui.settings.keys_dialog import KeysDialog
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import FakeProviderServer, Stream
 from tests.ui.conftest import UI

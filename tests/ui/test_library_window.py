@@ -13,8 +13,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.core.model import Annotation, AnnotationKind
-from desktop.ui.library_window import LibraryWindow
+from desktop.core.records.model import Annotation, AnnotationKind
+from desktop.ui.library.window import LibraryWindow
 from tests.core.test_library import debate, saved
 from tests.fakes.provider_server import FakeProviderServer, Stream
 from tests.ui.conftest import UI, three_seats

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.ui.markdown_blocks import BlockScanner, finished_length, split_blocks
+from desktop.ui.table.markdown_blocks import BlockScanner, finished_length, split_blocks
 
 # Lines made of the pieces that decide where blocks end.
 _pieces = st.sampled_from(

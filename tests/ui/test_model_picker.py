@@ -10,9 +10,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.providers.model_facts import describe
-from desktop.ui import model_picker
-from desktop.ui.lineup_dialog import LineupDialog
-from desktop.ui.model_picker import ModelPicker, _entry
+from desktop.ui.settings import model_picker
+from desktop.ui.settings.lineup_dialog import LineupDialog
+from desktop.ui.settings.model_picker import ModelPicker, _entry
 from tests.fakes.provider_server import FakeProviderServer
 from tests.ui.conftest import UI, press
 
@@ -74,8 +74,8 @@ def test_max_tokens_reasoning_and_a_system_prompt_preset_in_the_seats_dialog(
 ) -> None:
     from PySide6.QtCore import QSettings
 
-    from desktop.core.model import Seat
-    from desktop.ui import prompt_presets
+    from desktop.core.records.model import Seat
+    from desktop.ui.settings import prompt_presets
 
     ui = make_ui()
     settings = ui.window.settings

@@ -14,10 +14,16 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
 
-from desktop.core.post import AttributionBlock, ItemShow, PostBlock, SectionBlock, TextBlock
+from desktop.core.records.post_blocks import (
+    AttributionBlock,
+    ItemShow,
+    PostBlock,
+    SectionBlock,
+    TextBlock,
+)
 from desktop.core.transcript import dumps
-from desktop.ui.add_from_session import PickExchanges
-from desktop.ui.post_view import PostView
+from desktop.ui.post.add_from_session import PickExchanges
+from desktop.ui.post.view import PostView
 from tests.core.test_post import session_of
 from tests.fakes.provider_server import FakeProviderServer, Stream
 from tests.ui.conftest import UI, three_seats

@@ -15,8 +15,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.core.post import AttributionBlock, SectionBlock, TextBlock, UnknownBlock
-from desktop.core.post_plan import default_post
+from desktop.core.post.plan import default_post
+from desktop.core.records.post_blocks import AttributionBlock, SectionBlock, TextBlock, UnknownBlock
 from desktop.core.transcript import load_session
 from tests.e2e.test_screenshot_mode import run_gui
 from tests.fakes.provider_server import FakeProviderServer, Stream

@@ -7,7 +7,7 @@ import time
 
 from pytestqt.qtbot import QtBot
 
-from desktop.ui.redraw_queue import REDRAW_MS, RedrawQueue
+from desktop.ui.table.redraw_queue import REDRAW_MS, RedrawQueue
 
 
 class Recorder:

@@ -7,8 +7,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextFormat
 from pytestqt.qtbot import QtBot
 
-from desktop.ui.conversation_view import PLAIN_PARAGRAPH, TAIL_CAP, ConversationView
-from desktop.ui.markdown_blocks import finished_length
+from desktop.ui.table.conversation_view import PLAIN_PARAGRAPH, TAIL_CAP, ConversationView
+from desktop.ui.table.markdown_blocks import finished_length
 
 SAMPLES = [
     "Yes. 是的。 نعم 🌭\n\n1. It has bread\n2. It has filling\n\n> Cube rule says taco.",
@@ -79,7 +79,7 @@ def test_raw_html_shows_as_text_and_remote_images_are_never_fetched(qtbot: QtBot
 def test_only_web_and_mail_links_open(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr(
-        "desktop.ui.conversation_view.QDesktopServices.openUrl",
+        "desktop.ui.table.conversation_view.QDesktopServices.openUrl",
         lambda url: opened.append(url.toString()),
     )
     view = ConversationView()

@@ -16,14 +16,14 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from desktop.app import default_seats
-from desktop.core.document import SessionDocument
-from desktop.core.recovery import RecoveryStore
+from desktop.core.session.document import SessionDocument
+from desktop.core.session.recovery import RecoveryStore
 from desktop.core.transcript import dumps
 from desktop.providers.local_servers import find_local_servers
 from desktop.providers.worker_client import WorkerGateway
-from desktop.ui import start_page
-from desktop.ui.compare_dialog import CompareDialog
-from desktop.ui.main_window import MainWindow
+from desktop.ui.library import start_page
+from desktop.ui.library.compare_dialog import CompareDialog
+from desktop.ui.shell.main_window import MainWindow
 from tests.core.test_library import debate
 from tests.fakes.provider_server import FakeProviderServer, Stream
 from tests.ui.conftest import UI

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.ui.scroll_sync import aligned_position
+from desktop.ui.table.scroll_sync import aligned_position
 
 # Pane A: turn 1 is long (0-1000), turn 2 from 1000 to 1200. Pane B: turn 1 is short.
 A = [("t1", 0.0), ("t2", 1000.0)]

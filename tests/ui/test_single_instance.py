@@ -16,12 +16,13 @@ import qasync
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.core import changes, transcript
-from desktop.core.model import Seat, Session
+from desktop.core import transcript
+from desktop.core.records import changes
+from desktop.core.records.model import Seat, Session
 from desktop.core.trust import Approvals
 from desktop.providers.worker_client import WorkerGateway
-from desktop.ui.single_instance import MAX_PATHS, InstanceServer, decode, encode, hand_over
-from desktop.ui.windows import Windows
+from desktop.ui.shell.single_instance import MAX_PATHS, InstanceServer, decode, encode, hand_over
+from desktop.ui.shell.windows import Windows
 from tests.conftest import PYTHON, ROOT, subprocess_env
 from tests.waiting import eventually
 

@@ -11,10 +11,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop.core.model import ReplyStatus, Seat
+from desktop.core.records.model import ReplyStatus, Seat
 from desktop.providers.worker_client import WorkerGateway
-from desktop.ui.keys_dialog import open_keys
-from desktop.ui.window_context import WindowContext
+from desktop.ui.settings.keys_dialog import open_keys
+from desktop.ui.utils.window_context import WindowContext
 from tests.fakes.litellm_proxy import LiteLLMProxy
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import FakeProviderServer, Stream

@@ -17,13 +17,13 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
-from desktop.ui.conversation_view import ConversationView
+from desktop.ui.table.conversation_view import ConversationView
 from tests.conftest import ROOT, subprocess_env
 
 RENDER = """
 import sys
 from PySide6.QtWidgets import QApplication
-from desktop.ui.conversation_view import ConversationView
+from desktop.ui.table.conversation_view import ConversationView
 app = QApplication([])
 view = ConversationView()
 view.resize(600, 400)

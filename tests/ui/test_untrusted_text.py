@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
 
 from desktop.core import transcript
 from desktop.core.attachments import attachment_from_bytes
-from desktop.core.model import Seat, Session
-from desktop.ui.attachment_chips import Chip
-from desktop.ui.forward_dialog import ForwardDialog
-from desktop.ui.shown import file_name, shown
+from desktop.core.records.model import Seat, Session
+from desktop.ui.composer.attachment_chips import Chip
+from desktop.ui.composer.forward_dialog import ForwardDialog
+from desktop.ui.utils.shown import file_name, shown
 from tests.ui.conftest import UI
 
 Maker = Callable[..., UI]

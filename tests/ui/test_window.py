@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core import transcript
-from desktop.core.model import ReplyStatus, Seat, Session
-from desktop.ui.forward_dialog import ForwardDialog
-from desktop.ui.lineup_dialog import LineupDialog
-from desktop.ui.recovery import offer_recovery
+from desktop.core.records.model import ReplyStatus, Seat, Session
+from desktop.ui.composer.forward_dialog import ForwardDialog
+from desktop.ui.library.recovery import offer_recovery
+from desktop.ui.settings.lineup_dialog import LineupDialog
 from tests.conftest import PYTHON, ROOT, seat_for, subprocess_env
 from tests.fakes.memory_keyring import MemoryKeyring
 from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
@@ -217,9 +217,9 @@ def test_save_and_reopen_gives_identical_panes(
 CRASHING_INSTANCE = """
 import asyncio, os, sys
 from pathlib import Path
-from desktop.core.document import SessionDocument
-from desktop.core.model import ReplyStatus, Seat
-from desktop.core.recovery import RecoveryStore
+from desktop.core.session.document import SessionDocument
+from desktop.core.records.model import ReplyStatus, Seat
+from desktop.core.session.recovery import RecoveryStore
 from tests.fakes.scripted_gateway import ScriptedGateway
 
 async def main():
@@ -452,7 +452,7 @@ def test_closing_with_save_waits_for_the_write_and_stays_open_when_it_fails(
     async def choose_unwritable(*_args: object) -> str:
         return str(unwritable)  # Qt's own file dialog would not offer a missing folder
 
-    monkeypatch.setattr("desktop.ui.dialogs.save_path", choose_unwritable)
+    monkeypatch.setattr("desktop.ui.utils.dialogs.save_path", choose_unwritable)
     ui.window.close()
     ui.answer("Save")
     warning = ui.answer("OK")
@@ -680,7 +680,7 @@ def test_an_app_setting_changed_in_one_window_applies_in_another(
     """Attachment limits lived on each window's document and the library folder on each
     window's library: set in one window, the others went on with their own."""
     from desktop.core.attachments import MB, AttachmentLimits
-    from desktop.ui.limits_dialog import LimitsDialog
+    from desktop.ui.settings.limits_dialog import LimitsDialog
 
     first, second = make_ui(three_seats(fake)), make_ui(three_seats(fake))
     wanted = AttachmentLimits(per_file=12 * MB, per_turn=20 * MB)

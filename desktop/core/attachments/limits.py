@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from desktop.core.model import Attachment
+from desktop.core.records.model import Attachment
 
 KB = 1024
 MB = 1024 * KB

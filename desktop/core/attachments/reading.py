@@ -18,9 +18,9 @@ from desktop.core.attachments.limits import (
     check_file_size,
 )
 from desktop.core.attachments.sniffing import sniff, unsupported_type
-from desktop.core.model import Attachment, AttachmentKind
-from desktop.core.regular_files import FileRefused, not_a_file, open_regular
-from desktop.core.transcript import write_atomic
+from desktop.core.records.model import Attachment, AttachmentKind
+from desktop.core.utils.atomic import write_atomic
+from desktop.core.utils.regular_files import FileRefused, not_a_file, open_regular
 
 SUPPORTED = "Roundtable sends images (PNG, JPEG, WebP, GIF), PDFs and text files"
 

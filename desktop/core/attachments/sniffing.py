@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from desktop.core.model import AttachmentKind
+from desktop.core.records.model import AttachmentKind
 
 
 @dataclass(frozen=True)

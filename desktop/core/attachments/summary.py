@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from desktop.core.attachments import texts
 from desktop.core.attachments.limits import human_size
-from desktop.core.model import Attachment, AttachmentKind
+from desktop.core.records.model import Attachment, AttachmentKind
 
 _IMAGE_NAMES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WebP", "image/gif": "GIF"}
 

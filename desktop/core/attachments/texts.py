@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 import charset_normalizer
 
-from desktop.core.model import Attachment
+from desktop.core.records.model import Attachment
 
 # Marks that settle the encoding; UTF-32 first, since its LE mark starts with UTF-16's.
 _BOMS = (

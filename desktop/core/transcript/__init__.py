@@ -13,7 +13,6 @@ ways, on the small codec in ``codec``), ``encode``, ``decode``, ``migrations`` a
 
 from __future__ import annotations
 
-from desktop.core.transcript.atomic import write_atomic
 from desktop.core.transcript.decode import (
     MAX_FILE_BYTES,
     LoadedSession,
@@ -26,6 +25,7 @@ from desktop.core.transcript.encode import dump_chunks, dumps, save_session, ses
 from desktop.core.transcript.errors import SessionUnsavable, TranscriptError
 from desktop.core.transcript.fields import FORMAT, VERSION
 from desktop.core.transcript.migrations import MIGRATIONS, Migration, migrate
+from desktop.core.utils.atomic import write_atomic
 
 __all__ = [
     "FORMAT",

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core.model import Session
-from desktop.core.regular_files import FileRefused, read_regular_file
+from desktop.core.records.model import Session
 from desktop.core.transcript.errors import DocumentProblem, SessionUnsavable, TranscriptError
 from desktop.core.transcript.fields import FORMAT, SESSION, VERSION, OwnBlobs
 from desktop.core.transcript.migrations import migrate
+from desktop.core.utils.regular_files import FileRefused, read_regular_file
 
 # The largest transcript file read or written: far above any real session (files of 30
 # MB a turn, a thousand turns of text), and low enough that a file of gigabytes, or a

@@ -7,12 +7,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from desktop.core.blobs import base64_of
-from desktop.core.model import Session
-from desktop.core.transcript.atomic import write_atomic
+from desktop.core.records.blobs import base64_of
+from desktop.core.records.model import Session
 from desktop.core.transcript.decode import MAX_FILE_BYTES, check_savable
 from desktop.core.transcript.errors import SessionUnsavable
 from desktop.core.transcript.fields import SESSION
+from desktop.core.utils.atomic import write_atomic
 
 
 def _blobs(session: Session) -> dict[str, bytes]:

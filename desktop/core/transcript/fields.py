@@ -12,7 +12,7 @@ import binascii
 import hashlib
 from typing import Any
 
-from desktop.core.model import (
+from desktop.core.records.model import (
     Annotation,
     AnnotationKind,
     Attachment,
@@ -32,7 +32,7 @@ from desktop.core.model import (
     TurnKind,
     Usage,
 )
-from desktop.core.post import (
+from desktop.core.records.post_blocks import (
     AttributionBlock,
     ItemShow,
     Post,

@@ -1,0 +1,400 @@
+"""The session document: the one owner of a session and everything about it.
+
+The window and the CLI both hold one. It owns the session, its file, whether it is
+read-only, a revision counter (dirty means the revision differs from the one last
+saved, so a change that arrives while a save is being written keeps it dirty), the
+attachment limits, the composer's unsent draft, autosave and crash recovery, and the
+building of every kind of turn. The engine only runs turns. Every change is reported to
+the listeners as a typed :mod:`~desktop.core.records.changes` object.
+
+All methods run on the event loop's thread; only file writes go to a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.attachments.limits import DEFAULT_LIMITS, AttachmentLimits
+from desktop.core.records.changes import (
+    Change,
+    Listener,
+    Problem,
+    ReplyAdded,
+    ReplyChanged,
+    Saved,
+    SeatsChanged,
+    SessionReplaced,
+    StateChanged,
+    TurnAdded,
+)
+from desktop.core.records.events import Gateway
+from desktop.core.records.model import Attachment, Reply, Seat, Session, Turn
+from desktop.core.session import conversation, turns
+from desktop.core.session.engine import Engine
+from desktop.core.session.recovery import Draft, Recovered, RecoveryStore, Snapshot, for_recovery
+from desktop.core.session.writing import write_off_thread
+from desktop.core.utils.stamps import now
+
+if TYPE_CHECKING:
+    from desktop.core.transcript import LoadedSession
+    from desktop.core.trust import Approvals
+
+# desktop.core.transcript is imported where a file is read or written: the window's
+# first paint can do without it.
+
+AUTOSAVE_SECONDS = 2.0
+
+
+class SessionDocument:
+    """A session, its file and its state; see the module's docstring."""
+
+    def __init__(
+        self,
+        gateway: Gateway,
+        session: Session | None = None,
+        *,
+        recovery: RecoveryStore | None = None,
+        limits: AttachmentLimits = DEFAULT_LIMITS,
+        autosave_in_place: bool = False,
+        approvals: Approvals | None = None,
+    ) -> None:
+        """``recovery`` is where autosaves go (the window); with ``autosave_in_place``
+        autosaves write the session's own file instead (the CLI, which has one). With
+        ``approvals``, seats send only to endpoints the user approved (see ``trust``)."""
+        self.engine = Engine(gateway, self._reply_changed, approvals)
+        self.approvals = approvals
+        self.recovery = recovery
+        self.limits = limits
+        self.autosave_in_place = autosave_in_place
+        self.session = session or Session()
+        self.path: Path | None = None
+        self.read_only = False
+        self.draft = Draft()
+        self.revision = 0
+        self._saved_revision = 0
+        self._draft_revision = 0
+        self._autosaved: tuple[int, int, bool] = (0, 0, False)
+        self._discarded = False
+        self._discards = 0  # counted, so a write can tell a discard came while it ran
+        self._closing = False
+        self._listeners: list[Listener] = []
+        self._writes: set[asyncio.Task[Any]] = set()
+        self._write_lock = asyncio.Lock()
+
+    # -- listening -----------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with every change; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _emit(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    def edited(self, change: Change) -> None:
+        """Record a change an editor of the session made: it is dirty, listeners are told."""
+        self._touch()
+        self._emit(change)
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        """The session has changes that are not in its file."""
+        return self.revision != self._saved_revision
+
+    @property
+    def busy(self) -> bool:
+        """A reply is being asked for or streamed (the one answer to "is anything busy")."""
+        return self.engine.busy
+
+    @property
+    def idle(self) -> bool:
+        """Nothing running: no reply streaming, no save or autosave being written."""
+        return not self.busy and not self._writes
+
+    def _touch(self, by_user: bool = True) -> None:
+        if by_user:  # what the user does after a discard is worth recovering again
+            self._discarded = False
+        was_dirty = self.dirty
+        self.revision += 1
+        self.session.updated_at = now()
+        if not was_dirty:
+            self._emit(StateChanged())
+
+    # -- whole sessions ------------------------------------------------------------------
+
+    def replace(
+        self,
+        session: Session,
+        path: Path | None = None,
+        read_only: bool = False,
+        dirty: bool = False,
+        draft: Draft | None = None,
+    ) -> None:
+        """Make ``session`` the document's session (streams of the old one are stopped)."""
+        self.engine.stop_all()
+        self.engine.gateway.keep_only({a.sha256 for a in session.attachments})
+        self.session = session
+        self.path = path
+        self.read_only = read_only
+        self.draft = draft or Draft()
+        self._draft_revision += 1
+        self.revision += 1
+        self._saved_revision = self.revision - 1 if dirty else self.revision
+        self._discarded = False
+        self._emit(SessionReplaced())
+        self._emit(StateChanged())
+
+    def new(self, seats: list[Seat]) -> None:
+        """A fresh session with these seats."""
+        self.replace(Session(seats=seats))
+
+    def open(self, path: Path) -> LoadedSession:
+        """Open a transcript; raises TranscriptError naming the file and the problem."""
+        from desktop.core.transcript import load_session
+
+        loaded = load_session(path)
+        self.replace(loaded.session, path, loaded.read_only)
+        for warning in loaded.warnings:
+            self._emit(Problem(warning))
+        return loaded
+
+    def restore(self, found: Recovered) -> None:
+        """Take over a recovery file's session, draft, file and state (turns in no file
+        are dirty); the recovery file goes once this instance's autosave has it."""
+        kept = found.snapshot
+        dirty = kept.dirty and (kept.file is not None or bool(found.session.turns))
+        self.replace(found.session, kept.file, kept.read_only, dirty, kept.draft)
+        self._spawn_write(self._adopt(found.path))
+
+    async def _adopt(self, path: Path) -> None:
+        if await self.autosave() and self.recovery is not None:
+            self.recovery.remove(path)
+
+    # -- edits ---------------------------------------------------------------------------
+
+    def set_lineup(self, seats: list[Seat]) -> None:
+        """Make ``seats`` the table, in order; seats left out are marked removed (their
+        answers stay in the session), seats put back return."""
+        kept = {seat.id for seat in seats}
+        for seat in seats:
+            seat.removed = False
+        gone = [replace(s, removed=True) for s in self.session.seats if s.id not in kept]
+        self.session.seats = [*seats, *gone]
+        self._touch()
+        self._emit(SeatsChanged())
+
+    def set_limits(self, limits: AttachmentLimits) -> None:
+        """How big attachments may be, from now on (for every reader of files)."""
+        self.limits = limits
+
+    def set_draft(self, text: str, attachments: Iterable[Attachment]) -> None:
+        """What the composer holds unsent; kept in the recovery file, never in the session."""
+        self.draft = Draft(text, list(attachments))
+        self._draft_revision += 1
+        self._discarded = False
+
+    # -- turns ---------------------------------------------------------------------------
+
+    def add_prompt(
+        self,
+        text: str,
+        targets: Iterable[str] | None = None,
+        attachments: Iterable[Attachment] = (),
+    ) -> Turn:
+        """Append the first prompt or a follow-up, with files, to all seats or to some.
+
+        Raises AttachmentError (over the per-turn limit) or ValueError (no such seat, or
+        a seat still answering); then nothing is added. So do the other ``add_`` methods.
+        """
+        turn, files = turns.prompt(self.session, text, targets, attachments, self.limits)
+        self.engine.check_free(self.session, turn.targets)
+        for attachment in files:
+            if not any(a is attachment for a in self.session.attachments):
+                self.session.attachments.append(attachment)
+        return self._append(turn)
+
+    def add_forward(
+        self,
+        reply_id: str,
+        targets: Iterable[str],
+        instruction: str = conversation.DEFAULT_FORWARD_INSTRUCTION,
+        excerpt: str | None = None,
+    ) -> Turn:
+        """Append a turn sending one seat's reply (or an excerpt) to other seats."""
+        return self._append(turns.forward(self.session, reply_id, targets, instruction, excerpt))
+
+    def add_debate_round(
+        self,
+        targets: Iterable[str] | None = None,
+        instruction: str = conversation.DEFAULT_DEBATE_INSTRUCTION,
+    ) -> Turn:
+        """Append a debate round: each seat gets the other seats' latest answers."""
+        return self._append(turns.debate_round(self.session, targets, instruction))
+
+    def add_continue(self, reply_id: str) -> Turn:
+        """Append a turn asking a seat whose answer was cut to go on."""
+        return self._append(turns.continue_after_cut(self.session, reply_id))
+
+    def add_retry(self, reply_id: str) -> tuple[Turn, Reply]:
+        """Add a new reply from the same seat to the same turn; the old one is kept."""
+        turn, reply = turns.retry(self.session, reply_id)
+        self.engine.check_free(self.session, [reply.seat_id])
+        turn.replies.append(reply)
+        self._touch()
+        self._emit(ReplyAdded(turn, reply))
+        return turn, reply
+
+    def _append(self, turn: Turn) -> Turn:
+        self.engine.check_free(self.session, turn.targets)
+        self.session.turns.append(turn)
+        self._touch()
+        self._emit(TurnAdded(turn))
+        return turn
+
+    def start(self, turn: Turn) -> asyncio.Future[list[object]]:
+        """Stream every waiting reply of ``turn``; the future ends when all have, and the
+        session is autosaved then."""
+        future = self.engine.start(self.session, turn)
+        self._emit(StateChanged())
+        future.add_done_callback(self._run_ended)
+        return future
+
+    def _run_ended(self, _future: asyncio.Future[list[object]]) -> None:
+        self._emit(StateChanged())
+        self._spawn_write(self.autosave())
+
+    async def send(
+        self,
+        text: str,
+        targets: Iterable[str] | None = None,
+        attachments: Iterable[Attachment] = (),
+    ) -> Turn:
+        """Send a prompt or follow-up and wait for every reply."""
+        return await self.run(self.add_prompt(text, targets, attachments))
+
+    async def run(self, turn: Turn) -> Turn:
+        """Start a turn built by one of the ``add_`` methods and wait for every answer."""
+        await self.start(turn)
+        return turn
+
+    async def retry(self, reply_id: str) -> Reply:
+        """Retry a reply and wait for the new one."""
+        turn, reply = self.add_retry(reply_id)
+        await self.start(turn)
+        return reply
+
+    def stop(self, reply_id: str) -> bool:
+        """Stop one streaming reply, keeping its text; False if it was not running."""
+        return self.engine.stop(reply_id)
+
+    def stop_all(self) -> None:
+        """Stop every streaming reply, keeping their text."""
+        self.engine.stop_all()
+
+    def _reply_changed(self, turn: Turn, reply: Reply) -> None:
+        # A reply of a session that was replaced may still report its last change.
+        if not any(t is turn for t in reversed(self.session.turns)):
+            return
+        self._touch(by_user=False)  # a reply stopped after a discard is not worth keeping
+        self._emit(ReplyChanged(turn, reply))
+
+    # -- saving --------------------------------------------------------------------------
+
+    async def save(self, path: Path | None = None) -> None:
+        """Write the session to ``path`` (or its file) atomically, off the loop's thread.
+
+        Raises OSError when the file cannot be written; the document stays dirty then.
+        Writes happen one at a time, in the order asked for, so a later one always holds
+        the newer session.
+        """
+        from desktop.core.transcript import dump_chunks
+
+        target = path or self.path
+        if target is None:
+            raise ValueError("no file to save to")
+        async with self._write_lock:
+            session, revision = self.session, self.revision
+            # Serialised here, on the thread that changes the session; written off it.
+            await write_off_thread(target, dump_chunks(session))
+            if self.session is not session:
+                return  # replaced while it was written: the file is done, the state is not its
+            self._saved_revision = revision
+            self.path = target
+            self.read_only = False
+            if self.recovery is not None and not self.dirty and not self.draft:
+                await asyncio.to_thread(self.recovery.discard)
+                self._autosaved = (revision, self._draft_revision, self._closing)
+        self._emit(Saved(target))
+        self._emit(StateChanged())
+
+    async def autosave(self) -> bool:
+        """Write what a crash would lose, if anything changed since the last autosave:
+        the recovery file (session and draft), or with ``autosave_in_place`` the file
+        itself. True when nothing is left unwritten; a failure is reported as a Problem."""
+        if self.autosave_in_place:
+            if not self.dirty or self.path is None:
+                return True
+            try:
+                await self.save()
+            except OSError as exc:
+                self._emit(Problem(f"Could not save {self.path}: {exc.strerror or exc}"))
+                return False
+            return True
+        if self.recovery is None or self._discarded:
+            return True
+        from desktop.core.transcript import dump_chunks
+
+        async with self._write_lock:
+            state = (self.revision, self._draft_revision, self._closing)
+            if state == self._autosaved:
+                return True
+            recovery = self.recovery
+            try:
+                if self.dirty or self.draft:
+                    snapshot = Snapshot(
+                        self.draft, self.path, self.dirty, self.read_only, self._closing
+                    )
+                    chunks = dump_chunks(for_recovery(self.session, snapshot))
+                    discards = self._discards
+                    await write_off_thread(recovery.path, chunks)
+                    if self._discards != discards:  # discarded while it was written
+                        await asyncio.to_thread(recovery.discard)
+                else:
+                    await asyncio.to_thread(recovery.discard)
+            except OSError as exc:
+                self._emit(Problem(f"Could not write the recovery file: {exc.strerror or exc}"))
+                return False
+            self._autosaved = state
+        return True
+
+    def discard_changes(self) -> None:
+        """The user chose to drop unsaved changes: nothing is to be recovered."""
+        self._discarded = True
+        self._discards += 1
+        self._saved_revision = self.revision
+        if self.recovery is not None:
+            self.recovery.discard()
+        self._emit(StateChanged())
+
+    def _spawn_write(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+
+    async def shutdown(self) -> None:
+        """Stop every stream and finish every write; then the recovery file holds what
+        is unsaved, or is gone when nothing is."""
+        self.engine.stop_all()
+        while self.engine.busy or self._writes:
+            await asyncio.gather(*self.engine.tasks(), *self._writes, return_exceptions=True)
+        self._closing = True  # so the next start knows this one did not crash
+        await self.autosave()
+        if self.recovery is not None:
+            self.recovery.close()

@@ -1,0 +1,208 @@
+"""Debate orchestration: stream every reply of a turn concurrently.
+
+The engine owns no state of its own but the tasks it runs: it builds each seat's
+messages (see ``conversation``), asks a :class:`~desktop.core.records.events.Gateway` for the
+reply stream, and records events on the session's :class:`Reply` objects as they
+arrive. Turns are built by ``turns`` and appended by the session document. One seat
+failing, hanging or being stopped never delays or breaks another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from contextlib import aclosing
+from typing import TYPE_CHECKING
+
+from desktop.core.records.events import (
+    Delivered,
+    Failed,
+    Finished,
+    Gateway,
+    ReplyRequest,
+    Started,
+    TextDelta,
+    UsageReport,
+)
+from desktop.core.records.model import (
+    ErrorKind,
+    Reply,
+    ReplyError,
+    ReplyStatus,
+    Seat,
+    Session,
+    Turn,
+    Usage,
+)
+from desktop.core.session import conversation
+from desktop.core.utils.redaction import redact
+from desktop.core.utils.stamps import now
+
+if TYPE_CHECKING:
+    from desktop.core.trust import Approvals
+
+ChangeListener = Callable[[Turn, Reply], None]
+
+
+class Engine:
+    """Runs turns against a gateway, recording what arrives on the replies."""
+
+    def __init__(
+        self,
+        gateway: Gateway,
+        on_change: ChangeListener | None = None,
+        approvals: Approvals | None = None,
+    ) -> None:
+        """With ``approvals``, a seat whose endpoint or key variable is not approved
+        sends nothing (its reply fails saying why); without, every seat is the user's."""
+        self.gateway = gateway
+        self._on_change = on_change
+        self.approvals = approvals
+        # The team's LiteLLM proxy every seat without an address of its own goes
+        # through (the user's setting; None: straight to each provider).
+        self.team_gateway: str | None = None
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def start(self, session: Session, turn: Turn) -> asyncio.Future[list[object]]:
+        """Start streaming every waiting reply of ``turn`` at once; the future ends
+        when all of them have. Replies already running are left alone."""
+        pending = [
+            reply
+            for reply in turn.replies
+            if reply.status is ReplyStatus.WAITING and reply.id not in self._tasks
+        ]
+        # Every request is built before any reply starts, so concurrent replies in the
+        # same turn never see each other's partial text.
+        requests = [
+            (reply, request_for(session, turn, reply, self.team_gateway)) for reply in pending
+        ]
+        tasks = [
+            self._start(turn, reply, request, session.seat(reply.seat_id))
+            for reply, request in requests
+        ]
+        # return_exceptions: a reply stopped on its own must not end the others' wait.
+        return asyncio.gather(*tasks, return_exceptions=True)
+
+    def check_free(self, session: Session, seat_ids: Iterable[str]) -> None:
+        """Raise ValueError when one of the seats is still answering: a new turn for it
+        would be asked without that answer, and its pane would show two at once."""
+        wanted = set(seat_ids)
+        for turn in reversed(session.turns):
+            for reply in turn.replies:
+                task = self._tasks.get(reply.id)
+                if reply.seat_id in wanted and task is not None and not task.done():
+                    label = session.seat(reply.seat_id).label
+                    raise ValueError(f"{label} is still answering; wait for it or stop it first")
+
+    # -- stopping ------------------------------------------------------------------------
+
+    def stop(self, reply_id: str) -> bool:
+        """Stop one streaming reply, keeping its text; False if it was not running."""
+        task = self._tasks.get(reply_id)
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
+
+    def stop_all(self) -> None:
+        """Stop every streaming reply, keeping their text."""
+        for reply_id in list(self._tasks):
+            self.stop(reply_id)
+
+    @property
+    def busy(self) -> bool:
+        """A reply is streaming (or about to)."""
+        return any(not task.done() for task in self._tasks.values())
+
+    def tasks(self) -> list[asyncio.Task[None]]:
+        """The replies running now, as tasks (to wait for them)."""
+        return list(self._tasks.values())
+
+    # -- streaming -----------------------------------------------------------------------
+
+    def _start(
+        self, turn: Turn, reply: Reply, request: ReplyRequest, seat: Seat
+    ) -> asyncio.Task[None]:
+        refusal = self.approvals.refusal(seat) if self.approvals is not None else None
+        task = asyncio.ensure_future(self._stream(turn, reply, request, refusal))
+        self._tasks[reply.id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(reply.id, None))
+        return task
+
+    def _changed(self, turn: Turn, reply: Reply) -> None:
+        if self._on_change is not None:
+            self._on_change(turn, reply)
+
+    async def _stream(
+        self, turn: Turn, reply: Reply, request: ReplyRequest, refusal: str | None
+    ) -> None:
+        reply.status = ReplyStatus.WAITING
+        reply.started_at = now()
+        self._changed(turn, reply)
+        try:
+            if refusal is not None:  # the gateway is never asked: no key leaves
+                self._fail(reply, ErrorKind.BAD_REQUEST, refusal)
+                return
+            async with aclosing(self.gateway.stream(request)) as events:
+                async for event in events:
+                    self._apply(reply, event)
+                    self._changed(turn, reply)
+            if not reply.status.is_final:
+                self._fail(reply, ErrorKind.NETWORK, "The answer ended before it was finished.")
+        except asyncio.CancelledError:
+            reply.status = ReplyStatus.STOPPED
+            raise
+        except Exception as exc:  # a gateway bug must not take the other seats down
+            detail = redact(f"{type(exc).__name__}: {exc}")
+            self._fail(reply, ErrorKind.INTERNAL, f"Unexpected error: {detail}")
+        finally:
+            reply.finished_at = now()
+            self._changed(turn, reply)
+
+    def _apply(self, reply: Reply, event: object) -> None:
+        match event:
+            case Delivered(deliveries=deliveries):
+                reply.deliveries = list(deliveries)
+            case Started():
+                pass
+            case TextDelta(text=text):
+                if reply.first_token_at is None:
+                    reply.first_token_at = now()
+                    reply.status = ReplyStatus.STREAMING
+                reply.text += text
+            case UsageReport(prompt_tokens=p, completion_tokens=c, cost_usd=cost):
+                reply.usage = Usage(p, c)
+                reply.cost_usd = cost
+            case Finished(model_reported=model):
+                reply.model_reported = model
+                reply.status = ReplyStatus.COMPLETE
+            case Failed(kind=kind, message=message, retry_after=wait):
+                self._fail(reply, kind, message, wait)
+
+    @staticmethod
+    def _fail(reply: Reply, kind: ErrorKind, message: str, wait: float | None = None) -> None:
+        reply.status = ReplyStatus.ERROR
+        reply.error = ReplyError(kind, message, wait)
+
+
+def request_for(
+    session: Session, turn: Turn, reply: Reply, team_gateway: str | None = None
+) -> ReplyRequest:
+    """What the gateway is asked for this reply: the seat's settings and messages."""
+    seat = session.seat(reply.seat_id)
+    messages = conversation.messages_for(session, seat.id, turn)
+    return ReplyRequest(
+        reply_id=reply.id,
+        seat_label=seat.label,
+        model=seat.model,
+        messages=messages,
+        api_base=seat.api_base,
+        api_key_env=seat.api_key_env,
+        temperature=seat.temperature,
+        max_tokens=seat.max_tokens,
+        reasoning_effort=seat.reasoning_effort,
+        team_gateway=team_gateway,
+        attachments=tuple(session.attachment(a) for a in conversation.attachment_ids_in(messages)),
+        vision=seat.vision,
+        pdf=seat.pdf,
+    )

@@ -1,0 +1,152 @@
+"""File → Library… in the window: the library folder, its index kept up to date on every
+save, the library window's searches, and opening a result at its words.
+
+The index work runs on the library's own thread (``LibraryWorker``); the window shows
+progress and results as they come and never waits. A session opened from the library
+is scrolled to the reply the words are in, with the words selected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
+
+from desktop.core.library.folder import default_folder
+from desktop.core.library.index import QueryError
+from desktop.core.library.worker import LibraryWorker
+from desktop.core.records.changes import Change, Saved
+from desktop.ui.library.recovery import recovery_folder
+from desktop.ui.library.review_actions import ReviewActions
+from desktop.ui.library.window import LibraryWindow
+from desktop.ui.table.pane import SeatPane
+from desktop.ui.utils import dialogs
+from desktop.ui.utils.window_context import WindowContext
+
+RESULTS = 50
+
+
+class LibraryActions:
+    """The library for one window."""
+
+    def __init__(
+        self, context: WindowContext, review: ReviewActions, panes: Callable[[], list[SeatPane]]
+    ) -> None:
+        self.context, self.review, self.panes = context, review, panes
+        self.window: LibraryWindow | None = None
+        chosen = context.app_settings.library_folder()
+        self.worker = LibraryWorker(chosen or default_folder(), drafts=recovery_folder())
+        context.document.subscribe(self._changed)
+
+    @property
+    def folder(self) -> Path:
+        return self.worker.folder
+
+    def use_folder(self, folder: Path, remember: bool = True) -> None:
+        """Make ``folder`` the library: every window's when ``remember`` (the app's
+        setting, which each window then applies); this window's alone otherwise
+        (``--library``)."""
+        if remember:
+            self.context.app_settings.set_library_folder(folder)  # this window's too
+            return
+        self.worker.close()
+        self.worker = LibraryWorker(folder, drafts=recovery_folder())
+        if self.window is not None:
+            self.window.set_folder(folder)
+            self.context.tasks.spawn(self.reload())
+
+    def close(self) -> None:
+        """Let the library's thread finish and close the index."""
+        self.worker.close()
+
+    def _changed(self, change: Change) -> None:
+        if isinstance(change, Saved):  # every save is in the library at once
+            self.context.tasks.spawn(self._index_saved(change.path))
+
+    async def _index_saved(self, path: Path) -> None:
+        try:
+            await self.worker.saved(path)
+        except OSError as exc:
+            self.context.say(f"Saved, but the library's index could not be updated: {exc}")
+
+    # -- the library window --------------------------------------------------------------
+
+    def show(self) -> None:
+        """Open the library window (File → Library…, Ctrl+Shift+O)."""
+        if self.window is None:
+            self.window = LibraryWindow(self.context.parent)
+            self.window.searched.connect(lambda q: self.context.tasks.spawn(self.search(q)))
+            self.window.opened.connect(
+                lambda path, target, words: self.context.tasks.spawn(
+                    self.open(Path(path), target, words)
+                )
+            )
+            self.window.change_folder.connect(lambda: self.context.tasks.spawn(self._choose()))
+            self.window.open_sample.connect(
+                lambda: self.context.tasks.spawn(self.review.open_sample())
+            )
+        self.window.set_folder(self.folder)
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+        self.window.query.setFocus()
+        self.context.tasks.spawn(self.reload())
+
+    async def reload(self) -> None:
+        """Bring the index up to date, with progress, then list the sessions."""
+        window = self.window
+        if window is None:
+            return
+        window.say("Reading the library folder…")
+        try:
+            done = await self.worker.refresh(
+                lambda n, total: window.say(f"Indexing: {n:,} of {total:,} files…")
+            )
+            entries = await self.worker.entries()
+        except OSError as exc:
+            window.say(f"The library cannot be read: {exc}")
+            return
+        window.show_entries(entries)
+        if done.indexed and not window.query.text().strip():
+            window.say(window.status.text() + f" · {done.indexed} indexed just now")
+
+    async def search(self, query: str) -> None:
+        """Run ``query`` and show what it finds (a query FTS5 rejects is retried with
+        each word quoted: what she types is words, not syntax)."""
+        window = self.window
+        if window is None:
+            return
+        if not query:
+            window.show_entries(window.entries)
+            return
+        try:
+            try:
+                hits = await self.worker.search(query, RESULTS)
+            except QueryError:
+                quoted = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+                hits = await self.worker.search(quoted, RESULTS)
+        except QueryError as exc:
+            window.say(str(exc))
+            return
+        except OSError as exc:
+            window.say(f"The library cannot be searched: {exc}")
+            return
+        window.show_hits(query, hits)
+
+    async def open(self, path: Path, target: str, words: str) -> None:
+        """Open ``path`` to review (asking about unsaved changes first), at ``target``
+        with ``words`` selected."""
+        if path == self.context.document.path or await self.review.open(path):
+            if target and not any(pane.reveal(target, words) for pane in self.panes()):
+                self.context.say("That reply is not shown in any pane.")
+            self.context.parent.activateWindow()
+            self.context.parent.raise_()
+
+    async def _choose(self) -> None:
+        dialog = QFileDialog(self.window, "Library folder", str(self.folder))
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+        chosen = await dialogs.finished(dialog)
+        if chosen and dialog.selectedFiles():
+            self.use_folder(Path(dialog.selectedFiles()[0]))

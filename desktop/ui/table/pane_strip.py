@@ -1,0 +1,167 @@
+"""The strip of panes: one per seat at the table, their widths, scroll sync, and
+routing each change of the session to the panes it concerns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QSplitter
+
+from desktop.core.records.changes import (
+    AnnotationsChanged,
+    Change,
+    ReplyAdded,
+    ReplyChanged,
+    SeatsChanged,
+    SessionReplaced,
+    TurnAdded,
+)
+from desktop.core.records.model import Session
+from desktop.ui.table.pane import SeatPane
+from desktop.ui.table.scroll_sync import aligned_position
+
+
+class PaneStrip(QSplitter):
+    """Seat panes side by side; ``wire`` connects each new pane's signals."""
+
+    def __init__(self, settings: QSettings, wire: Callable[[SeatPane], None]) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.settings = settings
+        self._wire = wire
+        self.panes: list[SeatPane] = []
+        self.sync_scrolling = False
+        self._sync_guard = False
+        self.setChildrenCollapsible(False)
+        self.splitterMoved.connect(self._remember_widths)
+
+    # -- changes -------------------------------------------------------------------------
+
+    def apply(self, change: Change, session: Session) -> None:
+        """Update only what ``change`` names."""
+        match change:
+            case SessionReplaced() | SeatsChanged():
+                self.rebuild(session)
+            case TurnAdded(turn=turn):
+                for pane in self.panes:
+                    pane.append_turn(session, turn)
+            case ReplyAdded(turn=turn, reply=reply):
+                for pane in self.panes:
+                    pane.reply_added(turn, reply)
+            case ReplyChanged(reply=reply):
+                for pane in self.panes:
+                    if pane.seat.id == reply.seat_id:
+                        pane.reply_changed(reply)
+            case AnnotationsChanged():
+                for pane in self.panes:
+                    pane.show_marks()
+
+    def rebuild(self, session: Session) -> None:
+        """A pane per seat at the table, each drawing its whole conversation."""
+        for pane in self.panes:
+            pane.setParent(None)
+            pane.deleteLater()
+        self.panes = []
+        for seat in session.active_seats:
+            pane = SeatPane(seat)
+            self._wire(pane)
+            pane.view.verticalScrollBar().valueChanged.connect(
+                lambda value, p=pane: self._scrolled(p, value)
+            )
+            self.addWidget(pane)
+            self.panes.append(pane)
+            pane.rebuild(session)
+        self._apply_widths()
+
+    def set_needs_approval(self, why: dict[str, str]) -> None:
+        """By seat id, why a seat waits for the user's approval (absent: it does not)."""
+        for pane in self.panes:
+            pane.set_needs_approval(why.get(pane.seat.id, ""))
+
+    def set_provider_ready(self, ready: bool) -> None:
+        """Whether the provider worker is warm (waiting panes say so when it is not)."""
+        for pane in self.panes:
+            pane.set_provider_ready(ready)
+
+    # -- focus ---------------------------------------------------------------------------
+
+    def pane(self, number: int) -> SeatPane | None:
+        """Pane ``number`` (from 1), if there is one."""
+        return self.panes[number - 1] if 0 < number <= len(self.panes) else None
+
+    def focused(self) -> SeatPane | None:
+        """The pane holding the keyboard focus, if any."""
+        focus = QApplication.focusWidget()
+        for pane in self.panes:
+            if focus is not None and (focus is pane or pane.isAncestorOf(focus)):
+                return pane
+        return None
+
+    # -- scroll sync ---------------------------------------------------------------------
+
+    def set_sync_scrolling(self, on: bool) -> None:
+        """Keep the panes on the same turn (see ``scroll_sync``)."""
+        self.sync_scrolling = on
+        if on and self.panes:
+            self._scrolled(self.panes[0], self.panes[0].view.verticalScrollBar().value())
+
+    def _scrolled(self, source: SeatPane, value: int) -> None:
+        if not self.sync_scrolling or self._sync_guard:
+            return
+        self._sync_guard = True
+        try:
+            anchors = source.view.turn_anchors()
+            height = source.view.document().size().height()
+            maximum = max(1, source.view.verticalScrollBar().maximum())
+            for pane in self.panes:
+                if pane is source:
+                    continue
+                bar = pane.view.verticalScrollBar()
+                aligned = aligned_position(
+                    anchors,
+                    height,
+                    value,
+                    pane.view.turn_anchors(),
+                    pane.view.document().size().height(),
+                )
+                # Same turn side by side; by proportion only when no turn lines up.
+                target = aligned if aligned is not None else value / maximum * bar.maximum()
+                bar.setValue(round(target))
+        finally:
+            self._sync_guard = False
+
+    # -- widths --------------------------------------------------------------------------
+
+    def _widths_key(self) -> str:
+        # Per seat count: three panes sized for prose say nothing about five.
+        return f"pane_widths/{len(self.panes)}"
+
+    def _apply_widths(self) -> None:
+        """The widths last chosen for this many panes, else equal widths."""
+        count = len(self.panes)
+        if not count:
+            return
+        fractions = _fractions(self.settings.value(self._widths_key()), count)
+        total = max(self.width(), 1000)
+        self.setSizes([max(1, round(f * total)) for f in fractions])
+
+    def _remember_widths(self) -> None:
+        sizes = self.sizes()
+        total = sum(sizes)
+        if total > 0:
+            value = ",".join(f"{size / total:.4f}" for size in sizes)
+            self.settings.setValue(self._widths_key(), value)
+
+
+def _fractions(stored: object, count: int) -> list[float]:
+    """Stored pane widths as fractions, or equal ones when absent or not for ``count``."""
+    equal = [1 / count] * count
+    if not isinstance(stored, str):
+        return equal
+    try:
+        fractions = [float(part) for part in stored.split(",")]
+    except ValueError:
+        return equal
+    if len(fractions) != count or any(f <= 0 for f in fractions):
+        return equal
+    return fractions

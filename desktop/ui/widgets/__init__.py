@@ -1,0 +1,2 @@
+"""Small widgets with no feature of their own (an elided label, a sideways-scrolling row).
+Imports only ``utils``."""
