@@ -168,6 +168,7 @@ def child_stream(
     chars = [len(r.text) for r in document.session.turns[-1].replies]
     loop.run_until_complete(document.shutdown())
     loop.run_until_complete(gateway.aclose())
+    loop.close()  # and its threads (autosave writes on qasync's QThreads)
     ordered = sorted(lags)
     return {
         "panes": panes,

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from desktop.core import transcript
 from desktop.core.attachments import MB, AttachmentError, AttachmentLimits, attachment_from_bytes
 from desktop.core.records.changes import (
     Change,
@@ -31,6 +30,8 @@ from desktop.core.records.model import ReplyStatus, Seat, Session, TurnKind
 from desktop.core.session.document import SessionDocument
 from desktop.core.session.recovery import Draft, RecoveryStore
 from desktop.core.session.turns import CONTINUE_PROMPT
+from desktop.core.session.writing import off_thread
+from desktop.core.utils.atomic import write_atomic
 from tests.fakes.scripted_gateway import ScriptedGateway
 from tests.waiting import eventually
 
@@ -54,24 +55,22 @@ class SlowDisk:
         self.started = 0
         self.landed: list[bytes] = []
         self._writing = threading.Semaphore(1)
-        self._real = transcript.write_atomic
+        self.writer = off_thread(self.write)  # what the document is handed
 
     def write(self, path: Path | str, data: Any) -> None:
         assert self._writing.acquire(blocking=False), "two writes of the document overlapped"
         self.started += 1
         try:
             time.sleep(0.05)  # the disk, not the test, is slow
-            self._real(path, data)
+            write_atomic(path, data)
             self.landed.append(Path(path).read_bytes())
         finally:
             self._writing.release()
 
 
 @pytest.fixture
-def slow_disk(monkeypatch: pytest.MonkeyPatch) -> SlowDisk:
-    disk = SlowDisk()
-    monkeypatch.setattr(transcript, "write_atomic", disk.write)
-    return disk
+def slow_disk() -> SlowDisk:
+    return SlowDisk()
 
 
 def revision_marker(data: bytes) -> str:
@@ -83,7 +82,7 @@ def revision_marker(data: bytes) -> str:
 async def test_a_reply_that_finishes_while_a_save_is_written_keeps_the_document_dirty(
     gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk
 ) -> None:
-    document = SessionDocument(gateway, two_seats())
+    document = SessionDocument(gateway, two_seats(), writer=slow_disk.writer)
     turn = document.add_prompt("Q", [document.session.seats[0].id])
     running = document.start(turn)
     gateway.feed("m/a", Started(), TextDelta("Half"))
@@ -104,7 +103,7 @@ async def test_autosaves_are_written_one_at_a_time_and_the_newest_lands_last(
     gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk
 ) -> None:
     store = RecoveryStore(tmp_path / "recovery")
-    document = SessionDocument(gateway, two_seats(), recovery=store)
+    document = SessionDocument(gateway, two_seats(), recovery=store, writer=slow_disk.writer)
     turn = document.add_prompt("Q")
     reply = turn.replies[0]
     autosaves = []
@@ -123,7 +122,9 @@ async def test_a_cancelled_autosave_never_lands_after_the_final_save(
     gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk
 ) -> None:
     # The CLI's case: it cancels its autosave loop, then writes the transcript one last time.
-    document = SessionDocument(gateway, two_seats(), autosave_in_place=True)
+    document = SessionDocument(
+        gateway, two_seats(), autosave_in_place=True, writer=slow_disk.writer
+    )
     document.path = tmp_path / "out.json"
     turn = document.add_prompt("Q")
     turn.replies[0].text = "older"
@@ -295,7 +296,7 @@ async def test_a_recovered_draft_alone_does_not_make_an_empty_session_unsaved(
 async def test_a_save_that_lands_after_the_session_was_replaced_leaves_the_new_one_alone(
     gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk
 ) -> None:
-    document = SessionDocument(gateway, two_seats())
+    document = SessionDocument(gateway, two_seats(), writer=slow_disk.writer)
     document.add_prompt("Old session")
     saving = asyncio.ensure_future(document.save(tmp_path / "old.json"))
     await eventually(lambda: slow_disk.started == 1, what="the save to start writing")
@@ -362,7 +363,7 @@ async def test_discarding_while_an_autosave_is_written_leaves_no_recovery_file(
     gateway: ScriptedGateway, tmp_path: Path, slow_disk: SlowDisk, then_new: bool
 ) -> None:
     store = RecoveryStore(tmp_path / "recovery")
-    document = SessionDocument(gateway, two_seats(), recovery=store)
+    document = SessionDocument(gateway, two_seats(), recovery=store, writer=slow_disk.writer)
     document.add_prompt("Q")
     autosave = asyncio.ensure_future(document.autosave())
     await eventually(lambda: slow_disk.started == 1, what="the autosave to start writing")
@@ -386,3 +387,34 @@ async def test_changes_after_a_discard_are_kept_for_recovery_again(
     assert store.path.exists()
     assert "Worth keeping" in store.path.read_text(encoding="utf-8")
     store.close()
+
+
+async def test_the_draft_is_read_when_autosaved_and_the_json_is_made_off_the_loops_thread(
+    gateway: ScriptedGateway, tmp_path: Path
+) -> None:
+    typed: list[str] = []
+    reads: list[str] = []
+
+    def composer() -> Draft:  # what the composer holds, read on demand
+        reads.append(typed[-1])
+        return Draft(typed[-1])
+
+    threads: list[threading.Thread] = []
+
+    def disk(path: Path, chunks: list[bytes]) -> None:
+        threads.append(threading.current_thread())  # the JSON was made right before
+        write_atomic(path, chunks)
+
+    store = RecoveryStore(tmp_path / "recovery")
+    document = SessionDocument(gateway, two_seats(), recovery=store, writer=off_thread(disk))
+    document.read_draft_from(composer)
+    for word in ("My", "My blunter", "My blunter take"):
+        typed.append(word)  # keystrokes: nothing tells the document
+    assert reads == []
+    assert await document.autosave()
+    assert reads == ["My blunter take"], "read once, when saved"
+    assert threads and threading.main_thread() not in threads
+    assert store.load(store.path).snapshot.draft == Draft("My blunter take")
+    assert await document.autosave(), "unchanged: nothing to write"
+    assert len(threads) == 1
+    await document.shutdown()

@@ -3,11 +3,14 @@
 The window and the CLI both hold one. It owns the session, its file, whether it is
 read-only, a revision counter (dirty means the revision differs from the one last
 saved, so a change that arrives while a save is being written keeps it dirty), the
-attachment limits, the composer's unsent draft, autosave and crash recovery, and the
-building of every kind of turn. The engine only runs turns. Every change is reported to
-the listeners as a typed :mod:`~desktop.core.records.changes` object.
+attachment limits, and the building of every kind of turn. The engine runs turns, the
+:class:`~desktop.core.session.autosaver.Autosaver` keeps the recovery file, and the
+unsent draft is read from where it is typed (``read_draft_from``) when it is saved.
+Every change is reported to the listeners as a typed
+:mod:`~desktop.core.records.changes` object.
 
-All methods run on the event loop's thread; only file writes go to a worker thread.
+All methods run on the event loop's thread; a save takes a snapshot there and the
+writer serialises and writes it on a worker thread.
 """
 
 from __future__ import annotations
@@ -34,9 +37,10 @@ from desktop.core.records.changes import (
 from desktop.core.records.events import Gateway
 from desktop.core.records.model import Attachment, Reply, Seat, Session, Turn
 from desktop.core.session import conversation, turns
+from desktop.core.session.autosaver import Autosaver
 from desktop.core.session.engine import Engine
-from desktop.core.session.recovery import Draft, Recovered, RecoveryStore, Snapshot, for_recovery
-from desktop.core.session.writing import write_off_thread
+from desktop.core.session.recovery import Draft, Recovered, RecoveryStore
+from desktop.core.session.writing import Writer, off_thread
 from desktop.core.utils.stamps import now
 
 if TYPE_CHECKING:
@@ -61,10 +65,12 @@ class SessionDocument:
         limits: AttachmentLimits = DEFAULT_LIMITS,
         autosave_in_place: bool = False,
         approvals: Approvals | None = None,
+        writer: Writer | None = None,
     ) -> None:
         """``recovery`` is where autosaves go (the window); with ``autosave_in_place``
         autosaves write the session's own file instead (the CLI, which has one). With
-        ``approvals``, seats send only to endpoints the user approved (see ``trust``)."""
+        ``approvals``, seats send only to endpoints the user approved (see ``trust``).
+        ``writer`` writes every file (by default off the loop's thread, atomically)."""
         self.engine = Engine(gateway, self._reply_changed, approvals)
         self.approvals = approvals
         self.recovery = recovery
@@ -73,17 +79,18 @@ class SessionDocument:
         self.session = session or Session()
         self.path: Path | None = None
         self.read_only = False
-        self.draft = Draft()
         self.revision = 0
         self._saved_revision = 0
-        self._draft_revision = 0
-        self._autosaved: tuple[int, int, bool] = (0, 0, False)
-        self._discarded = False
-        self._discards = 0  # counted, so a write can tell a discard came while it ran
-        self._closing = False
+        self._draft = Draft()  # what is unsent when no composer holds it (the CLI, tests)
+        self._draft_source: Callable[[], Draft] = lambda: self._draft
+        self.restored_draft = Draft()  # a recovered draft, for the composer to show
         self._listeners: list[Listener] = []
         self._writes: set[asyncio.Task[Any]] = set()
         self._write_lock = asyncio.Lock()
+        self._writer = writer or off_thread()
+        self.autosaver = (
+            Autosaver(recovery, self._writer, self._write_lock) if recovery is not None else None
+        )
 
     # -- listening -----------------------------------------------------------------------
 
@@ -118,9 +125,15 @@ class SessionDocument:
         """Nothing running: no reply streaming, no save or autosave being written."""
         return not self.busy and not self._writes
 
+    @property
+    def draft(self) -> Draft:
+        """What the composer holds unsent, read now (kept in the recovery file, never in
+        the session)."""
+        return self._draft_source()
+
     def _touch(self, by_user: bool = True) -> None:
-        if by_user:  # what the user does after a discard is worth recovering again
-            self._discarded = False
+        if by_user and self.autosaver is not None:
+            self.autosaver.discarded = False  # worth recovering again after a discard
         was_dirty = self.dirty
         self.revision += 1
         self.session.updated_at = now()
@@ -143,11 +156,14 @@ class SessionDocument:
         self.session = session
         self.path = path
         self.read_only = read_only
-        self.draft = draft or Draft()
-        self._draft_revision += 1
+        if draft is not None:
+            self._draft = self.restored_draft = draft
+        else:
+            self.restored_draft = Draft()
         self.revision += 1
         self._saved_revision = self.revision - 1 if dirty else self.revision
-        self._discarded = False
+        if self.autosaver is not None:
+            self.autosaver.discarded = False
         self._emit(SessionReplaced())
         self._emit(StateChanged())
 
@@ -194,11 +210,14 @@ class SessionDocument:
         """How big attachments may be, from now on (for every reader of files)."""
         self.limits = limits
 
+    def read_draft_from(self, source: Callable[[], Draft]) -> None:
+        """Read the unsent draft from ``source`` (the composer) whenever it is saved,
+        instead of being told it on every keystroke."""
+        self._draft_source = source
+
     def set_draft(self, text: str, attachments: Iterable[Attachment]) -> None:
-        """What the composer holds unsent; kept in the recovery file, never in the session."""
-        self.draft = Draft(text, list(attachments))
-        self._draft_revision += 1
-        self._discarded = False
+        """What is unsent, where no composer holds it (see :meth:`read_draft_from`)."""
+        self._draft = Draft(text, list(attachments))
 
     # -- turns ---------------------------------------------------------------------------
 
@@ -314,23 +333,24 @@ class SessionDocument:
         Writes happen one at a time, in the order asked for, so a later one always holds
         the newer session.
         """
-        from desktop.core.transcript import dump_chunks
+        from desktop.core.transcript import encode_for_save
 
         target = path or self.path
         if target is None:
             raise ValueError("no file to save to")
         async with self._write_lock:
             session, revision = self.session, self.revision
-            # Serialised here, on the thread that changes the session; written off it.
-            await write_off_thread(target, dump_chunks(session))
+            # The snapshot is taken here, on the thread that changes the session; the
+            # writer serialises and writes it off that thread.
+            await self._writer(target, encode_for_save(session))
             if self.session is not session:
                 return  # replaced while it was written: the file is done, the state is not its
             self._saved_revision = revision
             self.path = target
             self.read_only = False
-            if self.recovery is not None and not self.dirty and not self.draft:
-                await asyncio.to_thread(self.recovery.discard)
-                self._autosaved = (revision, self._draft_revision, self._closing)
+            draft = self.draft
+            if self.autosaver is not None and not self.dirty and not draft:
+                await self.autosaver.saved(revision, draft)
         self._emit(Saved(target))
         self._emit(StateChanged())
 
@@ -347,40 +367,20 @@ class SessionDocument:
                 self._emit(Problem(f"Could not save {self.path}: {exc.strerror or exc}"))
                 return False
             return True
-        if self.recovery is None or self._discarded:
+        if self.autosaver is None:
             return True
-        from desktop.core.transcript import dump_chunks
-
-        async with self._write_lock:
-            state = (self.revision, self._draft_revision, self._closing)
-            if state == self._autosaved:
-                return True
-            recovery = self.recovery
-            try:
-                if self.dirty or self.draft:
-                    snapshot = Snapshot(
-                        self.draft, self.path, self.dirty, self.read_only, self._closing
-                    )
-                    chunks = dump_chunks(for_recovery(self.session, snapshot))
-                    discards = self._discards
-                    await write_off_thread(recovery.path, chunks)
-                    if self._discards != discards:  # discarded while it was written
-                        await asyncio.to_thread(recovery.discard)
-                else:
-                    await asyncio.to_thread(recovery.discard)
-            except OSError as exc:
-                self._emit(Problem(f"Could not write the recovery file: {exc.strerror or exc}"))
-                return False
-            self._autosaved = state
+        try:
+            await self.autosaver.write(self)
+        except OSError as exc:
+            self._emit(Problem(f"Could not write the recovery file: {exc.strerror or exc}"))
+            return False
         return True
 
     def discard_changes(self) -> None:
         """The user chose to drop unsaved changes: nothing is to be recovered."""
-        self._discarded = True
-        self._discards += 1
         self._saved_revision = self.revision
-        if self.recovery is not None:
-            self.recovery.discard()
+        if self.autosaver is not None:
+            self.autosaver.discard(self.draft)
         self._emit(StateChanged())
 
     def _spawn_write(self, coro: Any) -> None:
@@ -394,7 +394,8 @@ class SessionDocument:
         self.engine.stop_all()
         while self.engine.busy or self._writes:
             await asyncio.gather(*self.engine.tasks(), *self._writes, return_exceptions=True)
-        self._closing = True  # so the next start knows this one did not crash
+        if self.autosaver is not None:
+            self.autosaver.closing = True  # so the next start knows this one did not crash
         await self.autosave()
         if self.recovery is not None:
             self.recovery.close()

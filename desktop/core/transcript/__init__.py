@@ -21,29 +21,38 @@ from desktop.core.transcript.decode import (
     loads,
     session_from_dict,
 )
-from desktop.core.transcript.encode import dump_chunks, dumps, save_session, session_to_dict
+from desktop.core.transcript.encode import (
+    Encoded,
+    chunks_of,
+    dump_chunks,
+    dumps,
+    encode_for_save,
+    save_session,
+    session_to_dict,
+)
 from desktop.core.transcript.errors import SessionUnsavable, TranscriptError
 from desktop.core.transcript.fields import FORMAT, VERSION
 from desktop.core.transcript.migrations import MIGRATIONS, Migration, migrate
-from desktop.core.utils.atomic import write_atomic
 
 __all__ = [
     "FORMAT",
     "MAX_FILE_BYTES",
     "MIGRATIONS",
     "VERSION",
+    "Encoded",
     "LoadedSession",
     "Migration",
     "SessionUnsavable",
     "TranscriptError",
     "check_savable",
+    "chunks_of",
     "dump_chunks",
     "dumps",
+    "encode_for_save",
     "load_session",
     "loads",
     "migrate",
     "save_session",
     "session_from_dict",
     "session_to_dict",
-    "write_atomic",
 ]

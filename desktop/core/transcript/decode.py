@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,11 +160,11 @@ def load_session(path: Path | str) -> LoadedSession:
     return loads(raw, path)
 
 
-def check_savable(session: Session, document: dict[str, Any]) -> None:
-    """SessionUnsavable unless ``document`` (``session`` encoded, its blobs left out)
-    reads back as the loader would read it: ids unique, every reference found, every
-    field of its type."""
-    checked = {**document, "blobs": OwnBlobs({a.sha256: a.data for a in session.attachments})}
+def check_savable(document: dict[str, Any], own: Mapping[str, bytes]) -> None:
+    """SessionUnsavable unless ``document`` (a session encoded, its blobs left out, the
+    attachments' bytes ``own`` by sha256) reads back as the loader would read it: ids
+    unique, every reference found, every field of its type."""
+    checked = {**document, "blobs": OwnBlobs(dict(own))}
     try:
         session_from_dict(checked)
     except ValueError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,26 +39,53 @@ def dumps(session: Session) -> bytes:
 def dump_chunks(session: Session) -> list[bytes]:
     """The session as UTF-8 JSON, in pieces that join into :func:`dumps`'s bytes.
 
-    The blobs (base64, already JSON-safe and cached per content) go in as pieces of
-    their own instead of through json.dumps and one big join: escaping and copying tens
-    of megabytes on every autosave stalled the window for a large part of a second.
-    Write the pieces with :func:`write_atomic`, off the UI thread.
-
     Raises SessionUnsavable when the loader would refuse what would be written (see
     :func:`check_savable`): nothing is written then, and the file keeps what it held.
     """
+    return chunks_of(encode_for_save(session))
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A session taken apart for saving: a snapshot the session's later changes do not
+    reach (its strings are immutable, its lists and dicts are new), whose bytes can be
+    made on another thread by :func:`chunks_of`."""
+
+    document: dict[str, Any]  # the blobs left out, a marker in their place
+    marker: bytes
+    blobs: dict[str, bytes]  # sha256 -> base64, in attachment order
+    own: dict[str, bytes]  # sha256 -> bytes: what the blobs stand for, to check against
+
+
+def encode_for_save(session: Session) -> Encoded:
+    """The snapshot of ``session`` to save, taken on the thread that changes it: a walk
+    over its objects, no JSON and no copy of text (cheap for a 5 MB reply)."""
     marker = f'"blobs-{uuid.uuid4().hex}"'.encode("ascii")
     document = SESSION.encode(session, blobs=marker[1:-1].decode("ascii"))
-    check_savable(session, document)
-    text = json.dumps(document, ensure_ascii=False, indent=1)
+    own = {a.sha256: a.data for a in session.attachments}
+    return Encoded(document, marker, _blobs(session), own)
+
+
+def chunks_of(encoded: Encoded) -> list[bytes]:
+    """The bytes of an encoded session, in pieces (safe on any thread: it reads only the
+    snapshot).
+
+    The blobs (base64, already JSON-safe and cached per content) go in as pieces of
+    their own instead of through json.dumps and one big join: escaping and copying tens
+    of megabytes on every autosave stalled the window for a large part of a second.
+
+    Raises SessionUnsavable when the loader would refuse what would be written.
+    """
+    check_savable(encoded.document, encoded.own)
+    text = json.dumps(encoded.document, ensure_ascii=False, indent=1)
     try:
-        encoded = text.encode("utf-8")
+        data = text.encode("utf-8")
     except UnicodeEncodeError:
         raise SessionUnsavable("it holds text that is not Unicode (a lone surrogate)") from None
-    head, tail = encoded.split(marker, 1)
+    head, tail = data.split(encoded.marker, 1)
     chunks = [head, b"{"]
-    for number, (sha, data) in enumerate(_blobs(session).items()):
-        chunks += [b',\n  "' if number else b'\n  "', sha.encode("ascii"), b'": "', data, b'"']
+    for number, (sha, blob) in enumerate(encoded.blobs.items()):
+        chunks += [b',\n  "' if number else b'\n  "', sha.encode("ascii"), b'": "', blob, b'"']
     chunks += [b"\n }" if len(chunks) > 2 else b"}", tail]
     if sum(len(chunk) for chunk in chunks) > MAX_FILE_BYTES:
         raise SessionUnsavable("it would be over 1 GB, more than a transcript may be")

@@ -89,7 +89,6 @@ class Composer(QWidget):
     """
 
     send_requested = Signal(str, list, list)
-    draft_changed = Signal()  # the unsent text or files changed
     debate_requested = Signal(list)
     files_offered = Signal(list)
     image_pasted = Signal(QImage)
@@ -102,11 +101,9 @@ class Composer(QWidget):
         self.editor.setAccessibleName("Prompt")
         self.editor.setTabChangesFocus(True)
         self.editor.textChanged.connect(self.refresh)
-        self.editor.textChanged.connect(self.draft_changed)
         self.editor.files_offered.connect(self.files_offered)
         self.editor.image_pasted.connect(self.image_pasted)
         self.chips = AttachmentChips()
-        self.chips.changed.connect(self.draft_changed)
         self.notice = QLabel("")
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Attachment problems")
@@ -228,9 +225,10 @@ class Composer(QWidget):
         self.chips.clear()
         self.show_problems([])
 
-    def draft(self) -> tuple[str, list[Attachment]]:
-        """The unsent prompt and files (kept by the session document for recovery)."""
-        return self.editor.toPlainText(), self.chips.attachments()
+    def draft(self) -> Draft:
+        """The unsent prompt and files, as they are now (the session document reads it
+        when it autosaves, for recovery)."""
+        return Draft(self.editor.toPlainText(), self.chips.attachments())
 
     def restore_draft(self, draft: Draft) -> None:
         """Put a recovered draft back (thumbnails are not kept; the name and kind are)."""

@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.composer.debate_requested.connect(self.turns.debate)
         self.composer.files_offered.connect(self.attachments.attach_files)
         self.composer.image_pasted.connect(self.attachments.attach_pasted)
-        self.composer.draft_changed.connect(self._draft_changed)
+        document.read_draft_from(self.composer.draft)
         self.setAcceptDrops(True)
         self.menus = build_menus(
             MenuParts(
@@ -233,10 +233,8 @@ class MainWindow(QMainWindow):
                 self.annotation_list.refresh(session)
                 self.approval.offer()
                 self.composer.set_seats(session.active_seats)
-                if self.document.draft:
-                    self.composer.restore_draft(self.document.draft)
-                else:  # the composer keeps what was typed; the new document learns it
-                    self._draft_changed()
+                if self.document.restored_draft:  # else the composer keeps what is typed
+                    self.composer.restore_draft(self.document.restored_draft)
                 self._refresh_state()
                 self.totals.setText(session_totals(session))
             case changes.SeatsChanged():
@@ -252,10 +250,6 @@ class MainWindow(QMainWindow):
                 self.totals.setText(session_totals(session))
             case changes.Problem(message=message):
                 self.say(message)
-
-    def _draft_changed(self) -> None:
-        text, attachments = self.composer.draft()
-        self.document.set_draft(text, attachments)
 
     def _wire_pane(self, pane: SeatPane) -> None:
         pane.stop_requested.connect(self.document.stop)
@@ -318,6 +312,9 @@ class MainWindow(QMainWindow):
         exit were freed without the GIL (a rare abort seen in screenshot mode)."""
         self._autosave.stop()
         self._unsubscribe()
+        # The composer goes with the window; the last autosave still needs its draft.
+        draft = self.composer.draft()
+        self.document.read_draft_from(lambda: draft)
         self.library.close()
         self.hide()
         self.deleteLater()
