@@ -413,7 +413,8 @@ async def test_the_draft_is_read_when_autosaved_and_the_json_is_made_off_the_loo
     assert reads == []
     assert await document.autosave()
     assert reads == ["My blunter take"], "read once, when saved"
-    assert threads and threading.main_thread() not in threads
+    assert threads
+    assert threading.main_thread() not in threads
     assert store.load(store.path).snapshot.draft == Draft("My blunter take")
     assert await document.autosave(), "unchanged: nothing to write"
     assert len(threads) == 1

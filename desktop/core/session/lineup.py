@@ -13,7 +13,6 @@ A mistake gets a message naming the file, the seat and the field.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,8 @@ class LineupError(ValueError):
 
 def parse_lineup(text: str, source: str = "lineup") -> list[Seat]:
     """Seats from lineup TOML text; raises LineupError naming the seat and field."""
+    import tomllib  # only when there is a lineup to read, not for the first paint
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QDialog
 from desktop.core.attachments.limits import human_size
 from desktop.core.records.model import Attachment
 from desktop.ui.composer.composer import Composer
-from desktop.ui.settings.limits_dialog import LimitsDialog
 from desktop.ui.utils import dialogs
 from desktop.ui.utils.shown import file_name, shown
 from desktop.ui.utils.window_context import WindowContext
@@ -61,6 +60,8 @@ class AttachmentActions:
 
     async def edit_limits(self) -> None:
         """Session → Attachment limits…: the app's, for every window from now on."""
+        from desktop.ui.settings.limits_dialog import LimitsDialog  # when first asked for
+
         dialog = LimitsDialog(self.document.limits, self.parent)
         if await dialogs.finished(dialog) == QDialog.DialogCode.Accepted:
             self.app_settings.set_limits(dialog.limits())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
@@ -35,9 +33,9 @@ class Chip(QFrame):
             picture = QLabel()
             picture.setPixmap(QPixmap.fromImage(thumbnail))
             layout.addWidget(picture)
-        self.text = QLabel(
-            f"<b>{html.escape(name)}</b><br><small>{html.escape(shown(summary))}</small>"
-        )
+        from html import escape  # html.entities is a big table: not for the first paint
+
+        self.text = QLabel(f"<b>{escape(name)}</b><br><small>{escape(shown(summary))}</small>")
         layout.addWidget(self.text)
         remove = QToolButton()
         remove.setText("✕")

@@ -1,28 +1,30 @@
-"""File → Library… in the window: the library folder, its index kept up to date on every
-save, the library window's searches, and opening a result at its words.
+"""File → Library… in the window: the library's index kept up to date on every save,
+the library window's searches, and opening a result at its words.
 
-The index work runs on the library's own thread (``LibraryWorker``); the window shows
-progress and results as they come and never waits. A session opened from the library
-is scrolled to the reply the words are in, with the words selected.
+The library is the app's (:class:`~desktop.ui.library.shared.SharedLibrary`: one folder,
+one worker thread for every window); the window shows progress and results as they come
+and never waits. A session opened from the library is scrolled to the reply the words are
+in, with the words selected. The library window and the index code are imported when
+first used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog
 
-from desktop.core.library.folder import default_folder
-from desktop.core.library.index import QueryError
-from desktop.core.library.worker import LibraryWorker
 from desktop.core.records.changes import Change, Saved
-from desktop.ui.library.recovery import recovery_folder
-from desktop.ui.library.review_actions import ReviewActions
-from desktop.ui.library.window import LibraryWindow
-from desktop.ui.table.pane import SeatPane
+from desktop.ui.library.shared import SharedLibrary
 from desktop.ui.utils import dialogs
 from desktop.ui.utils.window_context import WindowContext
+
+if TYPE_CHECKING:
+    from desktop.ui.library.review_actions import ReviewActions
+    from desktop.ui.library.window import LibraryWindow
+    from desktop.ui.table.pane import SeatPane
 
 RESULTS = 50
 
@@ -31,34 +33,35 @@ class LibraryActions:
     """The library for one window."""
 
     def __init__(
-        self, context: WindowContext, review: ReviewActions, panes: Callable[[], list[SeatPane]]
+        self,
+        context: WindowContext,
+        library: SharedLibrary,
+        review: ReviewActions,
+        panes: Callable[[], list[SeatPane]],
     ) -> None:
-        self.context, self.review, self.panes = context, review, panes
+        self.context, self.library, self.review, self.panes = context, library, review, panes
         self.window: LibraryWindow | None = None
-        chosen = context.app_settings.library_folder()
-        self.worker = LibraryWorker(chosen or default_folder(), drafts=recovery_folder())
         context.document.subscribe(self._changed)
+        library.moved.connect(self._moved)
 
     @property
     def folder(self) -> Path:
-        return self.worker.folder
+        """The library folder (the app's)."""
+        return self.library.folder
 
     def use_folder(self, folder: Path, remember: bool = True) -> None:
-        """Make ``folder`` the library: every window's when ``remember`` (the app's
-        setting, which each window then applies); this window's alone otherwise
-        (``--library``)."""
-        if remember:
-            self.context.app_settings.set_library_folder(folder)  # this window's too
-            return
-        self.worker.close()
-        self.worker = LibraryWorker(folder, drafts=recovery_folder())
-        if self.window is not None:
-            self.window.set_folder(folder)
-            self.context.tasks.spawn(self.reload())
+        """Make ``folder`` every window's library: kept as the app's setting when
+        ``remember``, for this run alone otherwise (``--library``)."""
+        self.library.use_folder(folder, remember)
 
     def close(self) -> None:
-        """Let the library's thread finish and close the index."""
-        self.worker.close()
+        """This window is going: it no longer follows the library."""
+        self.library.moved.disconnect(self._moved)
+
+    def _moved(self) -> None:
+        if self.window is not None:
+            self.window.set_folder(self.folder)
+            self.context.tasks.spawn(self.reload())
 
     def _changed(self, change: Change) -> None:
         if isinstance(change, Saved):  # every save is in the library at once
@@ -66,7 +69,7 @@ class LibraryActions:
 
     async def _index_saved(self, path: Path) -> None:
         try:
-            await self.worker.saved(path)
+            await self.library.worker.saved(path)
         except OSError as exc:
             self.context.say(f"Saved, but the library's index could not be updated: {exc}")
 
@@ -75,6 +78,8 @@ class LibraryActions:
     def show(self) -> None:
         """Open the library window (File → Library…, Ctrl+Shift+O)."""
         if self.window is None:
+            from desktop.ui.library.window import LibraryWindow
+
             self.window = LibraryWindow(self.context.parent)
             self.window.searched.connect(lambda q: self.context.tasks.spawn(self.search(q)))
             self.window.opened.connect(
@@ -100,10 +105,10 @@ class LibraryActions:
             return
         window.say("Reading the library folder…")
         try:
-            done = await self.worker.refresh(
+            done = await self.library.worker.refresh(
                 lambda n, total: window.say(f"Indexing: {n:,} of {total:,} files…")
             )
-            entries = await self.worker.entries()
+            entries = await self.library.worker.entries()
         except OSError as exc:
             window.say(f"The library cannot be read: {exc}")
             return
@@ -120,12 +125,15 @@ class LibraryActions:
         if not query:
             window.show_entries(window.entries)
             return
+        from desktop.core.library.index import QueryError
+
+        worker = self.library.worker
         try:
             try:
-                hits = await self.worker.search(query, RESULTS)
+                hits = await worker.search(query, RESULTS)
             except QueryError:
                 quoted = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
-                hits = await self.worker.search(quoted, RESULTS)
+                hits = await worker.search(quoted, RESULTS)
         except QueryError as exc:
             window.say(str(exc))
             return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.session.document import SessionDocument
@@ -14,6 +13,8 @@ from desktop.ui.utils import dialogs
 
 def recovery_folder() -> Path:
     """Where this user's recovery files live (under the platform's state folder)."""
+    import platformdirs  # not for the first paint
+
     return Path(platformdirs.user_state_dir("roundtable")) / "recovery"
 
 

@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 
 from desktop.core.records.changes import Change, SessionReplaced
 from desktop.ui.composer.composer import Composer
-from desktop.ui.library.compare_dialog import CompareDialog
 from desktop.ui.library.review_bar import ReviewBar
 from desktop.ui.table.pane import SeatPane
 from desktop.ui.utils import dialogs
@@ -100,6 +99,8 @@ class ReviewActions:
 
     def compare(self, pane: SeatPane | None) -> None:
         """Compare two replies side by side (the focused pane's answer on the left)."""
+        from desktop.ui.library.compare_dialog import CompareDialog  # when first asked for
+
         session = self.context.document.session
         dialog = CompareDialog(self.context.parent, session, self.context.tasks)
         if not dialog.options:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.providers.local_servers import LocalModel, LocalServer
 from desktop.ui.utils.session_files import SAMPLE
 from desktop.ui.utils.shown import shown
+
+if TYPE_CHECKING:
+    from desktop.providers.local_servers import LocalModel, LocalServer
 
 LOCAL_SEATS = 3  # local models a first session starts with
 

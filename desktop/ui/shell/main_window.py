@@ -22,6 +22,7 @@ from desktop.ui.composer.composer import Composer, local_files
 from desktop.ui.composer.turn_actions import TurnActions
 from desktop.ui.library.actions import LibraryActions
 from desktop.ui.library.review_actions import ReviewActions
+from desktop.ui.library.shared import SharedLibrary
 from desktop.ui.library.start_page import StartPage
 from desktop.ui.marks.annotation_actions import AnnotationActions
 from desktop.ui.marks.annotation_list import AnnotationList
@@ -54,7 +55,10 @@ class MainWindow(QMainWindow):
         settings: QSettings,
         provider_ready: bool = True,
         app_settings: AppSettings | None = None,
+        library: SharedLibrary | None = None,
     ) -> None:
+        """``app_settings`` and ``library`` are the app's, shared by its windows; a
+        window made without them (a test, a benchmark) has its own."""
         super().__init__()
         self.document = document
         self.settings = settings
@@ -87,7 +91,9 @@ class MainWindow(QMainWindow):
         self.files = FileActions(context)
         self.review = ReviewActions(context, self.files, self.composer)
         self.main_splitter.addWidget(self.review.bar)
-        self.library = LibraryActions(context, self.review, lambda: self.panes)
+        self._own_library = library is None
+        shared = library if library is not None else SharedLibrary(self.app_settings)
+        self.library = LibraryActions(context, shared, self.review, lambda: self.panes)
         self.files.save_folder = lambda: self.library.folder
         self.turns = TurnActions(context, self.composer)
         self.attachments = AttachmentActions(context, self.composer)
@@ -203,10 +209,6 @@ class MainWindow(QMainWindow):
             self.document.set_limits(self.app_settings.limits())
         elif key == app_settings.TEAM_GATEWAY:
             self.document.engine.team_gateway = self.app_settings.team_gateway()
-        elif key == app_settings.LIBRARY_FOLDER:
-            folder = self.app_settings.library_folder()
-            if folder is not None and folder != self.library.folder:
-                self.library.use_folder(folder, remember=False)
 
     def _job_failed(self, failure: BaseException) -> None:
         """A background job raised: the one place it is told (Tasks logs it)."""
@@ -316,6 +318,8 @@ class MainWindow(QMainWindow):
         draft = self.composer.draft()
         self.document.read_draft_from(lambda: draft)
         self.library.close()
+        if self._own_library:
+            self.library.library.close()
         self.hide()
         self.deleteLater()
         QApplication.sendPostedEvents(self, QEvent.Type.DeferredDelete)

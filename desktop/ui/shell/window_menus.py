@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
@@ -21,8 +22,6 @@ from desktop.ui.library.actions import LibraryActions
 from desktop.ui.library.review_actions import ReviewActions
 from desktop.ui.marks.annotation_actions import AnnotationActions
 from desktop.ui.marks.annotation_list import AnnotationList
-from desktop.ui.post.add_from_session import add_from_session
-from desktop.ui.post.view import PostView
 from desktop.ui.settings import team_gateway
 from desktop.ui.settings.endpoint_approval import EndpointApproval
 from desktop.ui.settings.keys_dialog import open_keys
@@ -33,6 +32,9 @@ from desktop.ui.table.pane import SeatPane
 from desktop.ui.table.pane_strip import PaneStrip
 from desktop.ui.table.reply_actions import REPLY_ACTIONS
 from desktop.ui.utils.window_context import WindowContext
+
+if TYPE_CHECKING:  # the post editor is imported when first opened, not for the first paint
+    from desktop.ui.post.view import PostView
 
 Shortcut = str | QKeySequence | QKeySequence.StandardKey | None
 
@@ -99,13 +101,13 @@ def build_menus(parts: MenuParts) -> Menus:
         "Save a&ttachment…",
         lambda: tasks.spawn(parts.attachments.save_attachment()),
     )
-    add(
-        "&File",
-        "Add from sess&ion…",
-        lambda: tasks.spawn(
-            add_from_session(context, parts.post_view(), lambda: parts.show_post(True))
-        ),
-    )
+
+    def add_from_another_session() -> None:
+        from desktop.ui.post.add_from_session import add_from_session
+
+        tasks.spawn(add_from_session(context, parts.post_view(), lambda: parts.show_post(True)))
+
+    add("&File", "Add from sess&ion…", add_from_another_session)
     add("&File", "&Close window", window.close, QKeySequence.StandardKey.Close)
     quit_app = add("&File", "&Quit", QApplication.closeAllWindows, QKeySequence.StandardKey.Quit)
     menus["&Edit"] = edit = window.menuBar().addMenu("&Edit")

@@ -19,6 +19,7 @@ from desktop.core.session.recovery import RecoveryStore
 from desktop.core.trust import Approvals
 from desktop.providers.worker_client import WorkerGateway
 from desktop.ui.library.recovery import recovery_folder
+from desktop.ui.library.shared import SharedLibrary
 from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.utils.app_settings import AppSettings
 
@@ -36,9 +37,9 @@ class Windows:
         self.gateway = gateway
         self.approvals = approvals
         self.default_seats = default_seats
-        self.library = library
         self.windows: list[MainWindow] = []
         self.app_settings = AppSettings()  # one for every window
+        self.library = SharedLibrary(self.app_settings, library)  # and one library
         self.provider_ready = False
         self.all_closed = asyncio.Event()
         self._closing: set[asyncio.Task[None]] = set()
@@ -61,9 +62,8 @@ class Windows:
             QSettings(),
             provider_ready=self.provider_ready,
             app_settings=self.app_settings,
+            library=self.library,
         )
-        if self.library is not None:
-            window.library.use_folder(self.library, remember=False)
         window.closed.connect(lambda: self._closed(window))
         window.menus.quit.triggered.disconnect()
         window.menus.quit.triggered.connect(self.quit)
@@ -159,6 +159,7 @@ class Windows:
             await tasks.wait()
         finally:
             if not self.windows:  # even if this one failed: the app must still end
+                self.library.close()
                 self.all_closed.set()
 
     async def close_all(self) -> None:
