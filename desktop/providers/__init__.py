@@ -1,1 +1,3 @@
-"""Qt-free provider access: the litellm gateway, the provider worker and its client, keys."""
+"""The models, without Qt: the litellm gateway, the provider worker and the window's
+client for it, their protocol, keys, routing and the model catalog. Imports ``core``;
+never Qt or ``ui``."""

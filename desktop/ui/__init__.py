@@ -1,1 +1,3 @@
-"""Qt widgets only: the main window, panes, composer and rendering. Never imports litellm."""
+"""The window, by feature: ``shell`` assembles ``library``, ``post``, ``composer``,
+``marks``, ``settings`` and ``table`` over ``widgets`` and ``utils``. Never imports
+litellm or the CLI (see docs/architecture.md)."""

@@ -8,7 +8,7 @@ file raises :class:`TranscriptError` naming the file and the problem. Saving is 
 An older version is migrated on load, one registered step per version
 (``migrations``). Modules: ``fields`` (every type's fields, written once, used both
 ways, on the small codec in ``codec``), ``encode``, ``decode``, ``migrations`` and
-``atomic``.
+``errors``; files are written by ``utils.atomic``.
 """
 
 from __future__ import annotations
