@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
+    QInputDialog,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -133,6 +134,23 @@ class UI:
         assert typed is not None, "Qt's own file dialog, not the platform's"
         typed.setText(str(path))
         assert dialog.selectedFiles() == [str(path)], dialog.selectedFiles()
+        dialog.accept()
+
+    def choose_files(self, *paths: Path) -> None:
+        """Pick ``paths`` (files of one folder) in the file dialog that is open, typed as
+        the user would: their names, each in quotes."""
+        dialog = self.open_dialog(QFileDialog, "a file dialog")
+        dialog.setDirectory(str(paths[0].parent))
+        typed = dialog.findChild(QLineEdit, "fileNameEdit")
+        assert typed is not None, "Qt's own file dialog, not the platform's"
+        typed.setText(" ".join(f'"{path.name}"' for path in paths))
+        assert dialog.selectedFiles() == [str(path) for path in paths], dialog.selectedFiles()
+        dialog.accept()
+
+    def type_in(self, text: str, what: str = "a question") -> None:
+        """Type ``text`` into the input dialog that is open, and press OK."""
+        dialog = self.open_dialog(QInputDialog, what)
+        dialog.setTextValue(text)
         dialog.accept()
 
     def send(self, text: str, targets: list[str] | None = None) -> Turn:

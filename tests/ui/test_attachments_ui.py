@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 from desktop.core.attachments import MAX_FILE_SIZE, MB, AttachmentLimits
 from desktop.core.records.model import Attachment, DeliveryHow
 from desktop.providers.protocol import MAX_BLOB_BYTES
+from desktop.ui.composer.attach_loading import Loaded, Refused
 from desktop.ui.settings.limits_dialog import LimitsDialog
 from desktop.ui.utils.app_settings import AppSettings
 from tests.attachment_files import png, text_pdf
@@ -23,12 +24,6 @@ from tests.fakes.provider_server import FakeProviderServer
 from tests.ui.conftest import UI, three_seats
 
 Maker = Callable[..., UI]
-
-
-def offer_in_dialog(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in paths], "")
-    )
 
 
 def drop_on(widget: object, *paths: Path) -> None:
@@ -48,7 +43,7 @@ def chip_names(ui: UI) -> list[str]:
 
 
 def test_attach_by_button_drop_and_paste_then_remove(
-    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
 ) -> None:
     ui = make_ui(three_seats(fake))
     composer = ui.window.composer
@@ -57,8 +52,8 @@ def test_attach_by_button_drop_and_paste_then_remove(
     (tmp_path / "paper.pdf").write_bytes(text_pdf("Hot dogs are tacos."))
     composer.editor.setPlainText("What do you make of these?")
 
-    offer_in_dialog(monkeypatch, tmp_path / "chart.png", tmp_path / "notes.md")
     composer.attach.click()
+    ui.choose_files(tmp_path / "chart.png", tmp_path / "notes.md")
     ui.wait(lambda: chip_names(ui) == ["chart.png", "notes.md"], "two chips from the button")
     chart = composer.chips.chips[0]
     assert "PNG image · 64×48" in chart.toolTip()
@@ -99,15 +94,15 @@ def test_a_file_that_cannot_be_sent_is_named_and_nothing_is_lost(
 
 
 def test_each_seat_gets_the_file_the_way_it_takes_it_and_the_pane_says_how(
-    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
 ) -> None:
     alpha, beta, gamma = three_seats(fake)
     seats = [replace(alpha, vision=True), replace(beta, vision=False), gamma]
     ui = make_ui(seats)
     composer = ui.window.composer
     (tmp_path / "chart.png").write_bytes(png(64, 48))
-    offer_in_dialog(monkeypatch, tmp_path / "chart.png")
     composer.attach.click()
+    ui.choose_files(tmp_path / "chart.png")
     ui.wait(lambda: chip_names(ui) == ["chart.png"], "the chip")
     composer.editor.setPlainText("Describe the chart")
     composer.submit()
@@ -182,13 +177,13 @@ def test_a_file_limit_stored_by_an_earlier_release_above_the_most_means_the_most
 
 
 def test_an_attachment_is_saved_back_out_of_the_session(
-    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
 ) -> None:
     ui = make_ui(three_seats(fake))
     original = png(30, 20)
     (tmp_path / "chart.png").write_bytes(original)
-    offer_in_dialog(monkeypatch, tmp_path / "chart.png")
     ui.window.composer.attach.click()
+    ui.choose_files(tmp_path / "chart.png")
     ui.wait(lambda: chip_names(ui) == ["chart.png"], "the chip")
     ui.window.composer.editor.setPlainText("Look")
     ui.window.composer.submit()
@@ -206,21 +201,19 @@ def test_an_attachment_is_saved_back_out_of_the_session(
 
 
 def test_send_waits_while_files_are_read_and_pasted_cells_stay_text(
-    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
 ) -> None:
-    import desktop.ui.composer.attach_loading as loading
-
     ui = make_ui(three_seats(fake))
     composer = ui.window.composer
     composer.editor.setPlainText("About this file")
-    release = threading.Event()
-    real_load = loading._load_path
+    release = asyncio.Event()
+    read = ui.window.attachments.read_files
 
-    def slow_load(path: Path, limits: object) -> object:
-        release.wait(timeout=30)
-        return real_load(path, limits)  # type: ignore[arg-type]
+    async def slow_disk(paths: list[Path], limits: AttachmentLimits) -> list[Loaded | Refused]:
+        await release.wait()
+        return await read(paths, limits)
 
-    monkeypatch.setattr(loading, "_load_path", slow_load)
+    ui.window.attachments.read_files = slow_disk
     (tmp_path / "a.txt").write_text("same\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("same\n", encoding="utf-8")
     drop_on(composer.editor, tmp_path / "a.txt", tmp_path / "b.txt")
@@ -253,7 +246,7 @@ def test_send_waits_while_files_are_read_and_pasted_cells_stay_text(
     ],
 )
 def test_an_attachments_name_never_chooses_the_folder_it_is_saved_in(
-    make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch, name: str,
+    make_ui: Maker, fake: FakeProviderServer, name: str,
     offered: str,
 ) -> None:  # fmt: skip
     ui = make_ui(three_seats(fake))

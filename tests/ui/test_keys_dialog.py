@@ -10,7 +10,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from desktop.core.records.model import ReplyStatus
@@ -46,11 +46,13 @@ def no_keyring() -> Iterator[None]:
 
 
 def test_add_key_without_a_keyring_keeps_it_for_the_session_and_the_retry_uses_it(
-    make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch, no_keyring: None
+    make_ui: Maker, fake: FakeProviderServer, no_keyring: None
 ) -> None:
     ui = send_with_a_401_on_beta(make_ui, fake)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (TYPED, True))
     ui.window.panes[1].buttons["key"].trigger()
+    key_question = ui.open_dialog(QInputDialog, "the key question")
+    assert key_question.textEchoMode() is QLineEdit.EchoMode.Password, "not shown as typed"
+    ui.type_in(TYPED, "the key question")
     ui.wait(lambda: "session only" in ui.window.statusBar().currentMessage(), "the answer")
     fake.script("ui-b", Stream(text="Now with your key."))
     ui.window.panes[1].buttons["retry"].trigger()
@@ -82,8 +84,8 @@ def test_the_keys_dialog_says_where_each_key_is_adds_removes_and_tests(
     for label in dialog.findChildren(type(dialog.keyring_note)):
         assert "0123456789abcdef" not in label.text(), "never the key"
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("AIza" + "x" * 35, True))
     dialog.add("gemini")
+    ui.type_in("AIza" + "x" * 35, "the key question")
     qtbot.waitUntil(lambda: dialog.sources["gemini"].text().startswith("OS keyring"))
     dialog.remove("gemini")
     qtbot.waitUntil(lambda: dialog.sources["gemini"].text() == "none")
@@ -111,7 +113,7 @@ def test_without_a_keyring_the_dialog_says_keys_are_kept_for_this_session(
     ui = make_ui()
     dialog = keys_dialog.open_keys(ui.window.library.context)
     qtbot.waitUntil(lambda: "no OS keyring" in dialog.keyring_note.text())
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("AIza" + "y" * 35, True))
     dialog.add("gemini")
+    ui.type_in("AIza" + "y" * 35, "the key question")
     qtbot.waitUntil(lambda: dialog.sources["gemini"].text() == SESSION_ONLY)
     assert "session only" in dialog.results["gemini"].text()

@@ -26,8 +26,9 @@ def test_the_picker_searches_every_model_and_puts_a_local_one_in_with_its_addres
     monkeypatch.setattr(model_picker, "_cache", None)
     ui = make_ui()
     lineup = LineupDialog([], ui.window, ui.window.tasks)
-    picker = ModelPicker(lineup, ui.window.tasks)
-    picker.show()
+    lineup.show()
+    press(lineup, "Choose &model…")  # no seat yet: one is added for it
+    picker = ui.open_dialog(ModelPicker, "the model picker")
     qtbot.waitUntil(lambda: picker.list.count() > 0, timeout=60_000)
     first = picker.list.item(0).text()
     assert first.startswith(("anthropic/", "openai/", "gemini/")), "flagships first"
@@ -40,15 +41,21 @@ def test_the_picker_searches_every_model_and_puts_a_local_one_in_with_its_addres
     chosen = picker.chosen()
     assert not isinstance(chosen, str)
     assert describe(chosen) == "text only · context unknown · on this computer, free"
-    press(lineup, "&Add seat")
-    lineup.use_model(0, chosen)
+    picker.accept()
+    ui.wait(lambda: bool(lineup.seats()), "the seat to take the model")
     [seat] = lineup.seats()
     assert (seat.label, seat.model, seat.api_base) == (
         "fake-llama (Ollama)", "ollama_chat/fake-llama", fake.url
     )  # fmt: skip
+
+    press(lineup, "Choose &model…")
+    picker = ui.open_dialog(ModelPicker, "the model picker, again")
     picker.query.setText("my-proxy/house-model")
     picker.list.setCurrentRow(-1)
     assert picker.chosen() == "my-proxy/house-model", "free text still allowed"
+    picker.reject()
+    ui.wait(lambda: not picker.isVisible(), "the picker to close")
+    assert [s.model for s in lineup.seats()] == ["ollama_chat/fake-llama"], "cancel changes nothing"
 
 
 @pytest.mark.parametrize(

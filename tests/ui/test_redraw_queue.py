@@ -27,9 +27,9 @@ class CountingQueue(RedrawQueue):
         self.per_slot: list[int] = []
         self.log: list[tuple[str, float]] = []
 
-    def _serve(self) -> None:
+    def serve(self) -> None:
         before = len(self.log)
-        super()._serve()
+        super().serve()
         self.per_slot.append(len(self.log) - before)
 
 

@@ -136,19 +136,6 @@ def test_a_turn_after_a_reply_ending_in_code_is_not_part_of_the_code(qtbot: QtBo
     assert not any(r.format.foreground().color().name() for r in heading.layout().formats())
 
 
-def _markdown_read(view: ConversationView, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many characters each call hands to Qt's Markdown reader."""
-    sizes: list[int] = []
-    append = view._append_markdown
-
-    def counted(markdown: str) -> None:
-        sizes.append(len(markdown))
-        append(markdown)
-
-    monkeypatch.setattr(view, "_append_markdown", counted)
-    return sizes
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -158,13 +145,13 @@ def _markdown_read(view: ConversationView, monkeypatch: pytest.MonkeyPatch) -> l
     ids=["unclosed code fence", "one long line"],
 )
 def test_a_growing_unfinished_block_is_not_read_again_on_every_redraw(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, text: str
+    qtbot: QtBot, text: str
 ) -> None:
     # Each redraw used to hand the whole unfinished block to the Markdown reader again:
     # quadratic, and a 5 MB line or a 300 kB open fence froze the window.
     view = ConversationView()
     qtbot.addWidget(view)
-    read = _markdown_read(view, monkeypatch)
+    read = view.markdown_reads
     view.begin_stream()
     step = len(text) // 200
     for end in range(step, len(text) + step, step):
@@ -185,20 +172,18 @@ def test_a_growing_unfinished_block_is_not_read_again_on_every_redraw(
     assert longest <= PLAIN_PARAGRAPH + 1, "no paragraph Qt must lay out whole is huge"
 
 
-def test_a_long_block_that_closes_is_drawn_as_markdown_once(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_long_block_that_closes_is_drawn_as_markdown_once(qtbot: QtBot) -> None:
     streamed, direct = ConversationView(), ConversationView()
     qtbot.addWidget(streamed)
     qtbot.addWidget(direct)
     text = "```python\n" + "x = 1  # one\n" * 600 + "```\n\nAfter the code."
-    read = _markdown_read(streamed, monkeypatch)
+    read = streamed.markdown_reads
     streamed.begin_stream()
     for end in range(100, len(text) + 100, 100):
         streamed.update_stream(text[:end])
         streamed.redraw()
     # Redrawn as Markdown while short; past TAIL_CAP only added to, until it closes.
-    assert max(read[:-2]) <= TAIL_CAP + 100
+    assert max(list(read)[:-2]) <= TAIL_CAP + 100
     assert read[-2] >= len(text) - 100, "then drawn as Markdown, highlighted, once"
     streamed.finish_stream(text)
     direct.add_reply(text)

@@ -36,7 +36,6 @@ def test_the_proxys_refusal_shows_in_the_pane_and_a_new_key_makes_the_retry_stre
     fake: FakeProviderServer,
     litellm_proxy: LiteLLMProxy,
     ui_gateway: WorkerGateway,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ui_gateway.use_key("litellm_proxy", "someone-elses-virtual-key")
     ui = make_ui([Seat("House", "litellm_proxy/house", api_base=litellm_proxy.url)])
@@ -50,8 +49,8 @@ def test_the_proxys_refusal_shows_in_the_pane_and_a_new_key_makes_the_retry_stre
     assert pane.buttons["key"].isVisible()
     assert fake.requests() == []
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (litellm_proxy.team_key, True))
     pane.buttons["key"].trigger()
+    ui.type_in(litellm_proxy.team_key, "the key question")
     ui.wait(lambda: "session only" in ui.window.statusBar().currentMessage(), "the key kept")
     fake.script("proxy-house", Stream(text="The proxy does, with its own key.", chunks=3))
     pane.buttons["retry"].trigger()

@@ -178,13 +178,12 @@ def test_a_dead_server_says_what_to_do_once(make_ui: Maker, fake: FakeProviderSe
 def test_add_key_stores_it_in_the_os_keyring_and_nowhere_else(
     make_ui: Maker,
     fake: FakeProviderServer,
-    monkeypatch: pytest.MonkeyPatch,
     memory_keyring: MemoryKeyring,
     tmp_path: Path,
 ) -> None:
     ui = send_with_a_401_on_beta(make_ui, fake)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("typed-in-anthropic-key", True))
     ui.window.panes[1].buttons["key"].trigger()
+    ui.type_in("typed-in-anthropic-key", "the key question")
     ui.wait(lambda: bool(memory_keyring.passwords), "the key to be stored")
     assert memory_keyring.passwords == {("roundtable", "anthropic"): "typed-in-anthropic-key"}
     ui.settle()
@@ -248,7 +247,7 @@ def crash_an_instance(folder: Path) -> None:
 
 
 def test_a_crash_recovery_file_survives_other_runs_until_offered_and_is_restored(
-    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
 ) -> None:
     folder = tmp_path / "crash"
     crash_an_instance(folder)
@@ -279,9 +278,7 @@ def test_a_crash_recovery_file_survives_other_runs_until_offered_and_is_restored
     assert fresh.document.recovery.path.exists()
 
 
-def test_a_recovery_file_left_for_later_is_offered_again(
-    make_ui: Maker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_recovery_file_left_for_later_is_offered_again(make_ui: Maker, tmp_path: Path) -> None:
     folder = tmp_path / "later"
     crash_an_instance(folder)
     first = make_ui(recovery=folder)
@@ -319,7 +316,7 @@ def test_an_unsent_prompt_left_at_a_clean_exit_comes_back_with_its_file(
 
 
 def test_editing_the_lineup_adds_reorders_and_removes_seats_keeping_history(
-    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
 ) -> None:
     ui = make_ui(three_seats(fake))
     ui.send("Q")
@@ -428,9 +425,7 @@ def test_sync_scrolling_lines_up_the_same_turn_in_every_pane(
     assert abs(bar_b.value() - second_b / 2) <= 2, "halfway into the first turn in both"
 
 
-def test_closing_with_unsaved_changes_asks(
-    make_ui: Maker, fake: FakeProviderServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_closing_with_unsaved_changes_asks(make_ui: Maker, fake: FakeProviderServer) -> None:
     ui = make_ui(three_seats(fake))
     ui.send("Q")
     ui.settle()
@@ -516,7 +511,7 @@ def test_a_reply_that_finishes_while_the_user_picks_a_file_to_open_is_asked_abou
 
 
 def test_quitting_mid_stream_stops_it_and_a_discarded_session_leaves_no_recovery(
-    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path
 ) -> None:
     ui = make_ui(three_seats(fake)[:1], recovery=tmp_path / "quit")
     assert ui.document.recovery is not None

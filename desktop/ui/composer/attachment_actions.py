@@ -4,14 +4,14 @@ size limits, and saving a session's attachment back out to a file."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog
 
-from desktop.core.attachments.limits import human_size
+from desktop.core.attachments.limits import AttachmentLimits, human_size
 from desktop.core.records.model import Attachment
 from desktop.ui.composer.composer import Composer
 from desktop.ui.utils import dialogs
@@ -35,12 +35,20 @@ class AttachmentActions:
         self.say = context.say
         self.composer = composer
         self.app_settings = context.app_settings
+        # What reads the files (a test hands a slow one).
+        self.read_files: Callable[
+            [list[Path], AttachmentLimits], Awaitable[list[Loaded | Refused]]
+        ] = _load_files
+
+    async def choose_files(self) -> None:
+        """Ask which files to attach (Attach…, Ctrl+Shift+A), then read them."""
+        chosen = await dialogs.open_paths(self.parent, "Attach files")
+        if chosen:
+            self.attach_files([Path(p) for p in chosen])
 
     def attach_files(self, paths: list[Path]) -> None:
         """Read and check ``paths`` off the UI thread, then show them as chips."""
-        from desktop.ui.composer.attach_loading import load_files
-
-        self.tasks.spawn(self._attach_loaded(load_files(paths, self.document.limits)))
+        self.tasks.spawn(self._attach_loaded(self.read_files(paths, self.document.limits)))
 
     def attach_pasted(self, image: QImage) -> None:
         """A pasted image, as a PNG attachment."""
@@ -100,3 +108,9 @@ class AttachmentActions:
             dialogs.warn(self.parent, "Save attachment", f"Could not save {path}: {exc.strerror}")
             return
         self.say(f"Saved {path}")
+
+
+async def _load_files(paths: list[Path], limits: AttachmentLimits) -> list[Loaded | Refused]:
+    from desktop.ui.composer.attach_loading import load_files  # not for the first paint
+
+    return await load_files(paths, limits)

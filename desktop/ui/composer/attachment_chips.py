@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
@@ -33,9 +35,9 @@ class Chip(QFrame):
             picture = QLabel()
             picture.setPixmap(QPixmap.fromImage(thumbnail))
             layout.addWidget(picture)
-        from html import escape  # html.entities is a big table: not for the first paint
-
-        self.text = QLabel(f"<b>{escape(name)}</b><br><small>{escape(shown(summary))}</small>")
+        self.text = QLabel(
+            f"<b>{html.escape(name)}</b><br><small>{html.escape(shown(summary))}</small>"
+        )
         layout.addWidget(self.text)
         remove = QToolButton()
         remove.setText("✕")

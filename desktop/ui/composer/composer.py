@@ -10,7 +10,6 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -91,6 +90,7 @@ class Composer(QWidget):
     send_requested = Signal(str, list, list)
     debate_requested = Signal(list)
     files_offered = Signal(list)
+    attach_asked = Signal()  # Attach… was pressed: the files are chosen elsewhere
     image_pasted = Signal(QImage)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -114,7 +114,7 @@ class Composer(QWidget):
             "Attach files to send with the prompt (Ctrl+Shift+A); you can also drop files "
             "or paste an image"
         )
-        self.attach.clicked.connect(self.choose_files)
+        self.attach.clicked.connect(self.attach_asked)
 
         # The seat toggles scroll sideways when there are many: they must never make the
         # window wider than the screen.
@@ -239,11 +239,6 @@ class Composer(QWidget):
 
             for attachment in draft.attachments:
                 self.chips.add(attachment, describe(attachment), None)
-
-    def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Attach files")
-        if paths:
-            self.files_offered.emit([Path(p) for p in paths])
 
     def add_attachment(
         self, attachment: Attachment, summary: str, thumbnail: QImage | None

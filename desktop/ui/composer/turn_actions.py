@@ -176,15 +176,14 @@ class TurnActions:
 
     def add_key(self, provider: str) -> None:
         """Ask for a provider's key and keep it in the OS keyring."""
-        from desktop.ui.settings.key_dialog import ask_key
+        self.tasks.spawn(self._add_key(provider))
 
-        key = ask_key(self.parent, provider)
-        if key:
-            self.tasks.spawn(self._store_key(provider, key))
+    async def _add_key(self, provider: str) -> None:
+        from desktop.ui.settings.key_dialog import ask_key, store_key_off_thread
 
-    async def _store_key(self, provider: str, key: str) -> None:
-        from desktop.ui.settings.key_dialog import store_key_off_thread
-
+        key = await ask_key(self.parent, provider)
+        if not key:
+            return
         stored = await store_key_off_thread(provider, key)
         if not stored:  # the worker reads a stored key from the keyring itself
             self.document.engine.gateway.use_key(provider, key)

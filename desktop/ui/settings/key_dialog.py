@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QWidget
 
 from desktop.providers.keys import KEYRING_SERVICE, provider_name, store_key
+from desktop.ui.utils import dialogs
+from desktop.ui.utils.shown import shown
 
 
-def ask_key(parent: QWidget, provider: str) -> str:
-    """Ask for ``provider``'s key; "" when cancelled or left empty.
-
-    Called from a menu or button slot, never from inside a task: a modal dialog there
-    would stop every other task (a streaming reply) until it closed.
-    """
+async def ask_key(parent: QWidget, provider: str) -> str:
+    """Ask for ``provider``'s key, hidden as it is typed; "" when cancelled or left empty.
+    The window goes on (replies stream) while it is asked."""
     name = provider_name(provider)
-    key, ok = QInputDialog.getText(
-        parent,
-        f"{name} API key",
-        f"Paste your {name} API key. It is stored in the OS keyring (service "
-        f'"{KEYRING_SERVICE}", user "{provider}"), or where there is none kept for this '
-        "session only; it is never written to a session.",
-        QLineEdit.EchoMode.Password,
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(f"{name} API key")
+    dialog.setLabelText(
+        shown(
+            f"Paste your {name} API key. It is stored in the OS keyring (service "
+            f'"{KEYRING_SERVICE}", user "{provider}"), or where there is none kept for this '
+            "session only; it is never written to a session."
+        )
     )
-    return key.strip() if ok else ""
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    accepted = await dialogs.finished(dialog) == QDialog.DialogCode.Accepted
+    key = dialog.textValue()
+    dialog.deleteLater()
+    return key.strip() if accepted else ""
 
 
 async def store_key_off_thread(provider: str, key: str) -> bool:

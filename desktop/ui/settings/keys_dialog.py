@@ -104,13 +104,14 @@ class KeysDialog(QDialog):
 
     def add(self, provider: str) -> None:
         """Ask for ``provider``'s key, then keep it (keyring, or this session only)."""
-        key = ask_key(self, provider)
-        if key:
-            self.context.tasks.spawn(self._keep(provider, key))
+        self.context.tasks.spawn(self._keep(provider))
 
-    async def _keep(self, provider: str, key: str) -> None:
+    async def _keep(self, provider: str) -> None:
         from desktop.providers.keys import store_key
 
+        key = await ask_key(self, provider)
+        if not key:
+            return
         try:
             await asyncio.to_thread(store_key, provider, key)
             where = "Stored in the OS keyring."

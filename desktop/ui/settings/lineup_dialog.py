@@ -143,15 +143,19 @@ class LineupDialog(QDialog):
 
     def choose_model(self) -> None:
         """Pick the selected seat's model from the list of models (a new seat if none)."""
-        from desktop.ui.settings.model_picker import ModelPicker
-
         if self.table.currentRow() < 0:
             self._add_row(None)
-        row = self.table.currentRow()
+        self.tasks.spawn(self._choose_model(self.table.currentRow()))
+
+    async def _choose_model(self, row: int) -> None:
+        from desktop.ui.settings.model_picker import ModelPicker
+
         picker = ModelPicker(self, self.tasks, self._text(row, 1))
-        if not picker.exec():
-            return
-        self.use_model(row, picker.chosen())
+        accepted = await dialogs.finished(picker) == QDialog.DialogCode.Accepted
+        chosen = picker.chosen()
+        picker.deleteLater()
+        if accepted:
+            self.use_model(row, chosen)
 
     def use_model(self, row: int, chosen: CatalogModel | str) -> None:
         """Give the seat in ``row`` the model chosen (a local one with its server's

@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         self.composer.send_requested.connect(self.turns.send)
         self.composer.debate_requested.connect(self.turns.debate)
         self.composer.files_offered.connect(self.attachments.attach_files)
+        self.composer.attach_asked.connect(
+            lambda: self.tasks.spawn(self.attachments.choose_files())
+        )
         self.composer.image_pasted.connect(self.attachments.attach_pasted)
         document.read_draft_from(self.composer.draft)
         self.setAcceptDrops(True)

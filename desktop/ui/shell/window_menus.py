@@ -120,7 +120,12 @@ def build_menus(parts: MenuParts) -> Menus:
         edit.addAction(action)
     live = [
         add("&Session", "&Send", composer.submit, "Ctrl+Return"),
-        add("&Session", "&Attach files…", composer.choose_files, "Ctrl+Shift+A"),
+        add(
+            "&Session",
+            "&Attach files…",
+            lambda: tasks.spawn(parts.attachments.choose_files()),
+            "Ctrl+Shift+A",
+        ),
     ]
     add(
         "&Session",

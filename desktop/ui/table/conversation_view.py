@@ -13,6 +13,7 @@ or a data: URL; raw HTML in model output shows as text.
 from __future__ import annotations
 
 import html
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -81,6 +82,9 @@ class ConversationView(QTextBrowser):
         self.redraws = 0
         self.clears = 0
         self.turns_drawn = 0
+        # How much each of the latest Markdown reads handed Qt: a growing block must not
+        # be read again on every redraw (the tests count).
+        self.markdown_reads: deque[int] = deque(maxlen=1000)
         self._highlighter = CodeHighlighter(self.document())
 
     # -- history -------------------------------------------------------------------------
@@ -307,6 +311,7 @@ class ConversationView(QTextBrowser):
         the fragment is led by a throwaway paragraph that takes the merge, and that
         paragraph is then removed together with the block break before it.
         """
+        self.markdown_reads.append(len(markdown))
         cursor = self._end()
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         start = cursor.position()

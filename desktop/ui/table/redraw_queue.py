@@ -32,7 +32,7 @@ class RedrawQueue(QObject):
         self._last: dict[Redrawable, float] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(SLOT_MS)
-        self._timer.timeout.connect(self._serve)
+        self._timer.timeout.connect(self.serve)
 
     def request(self, view: Redrawable) -> None:
         """Redraw ``view`` soon: in the next free slot, REDRAW_MS after its last redraw."""
@@ -47,7 +47,9 @@ class RedrawQueue(QObject):
         self._waiting.pop(view, None)
         self._last.pop(view, None)
 
-    def _serve(self) -> None:
+    def serve(self) -> None:
+        """One slot: redraw the oldest waiting view whose REDRAW_MS have passed (the
+        queue's timer calls it every SLOT_MS while views wait)."""
         now = time.monotonic()
         for view in list(self._waiting):
             if not shiboken6.isValid(view):  # deleted with its pane

@@ -88,6 +88,16 @@ async def open_path(parent: QWidget, caption: str, filters: str) -> str:
     return await _chosen_file(dialog)
 
 
+async def open_paths(parent: QWidget, caption: str, filters: str = "") -> list[str]:
+    """Ask which files to open (several may be chosen); [] when cancelled."""
+    dialog = QFileDialog(parent, caption, "", filters)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    accepted = await finished(dialog) == QDialog.DialogCode.Accepted
+    files = dialog.selectedFiles()
+    dialog.deleteLater()
+    return files if accepted else []
+
+
 async def _chosen_file(dialog: QFileDialog) -> str:
     accepted = await finished(dialog) == QDialog.DialogCode.Accepted
     files = dialog.selectedFiles()
