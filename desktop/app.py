@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the window's modules load only once QApplication exists
     from desktop.providers.worker_client import WorkerGateway
     from desktop.ui.shell.main_window import MainWindow
     from desktop.ui.shell.windows import Windows
+    from desktop.ui.utils.app_settings import AppSettings
 
 DEFAULT_LINEUP = """
 [[seat]]
@@ -122,11 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     import qasync
-    from PySide6.QtCore import QSettings
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui.shell import appearance
+    from desktop.ui.utils.app_settings import AppSettings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -138,9 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(ICON)))
     if _interactive(args) and _handed_over(args.sessions):
         return 0
-    appearance.follow(QSettings())
+    settings = AppSettings()  # the app's: every window's
+    appearance.follow(settings)
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        return runner.run(_run(args, seats))
+        return runner.run(_run(args, seats, settings))
 
 
 ICON = (
@@ -150,7 +152,7 @@ WORKER_START_ATTEMPTS = 3
 APPROVALS_FILE = "approved-endpoints.json"  # in the user's config folder
 
 
-async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
+async def _run(args: argparse.Namespace, seats: list[Seat] | None, settings: AppSettings) -> int:
     from desktop.providers.worker_client import WorkerGateway
 
     gateway = WorkerGateway()
@@ -170,7 +172,7 @@ async def _run(args: argparse.Namespace, seats: list[Seat] | None) -> int:
     if seats:  # --lineup: the user's own file, trusted as typed
         with contextlib.suppress(OSError):  # not kept for next time, but holds till quit
             approvals.approve(seats)
-    windows = Windows(gateway, approvals, default_seats(), args.library)
+    windows = Windows(gateway, approvals, default_seats(), settings, args.library)
     # Later launches hand their sessions to this one (a scripted run keeps to itself).
     instance = InstanceServer(windows.open) if _interactive(args) else None
     if instance is not None and not instance.listen():

@@ -205,7 +205,7 @@ async def _run(
     gateway = LiteLLMGateway(timeout=silence_limit)
     document = SessionDocument(gateway, session, limits=limits, autosave_in_place=True)
     document.path = output
-    document.engine.team_gateway = team_gateway
+    gateway.team_gateway = team_gateway
     try:
         # The prompt's files are checked against the turn limit before any request.
         first = document.add_prompt(steps[0][1] or "", attachments=files)

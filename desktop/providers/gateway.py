@@ -63,6 +63,7 @@ class LiteLLMGateway:
     ) -> None:
         self.retry = retry or RetryPolicy()
         self.timeout = timeout
+        self.team_gateway: str | None = None  # see Gateway
         self._find_key = find_key
 
     async def stream(self, request: ReplyRequest) -> AsyncGenerator[Event, None]:

@@ -124,6 +124,7 @@ class WorkerGateway:
         self._closing = False
         self._stats_ids = itertools.count()
         self.restarts = 0
+        self.team_gateway: str | None = None  # the app's setting, for every window (Gateway)
 
     # -- lifecycle -----------------------------------------------------------------------
 

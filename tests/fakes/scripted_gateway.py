@@ -18,6 +18,7 @@ class ScriptedGateway:
 
     def __init__(self) -> None:
         self.requests: list[ReplyRequest] = []
+        self.team_gateway: str | None = None
         self.kept: list[set[str]] = []
         self._queues: dict[str, asyncio.Queue[Event]] = {}
 

@@ -26,6 +26,7 @@ from desktop.core.session.document import SessionDocument
 from desktop.core.session.recovery import RecoveryStore
 from desktop.core.trust import Approvals
 from desktop.providers.worker_client import WorkerGateway
+from desktop.ui.settings import team_gateway
 from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.utils.app_settings import AppSettings
 from tests.conftest import seat_for, subprocess_env
@@ -189,8 +190,9 @@ def make_ui(
         approvals.approve(seats or [])  # a test's own seats are the user's lineup
         document = SessionDocument(ui_gateway, recovery=store, approvals=approvals)
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        if not shared:
+        if not shared:  # as the app's Windows does
             shared.append(AppSettings(settings))
+            team_gateway.follow(shared[0], ui_gateway)
         window = MainWindow(document, settings, app_settings=shared[0])
         if seats is not None:
             document.new(seats)

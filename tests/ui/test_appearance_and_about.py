@@ -14,6 +14,7 @@ from desktop import __version__
 from desktop.core.utils.about import LIBRARIES
 from desktop.ui.shell import appearance
 from desktop.ui.shell.about_dialog import AboutDialog
+from desktop.ui.utils import app_settings
 from tests.ui.conftest import UI
 
 Maker = Callable[..., UI]
@@ -35,8 +36,8 @@ def test_dark_and_light_are_chosen_from_the_view_menu_and_kept(make_ui: Maker) -
     action(ui, "&Dark").trigger()
     assert appearance.is_dark(QApplication.palette())
     ui.wait(lambda: appearance.is_dark(ui.window.palette()), "the open window to turn dark")
-    assert ui.window.settings.value(appearance.SETTING) == "dark"
-    assert appearance.chosen(ui.window.settings) == "dark"
+    assert ui.window.settings.value(app_settings.APPEARANCE) == "dark", "kept in the file"
+    assert other.window.app_settings.appearance() == "dark"
 
     menu = action(other, "&Dark").parent()
     assert isinstance(menu, QMenu)
@@ -45,9 +46,9 @@ def test_dark_and_light_are_chosen_from_the_view_menu_and_kept(make_ui: Maker) -
 
     action(ui, "&Light").trigger()
     assert not appearance.is_dark(QApplication.palette())
-    assert ui.window.settings.value(appearance.SETTING) == "light"
-    ui.window.settings.setValue(appearance.SETTING, "purple")  # a damaged settings file
-    assert appearance.chosen(ui.window.settings) == "system"
+    assert ui.window.settings.value(app_settings.APPEARANCE) == "light"
+    ui.window.settings.setValue(app_settings.APPEARANCE, "purple")  # a damaged settings file
+    assert ui.window.app_settings.appearance() == "system"
 
 
 def test_the_about_box_names_the_version_the_licence_and_each_librarys(make_ui: Maker) -> None:

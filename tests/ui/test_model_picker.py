@@ -82,10 +82,11 @@ def test_max_tokens_reasoning_and_a_system_prompt_preset_in_the_seats_dialog(
     from PySide6.QtCore import QSettings
 
     from desktop.core.records.model import Seat
-    from desktop.ui.settings import prompt_presets
+    from desktop.core.session import prompt_presets
+    from desktop.ui.utils.app_settings import AppSettings
 
     ui = make_ui()
-    settings = ui.window.settings
+    settings = ui.window.app_settings
     lineup = LineupDialog(
         [Seat("Alpha", "openai/a", max_tokens=900)], ui.window, ui.window.tasks, settings
     )
@@ -104,7 +105,7 @@ def test_max_tokens_reasoning_and_a_system_prompt_preset_in_the_seats_dialog(
     [seat] = lineup.seats()
     assert (seat.max_tokens, seat.system_prompt, seat.reasoning_effort) == (2000, blunt, "low")
 
-    prompt_presets.save(settings, prompt_presets.parse("Terse: Answer in one line.\nno colon"))
-    assert prompt_presets.load(settings) == [("Terse", "Answer in one line.")]
-    empty = QSettings(f"{tmp_path}/empty.ini", QSettings.Format.IniFormat)
-    assert prompt_presets.load(empty) == list(prompt_presets.DEFAULTS)
+    settings.set_prompt_presets(prompt_presets.parse("Terse: Answer in one line.\nno colon"))
+    assert settings.prompt_presets() == [("Terse", "Answer in one line.")]
+    empty = AppSettings(QSettings(f"{tmp_path}/empty.ini", QSettings.Format.IniFormat))
+    assert empty.prompt_presets() == list(prompt_presets.DEFAULTS)

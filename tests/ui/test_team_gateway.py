@@ -80,12 +80,12 @@ def test_settings_team_gateway_sends_every_plain_seat_through_the_proxy(
 
     answer("gateway.internal")
     assert "not a proxy address" in ui.open_dialog(QMessageBox, "the warning").text()
-    assert ui.document.engine.team_gateway is None
+    assert ui_gateway.team_gateway is None
     ui.open_dialog(QMessageBox).accept()
 
     answer(f" {litellm_proxy.url}/ ")
-    ui.wait(lambda: ui.document.engine.team_gateway == litellm_proxy.url, "the gateway used")
-    assert other.document.engine.team_gateway == litellm_proxy.url, "by every window"
+    ui.wait(lambda: ui_gateway.team_gateway == litellm_proxy.url, "the gateway used")
+    assert other.window.app_settings.team_gateway() == litellm_proxy.url, "by every window"
     assert ui.window.settings.value("gateway/url") == litellm_proxy.url
     assert "team gateway" in ui.window.statusBar().currentMessage()
     ui.send("Through whom?")
@@ -94,7 +94,7 @@ def test_settings_team_gateway_sends_every_plain_seat_through_the_proxy(
     assert litellm_proxy.upstream_key in str(sent.headers)
 
     answer("")
-    ui.wait(lambda: ui.document.engine.team_gateway is None, "the gateway dropped")
+    ui.wait(lambda: ui_gateway.team_gateway is None, "the gateway dropped")
     assert ui.window.settings.value("gateway/url") is None
 
 
@@ -111,7 +111,6 @@ def test_the_keys_dialog_tests_the_proxys_key_on_a_model_the_table_uses_there(
         WindowContext(
             ui.window,
             ui.document,
-            ui.window.settings,
             ui.window.tasks,
             ui.window.say,
             ui.window.app_settings,
@@ -123,7 +122,7 @@ def test_the_keys_dialog_tests_the_proxys_key_on_a_model_the_table_uses_there(
     qtbot.waitUntil(lambda: result.text() not in ("", "Testing…"))
     assert "Nothing to test it on" in result.text(), "no gateway and no proxy seat"
 
-    ui.document.engine.team_gateway = litellm_proxy.url
+    ui.window.app_settings.set_team_gateway(litellm_proxy.url)
     ui_gateway.use_key("litellm_proxy", "sk-not-the-teams")
     dialog.test("litellm_proxy")
     qtbot.waitUntil(lambda: result.text() not in ("", "Testing…"), timeout=30_000)

@@ -171,6 +171,10 @@ class Gateway(Protocol):
     provider connection at once.
     """
 
+    # The team's LiteLLM proxy every seat without an address of its own goes through
+    # (the user's setting, one for the app; None: straight to each provider).
+    team_gateway: str | None
+
     def stream(self, request: ReplyRequest) -> AsyncGenerator[Event, None]: ...
 
     def keep_only(self, sha256s: set[str]) -> None:

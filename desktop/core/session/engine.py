@@ -58,9 +58,6 @@ class Engine:
         self.gateway = gateway
         self._on_change = on_change
         self.approvals = approvals
-        # The team's LiteLLM proxy every seat without an address of its own goes
-        # through (the user's setting; None: straight to each provider).
-        self.team_gateway: str | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     def start(self, session: Session, turn: Turn) -> asyncio.Future[list[object]]:
@@ -74,7 +71,8 @@ class Engine:
         # Every request is built before any reply starts, so concurrent replies in the
         # same turn never see each other's partial text.
         requests = [
-            (reply, request_for(session, turn, reply, self.team_gateway)) for reply in pending
+            (reply, request_for(session, turn, reply, self.gateway.team_gateway))
+            for reply in pending
         ]
         tasks = [
             self._start(turn, reply, request, session.seat(reply.seat_id))

@@ -30,7 +30,6 @@ class AttachmentActions:
     def __init__(self, context: WindowContext, composer: Composer) -> None:
         self.parent = context.parent
         self.document = context.document
-        self.settings = context.settings
         self.tasks = context.tasks
         self.say = context.say
         self.composer = composer

@@ -25,7 +25,7 @@ class TurnActions:
         self.document = context.document
         self.tasks = context.tasks
         self.say = context.say
-        self.settings = context.settings
+        self.app_settings = context.app_settings
         self.composer = composer
 
     def send(self, text: str, targets: list[str], attachments: list[Attachment]) -> None:
@@ -133,7 +133,7 @@ class TurnActions:
         from desktop.ui.settings.lineup_dialog import LineupDialog
 
         dialog = LineupDialog(
-            self.document.session.active_seats, self.parent, self.tasks, self.settings
+            self.document.session.active_seats, self.parent, self.tasks, self.app_settings
         )
         answered = await dialogs.finished(dialog) == QDialog.DialogCode.Accepted
         dialog.deleteLater()

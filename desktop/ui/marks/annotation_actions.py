@@ -23,7 +23,6 @@ from desktop.ui.utils.window_context import WindowContext
 
 NO_SELECTION = "Select some words in an answer first."
 REACTIONS = ("🎤", "🔥", "👏", "🤔", "😂", "💯", "🙄", "❤️", "👀")
-RECENT_KEY = "reactions/recent"  # the emoji used last, first in the picker
 
 
 class _Add(QUndoCommand):
@@ -134,7 +133,7 @@ class AnnotationActions:
         current = [a for a in self.notes.of(target) if a.kind is AnnotationKind.REACTION]
         menu = QMenu(pane)
         menu.setAccessibleName("Reactions")
-        for emoji in dict.fromkeys([*self._recent(), *REACTIONS]):
+        for emoji in dict.fromkeys([*self.context.app_settings.recent_reactions(), *REACTIONS]):
             menu.addAction(emoji).triggered.connect(
                 lambda _=False, e=emoji: self._react(target, current, e)
             )
@@ -160,12 +159,7 @@ class AnnotationActions:
         else:
             mark = self.notes.make(AnnotationKind.REACTION, target, note=emoji)
             self.undo.push(_Add(self.notes, mark, "React"))
-        recent = [emoji, *[e for e in self._recent() if e != emoji]][:6]
-        self.context.settings.setValue(RECENT_KEY, recent)
-
-    def _recent(self) -> list[str]:
-        value = self.context.settings.value(RECENT_KEY, [])
-        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        self.context.app_settings.remember_reaction(emoji)
 
     def delete(self, annotation: Annotation) -> None:
         """Take an annotation away (Edit → Undo brings it back)."""

@@ -165,7 +165,7 @@ class KeysDialog(QDialog):
         for seat in seats:
             if provider_of(seat.model) == PROXY and seat.api_base:
                 return check_request(PROXY, seat.api_base, seat.model)
-        gateway = self.context.document.engine.team_gateway
+        gateway = self.context.app_settings.team_gateway()
         for seat in seats:
             request = replace(check_request(PROXY, model=seat.model), team_gateway=gateway)
             if gateway and route(request).provider == PROXY:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.records.model import ReasoningEffort, Seat
+from desktop.core.session import prompt_presets
 from desktop.core.trust import address_problem
 from desktop.providers.model_facts import CatalogModel
-from desktop.ui.settings import prompt_presets
 from desktop.ui.utils import dialogs
+from desktop.ui.utils.app_settings import AppSettings
 from desktop.ui.utils.tasks import Tasks
 
 COLUMNS = (
@@ -64,7 +64,7 @@ class LineupDialog(QDialog):
         seats: list[Seat],
         parent: QWidget | None = None,
         tasks: Tasks | None = None,
-        settings: QSettings | None = None,
+        settings: AppSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.tasks = tasks or Tasks()
@@ -171,9 +171,7 @@ class LineupDialog(QDialog):
 
     def _preset_menu(self) -> None:
         """A menu of system-prompt presets for the selected seat, and Edit presets…"""
-        presets = (
-            prompt_presets.load(self.settings) if self.settings else list(prompt_presets.DEFAULTS)
-        )
+        presets = self.settings.prompt_presets() if self.settings else list(prompt_presets.DEFAULTS)
         menu = QMenu(self)
         for name, prompt in presets:
             action = menu.addAction(name)
@@ -197,10 +195,10 @@ class LineupDialog(QDialog):
             return
         typed = await dialogs.text(
             self, "System prompt presets", "One preset a line, as Name: prompt",
-            prompt_presets.render(prompt_presets.load(self.settings)),
+            prompt_presets.render(self.settings.prompt_presets()),
         )  # fmt: skip
         if typed is not None:
-            prompt_presets.save(self.settings, prompt_presets.parse(typed))
+            self.settings.set_prompt_presets(prompt_presets.parse(typed))
 
     def _set(self, row: int, column: int, text: str) -> None:
         item = self.table.item(row, column)

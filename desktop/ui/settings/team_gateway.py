@@ -6,8 +6,10 @@ key is a key like any other (provider ``litellm_proxy`` in Settings → Keys…)
 
 from __future__ import annotations
 
+from desktop.core.records.events import Gateway
 from desktop.providers.routing import gateway_url
-from desktop.ui.utils import dialogs
+from desktop.ui.utils import app_settings, dialogs
+from desktop.ui.utils.app_settings import AppSettings
 from desktop.ui.utils.window_context import WindowContext
 
 # Broken by hand: an input dialog's label does not wrap, and would widen the dialog.
@@ -35,3 +37,15 @@ async def edit(context: WindowContext) -> None:
         if url
         else "No team gateway: each seat goes straight to its provider."
     )
+
+
+def follow(settings: AppSettings, gateway: Gateway) -> None:
+    """Keep the app's gateway (one for every window) going through the team gateway the
+    settings name, now and whenever they change."""
+    gateway.team_gateway = settings.team_gateway()
+
+    def changed(name: str) -> None:
+        if name == app_settings.TEAM_GATEWAY:
+            gateway.team_gateway = settings.team_gateway()
+
+    settings.changed.connect(changed)

@@ -3,16 +3,16 @@
 Qt follows the platform's scheme only where its platform theme reports one (GNOME and
 KDE through the desktop portal, Windows, macOS); elsewhere, and when the user picks one,
 the Fusion palette for that scheme is set here, so every window and dialog follows.
-The choice is kept in the settings.
+The choice is the app's setting (:class:`~desktop.ui.utils.app_settings.AppSettings`).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-SETTING = "appearance/scheme"
-CHOICES = ("system", "light", "dark")
+from desktop.ui.utils.app_settings import AppSettings
+
 _SCHEMES = {
     "system": Qt.ColorScheme.Unknown,
     "light": Qt.ColorScheme.Light,
@@ -60,12 +60,6 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def chosen(settings: QSettings) -> str:
-    """The scheme the user chose: "system", "light" or "dark"."""
-    value = settings.value(SETTING, "system")
-    return value if value in CHOICES else "system"
-
-
 def is_dark(palette: QPalette) -> bool:
     """Whether ``palette`` is a dark one (light text on a dark window)."""
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
@@ -89,21 +83,22 @@ def apply(choice: str) -> None:
         app.setPalette(dark_palette())
 
 
-def follow(settings: QSettings) -> None:
+def follow(settings: AppSettings) -> None:
     """Apply the saved choice, and again whenever the platform's scheme changes."""
     app = QGuiApplication.instance()
     if not isinstance(app, QGuiApplication):
         return
-    apply(chosen(settings))
+    apply(settings.appearance())
 
     def changed(_scheme: Qt.ColorScheme) -> None:
-        if chosen(settings) == "system":
+        if settings.appearance() == "system":
             apply("system")
 
     app.styleHints().colorSchemeChanged.connect(changed)
 
 
-def choose(settings: QSettings, choice: str) -> None:
-    """Keep ``choice`` and use it now."""
-    settings.setValue(SETTING, choice)
+def choose(settings: AppSettings, choice: str) -> None:
+    """Keep ``choice`` as the app's and use it now (in every window: the palette is the
+    application's)."""
+    settings.set_appearance(choice)
     apply(choice)

@@ -18,8 +18,6 @@ from desktop.ui.utils.session_files import FILE_FILTER
 from desktop.ui.utils.shown import file_name_of_title
 from desktop.ui.utils.window_context import WindowContext
 
-MAX_RECENT = 8
-
 
 class FileActions:
     """The File menu's work for one window."""
@@ -27,7 +25,7 @@ class FileActions:
     def __init__(self, context: WindowContext) -> None:
         self.parent = context.parent
         self.document = context.document
-        self.settings = context.settings
+        self.app_settings = context.app_settings
         self.tasks = context.tasks
         self.say = context.say
         self.recent_menu = QMenu("Open &recent", context.parent)
@@ -128,17 +126,12 @@ class FileActions:
     # -- recent files --------------------------------------------------------------------
 
     def remember(self, path: Path) -> None:
-        """Put ``path`` first in the recent files."""
-        recent = [str(path)] + [p for p in self.recent() if p != str(path)]
-        self.settings.setValue("recent", recent[:MAX_RECENT])
-        self.fill_recent()
+        """Put ``path`` first in the recent files (every window's menu follows)."""
+        self.app_settings.remember_file(path)
 
     def recent(self) -> list[str]:
         """The recent files, newest first."""
-        value = self.settings.value("recent", [])
-        if isinstance(value, list):
-            return [str(v) for v in value]
-        return [str(value)] if value else []
+        return [str(path) for path in self.app_settings.recent_files()]
 
     def fill_recent(self) -> None:
         """Rebuild the Open recent menu."""

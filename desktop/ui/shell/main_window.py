@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.tasks = Tasks(self._job_failed)
         self._provider_ready, self._may_close = provider_ready, False
 
-        self.strip = PaneStrip(settings, self._wire_pane)
+        self.strip = PaneStrip(self.app_settings, self._wire_pane)
         self.composer = Composer()
         self.main_splitter = QSplitter(Qt.Orientation.Vertical)
         self.main_splitter.addWidget(self.strip)
@@ -84,9 +84,8 @@ class MainWindow(QMainWindow):
         self.totals.setAccessibleName("Session totals")
         self.statusBar().addPermanentWidget(self.totals)
 
-        context = WindowContext(self, document, settings, self.tasks, self.say, self.app_settings)
+        context = WindowContext(self, document, self.tasks, self.say, self.app_settings)
         document.set_limits(self.app_settings.limits())
-        document.engine.team_gateway = self.app_settings.team_gateway()
         self.app_settings.changed.connect(self._app_setting_changed)
         self.files = FileActions(context)
         self.review = ReviewActions(context, self.files, self.composer)
@@ -133,7 +132,7 @@ class MainWindow(QMainWindow):
         self._wire_start_page()
         self._unsubscribe = document.subscribe(self._changed)
         self._changed(changes.SessionReplaced())
-        window_geometry.restore(self, self.main_splitter, settings)
+        window_geometry.restore(self, self.main_splitter, self.app_settings)
         self._autosave = QTimer(self)
         self._autosave.setInterval(round(AUTOSAVE_SECONDS * 1000))
         self._autosave.timeout.connect(lambda: self.tasks.spawn(document.autosave()))
@@ -210,8 +209,8 @@ class MainWindow(QMainWindow):
         """An app setting changed, in this window or another: this window uses it now."""
         if key == app_settings.LIMITS:
             self.document.set_limits(self.app_settings.limits())
-        elif key == app_settings.TEAM_GATEWAY:
-            self.document.engine.team_gateway = self.app_settings.team_gateway()
+        elif key == app_settings.RECENT_FILES:
+            self.files.fill_recent()
 
     def _job_failed(self, failure: BaseException) -> None:
         """A background job raised: the one place it is told (Tasks logs it)."""
@@ -308,7 +307,7 @@ class MainWindow(QMainWindow):
             self.tasks.spawn(self._close_after_asking())
             return
         self._autosave.stop()
-        window_geometry.save(self, self.main_splitter, self.settings)
+        window_geometry.save(self, self.main_splitter, self.app_settings)
         event.accept()
         self.closed.emit()
 

@@ -226,12 +226,12 @@ def _appearance_menu(window: QMainWindow, context: WindowContext) -> QMenu:
     choices = {}
     for choice, text in (("system", "As the &system"), ("light", "&Light"), ("dark", "&Dark")):
         action = choices[choice] = QAction(text, menu, checkable=True)
-        action.triggered.connect(partial(appearance.choose, context.settings, choice))
+        action.triggered.connect(partial(appearance.choose, context.app_settings, choice))
         group.addAction(action)
         menu.addAction(action)
 
     def check_chosen() -> None:
-        choices[appearance.chosen(context.settings)].setChecked(True)
+        choices[context.app_settings.appearance()].setChecked(True)
 
     check_chosen()
     menu.aboutToShow.connect(check_chosen)

@@ -20,6 +20,7 @@ from desktop.core.trust import Approvals
 from desktop.providers.worker_client import WorkerGateway
 from desktop.ui.library.recovery import recovery_folder
 from desktop.ui.library.shared import SharedLibrary
+from desktop.ui.settings import team_gateway
 from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.utils.app_settings import AppSettings
 
@@ -32,13 +33,15 @@ class Windows:
         gateway: WorkerGateway,
         approvals: Approvals,
         default_seats: list[Seat],
+        app_settings: AppSettings | None = None,
         library: Path | None = None,
     ) -> None:
         self.gateway = gateway
         self.approvals = approvals
         self.default_seats = default_seats
         self.windows: list[MainWindow] = []
-        self.app_settings = AppSettings()  # one for every window
+        self.app_settings = app_settings or AppSettings()  # one for every window
+        team_gateway.follow(self.app_settings, gateway)
         self.library = SharedLibrary(self.app_settings, library)  # and one library
         self.provider_ready = False
         self.all_closed = asyncio.Event()

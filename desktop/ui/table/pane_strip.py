@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QSplitter
 
 from desktop.core.records.changes import (
@@ -20,12 +20,13 @@ from desktop.core.records.changes import (
 from desktop.core.records.model import Session
 from desktop.ui.table.pane import SeatPane
 from desktop.ui.table.scroll_sync import aligned_position
+from desktop.ui.utils.app_settings import AppSettings
 
 
 class PaneStrip(QSplitter):
     """Seat panes side by side; ``wire`` connects each new pane's signals."""
 
-    def __init__(self, settings: QSettings, wire: Callable[[SeatPane], None]) -> None:
+    def __init__(self, settings: AppSettings, wire: Callable[[SeatPane], None]) -> None:
         super().__init__(Qt.Orientation.Horizontal)
         self.settings = settings
         self._wire = wire
@@ -132,16 +133,12 @@ class PaneStrip(QSplitter):
 
     # -- widths --------------------------------------------------------------------------
 
-    def _widths_key(self) -> str:
-        # Per seat count: three panes sized for prose say nothing about five.
-        return f"pane_widths/{len(self.panes)}"
-
     def _apply_widths(self) -> None:
         """The widths last chosen for this many panes, else equal widths."""
         count = len(self.panes)
         if not count:
             return
-        fractions = _fractions(self.settings.value(self._widths_key()), count)
+        fractions = self.settings.pane_widths(count) or [1 / count] * count
         total = max(self.width(), 1000)
         self.setSizes([max(1, round(f * total)) for f in fractions])
 
@@ -149,19 +146,4 @@ class PaneStrip(QSplitter):
         sizes = self.sizes()
         total = sum(sizes)
         if total > 0:
-            value = ",".join(f"{size / total:.4f}" for size in sizes)
-            self.settings.setValue(self._widths_key(), value)
-
-
-def _fractions(stored: object, count: int) -> list[float]:
-    """Stored pane widths as fractions, or equal ones when absent or not for ``count``."""
-    equal = [1 / count] * count
-    if not isinstance(stored, str):
-        return equal
-    try:
-        fractions = [float(part) for part in stored.split(",")]
-    except ValueError:
-        return equal
-    if len(fractions) != count or any(f <= 0 for f in fractions):
-        return equal
-    return fractions
+            self.settings.set_pane_widths([size / total for size in sizes])

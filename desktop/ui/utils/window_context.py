@@ -1,12 +1,12 @@
 """What every part of the window's work is given: where dialogs go, the document, the
-settings, the window's background jobs, and the one way to tell the user something."""
+window's background jobs, the one way to tell the user something, and the app's
+settings."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.session.document import SessionDocument
@@ -20,7 +20,6 @@ class WindowContext:
 
     parent: QWidget
     document: SessionDocument
-    settings: QSettings
     tasks: Tasks
     say: Callable[[str], None]
     app_settings: AppSettings  # the app's, shared by every window

@@ -1,11 +1,8 @@
 """System-prompt presets for seats: a few ready ways to make an assistant answer,
-which the user can edit (kept in the app's settings, one ``Name: text`` a line)."""
+which the user can edit as ``Name: text`` lines (kept in the app's settings)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-
-KEY = "seats/prompt_presets"
 DEFAULTS = (
     ("Be blunt", "Be blunt. Say what you think is wrong, plainly, without softening it."),
     (
@@ -34,15 +31,3 @@ def parse(text: str) -> list[tuple[str, str]]:
 def render(presets: list[tuple[str, str]]) -> str:
     """Presets as the editable ``Name: text`` lines."""
     return "\n".join(f"{name}: {prompt}" for name, prompt in presets)
-
-
-def load(settings: QSettings) -> list[tuple[str, str]]:
-    """The user's presets, or ours when she has none."""
-    saved = settings.value(KEY)
-    presets = parse(saved) if isinstance(saved, str) else []
-    return presets or list(DEFAULTS)
-
-
-def save(settings: QSettings, presets: list[tuple[str, str]]) -> None:
-    """Keep ``presets`` for next time."""
-    settings.setValue(KEY, render(presets))
