@@ -9,15 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.core.post.plan import default_post
 from desktop.core.records.post_blocks import AttributionBlock, SectionBlock, TextBlock, UnknownBlock
 from desktop.core.transcript import load_session
+from desktop.providers.worker_client import WorkerGateway
 from tests.e2e.test_screenshot_mode import run_gui
 from tests.fakes.provider_server import FakeProviderServer, Stream
 from tests.ui.conftest import UI, three_seats
@@ -158,6 +159,34 @@ def test_export_from_the_window_writes_what_the_cli_writes(
     assert "default-src 'none'" in page
 
 
+def test_export_of_cards_onto_an_existing_file_says_so_and_leaves_it_alone(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The command's refusal was lost when the window ran its code: nothing was said."""
+    ui = in_post_view(make_ui, fake, qtbot)
+    view = ui.window.post_view
+    taken = tmp_path / "cards"
+    taken.write_text("my notes", encoding="utf-8")
+    next(b for b in view.findChildren(QPushButton) if b.text() == "Export…").click()
+    ui.answer("Card pictures")
+    dialog = ui.open_dialog(QFileDialog, "the export dialog")
+    typed = dialog.findChild(QLineEdit, "fileNameEdit")
+    assert typed is not None
+    typed.setText(str(taken))
+
+    def replace_it() -> None:  # Qt's own question, asked inside accept()
+        [box] = [b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox)]
+        assert "already exists" in box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(0, replace_it)
+    dialog.accept()
+    told = ui.open_dialog(QMessageBox, "the refusal")
+    assert "is a file; cards go in a folder" in told.text()
+    assert taken.read_text(encoding="utf-8") == "my notes"
+    told.accept()
+
+
 def test_a_block_from_a_newer_release_can_be_moved_and_removed_not_edited(
     make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot, tmp_path: Path
 ) -> None:
@@ -195,3 +224,12 @@ def test_an_export_of_cards_from_the_window_leaves_the_platform_of_its_children_
     ui.choose_file(out)
     qtbot.waitUntil(lambda: out.is_dir() and len(list(out.glob("*.png"))) == 2)
     assert "QT_QPA_PLATFORM" not in os.environ
+
+    # A worker started now (as the app restarts a dead one: from this process's own
+    # environment) runs with the user's platform.
+    restarted = WorkerGateway()
+    ui.run(restarted.start())
+    assert restarted.pid is not None
+    environment = Path(f"/proc/{restarted.pid}/environ").read_bytes().split(b"\0")
+    ui.run(restarted.aclose())
+    assert not [v for v in environment if v.startswith(b"QT_QPA_PLATFORM=")], "the user's own"
