@@ -1,2 +1,3 @@
 """What is sent: the composer, its attachments, and the turns it starts (send, forward,
-debate round). Imports ``settings``, ``widgets`` and ``utils``."""
+debate round). Offers ``composer``, ``attachment_actions`` and ``turn_actions``;
+imports ``settings``, ``widgets`` and ``utils``."""

@@ -1,2 +1,3 @@
-"""The post editor: its blocks, commentary, sections, cards and export. Imports
-``table``, ``marks``, ``widgets`` and ``utils``."""
+"""The post editor: its blocks, commentary, sections, cards and export. Offers ``view``
+and ``add_from_session`` (and ``cards`` to ``roundtable export``); imports ``table``,
+``marks``, ``widgets`` and ``utils``."""
