@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.records.events import (
+    Channel,
     Delivered,
     Event,
     Failed,
@@ -161,6 +162,11 @@ class LiteLLMGateway:
             async for chunk in response:
                 model = getattr(chunk, "model", None) or model
                 for choice in chunk.choices or ():
+                    # litellm gives every provider's thinking as reasoning_content.
+                    thought = getattr(choice.delta, "reasoning_content", None)
+                    if isinstance(thought, str) and thought:
+                        received.append(thought)
+                        yield TextDelta(thought, Channel.REASONING)
                     content = getattr(choice.delta, "content", None)
                     if content:
                         received.append(content)
@@ -168,10 +174,13 @@ class LiteLLMGateway:
                     finish_reason = choice.finish_reason or finish_reason
                 usage = getattr(chunk, "usage", None)
                 if usage is not None:
+                    details = getattr(usage, "completion_tokens_details", None)
+                    reasoning = getattr(details, "reasoning_tokens", None)
                     yield UsageReport(
                         getattr(usage, "prompt_tokens", None),
                         getattr(usage, "completion_tokens", None),
                         getattr(usage, "cost", None),
+                        reasoning if isinstance(reasoning, int) else None,
                     )
         yield Finished(finish_reason, model)
 

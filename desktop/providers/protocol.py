@@ -45,6 +45,7 @@ from typing import Any
 
 from desktop.core.attachments import MAX_FILE_SIZE, MB
 from desktop.core.records.events import (
+    Channel,
     Delivered,
     Event,
     Failed,
@@ -64,6 +65,10 @@ MAX_BLOB_BYTES = MAX_FILE_SIZE
 # The worker stops a reply past this many characters (about 2,000 pages) with a clear
 # error: a runaway stream must not fill the worker's, the pipe's and the window's memory.
 MAX_REPLY_CHARS = 8_000_000
+# The same bound for what a model thinks before answering (a thought is text too, and
+# a runaway one must not fill memory either).
+MAX_REASONING_CHARS = 8_000_000
+MAX_CHARS = {Channel.ANSWER: MAX_REPLY_CHARS, Channel.REASONING: MAX_REASONING_CHARS}
 # Attachment bytes the worker keeps for later requests; past it, the window tells it to
 # forget the least recently used ones (and sends them again if a request needs them).
 BLOB_BUDGET = 100 * MB
@@ -382,6 +387,7 @@ _FIELD_CHECKS: dict[type, tuple[tuple[str, Callable[[object], bool], str], ...]]
     UsageReport: (
         ("prompt_tokens", _count_or_none, "a count"),
         ("completion_tokens", _count_or_none, "a count"),
+        ("reasoning_tokens", _count_or_none, "a count"),
         ("cost_usd", _amount_or_none, "an amount"),
     ),
     Finished: (

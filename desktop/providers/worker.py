@@ -4,7 +4,8 @@ Run as ``python -m desktop.providers.worker``. It imports and warms litellm at s
 (on its own core, while the window paints), then serves the ops the window writes to
 its stdin and writes each reply's events to its stdout; every message and limit is in
 ``desktop.providers.protocol``. Text deltas are coalesced per reply every ~20 ms, so a
-fast stream costs the window a few dozen messages a second, not hundreds. Anything a
+fast stream costs the window a few dozen messages a second, not hundreds; the answer
+and the reasoning before it are coalesced and capped each on its own channel. Anything a
 library prints goes to stderr, never into the protocol.
 """
 
@@ -16,7 +17,7 @@ import sys
 from collections.abc import Callable
 from contextlib import aclosing
 
-from desktop.core.records.events import Event, Failed, ReplyRequest, TextDelta
+from desktop.core.records.events import Channel, Event, Failed, ReplyRequest, TextDelta
 from desktop.core.records.model import ErrorKind
 from desktop.core.utils.redaction import redact
 from desktop.providers import keys, litellm_runtime, protocol
@@ -26,10 +27,11 @@ COALESCE_SECONDS = 0.02
 
 
 class DeltaCoalescer:
-    """Merges text deltas per reply and flushes them on a short timer.
+    """Merges text deltas per reply and channel and flushes them on a short timer.
 
-    Any other event for a reply first flushes that reply's pending text, so the order
-    of events is kept.
+    Any other event for a reply, or a delta on its other channel, first flushes that
+    reply's pending text, so the order of events is kept (a model that interleaves
+    thinking and answering still costs one message per run of each, not per chunk).
     """
 
     def __init__(
@@ -41,12 +43,20 @@ class DeltaCoalescer:
         self._write = write
         self._loop = loop
         self._interval = interval
-        self._pending: dict[str, list[str]] = {}
+        self._pending: dict[str, tuple[Channel, list[str]]] = {}
         self._timer: asyncio.TimerHandle | None = None
 
     def emit(self, reply_id: str, event: Event) -> None:
+        """Write ``event`` for ``reply_id`` now, or hold it to merge if it is a delta."""
         if isinstance(event, TextDelta):
-            self._pending.setdefault(reply_id, []).append(event.text)
+            pending = self._pending.get(reply_id)
+            if pending is not None and pending[0] is not event.channel:
+                self.flush(reply_id)
+                pending = None
+            if pending is None:
+                self._pending[reply_id] = (event.channel, [event.text])
+            else:
+                pending[1].append(event.text)
             if self._timer is None:
                 self._timer = self._loop.call_later(self._interval, self.flush_all)
             return
@@ -54,9 +64,11 @@ class DeltaCoalescer:
         self._write(reply_id, event)
 
     def flush(self, reply_id: str) -> None:
-        parts = self._pending.pop(reply_id, None)
-        if parts:
-            self._write(reply_id, TextDelta("".join(parts)))
+        """Write what is held for ``reply_id``."""
+        pending = self._pending.pop(reply_id, None)
+        if pending is not None and pending[1]:
+            channel, parts = pending
+            self._write(reply_id, TextDelta("".join(parts), channel))
 
     def flush_all(self) -> None:
         self._timer = None
@@ -150,18 +162,19 @@ class Worker:
             self._out.write(stats.line())
 
     async def _run(self, reply_id: str, request: ReplyRequest) -> None:
-        chars = 0
+        chars = dict.fromkeys(Channel, 0)
         try:
             # Leaving this block (the end, the length cap, a cancel) closes the stream.
             async with aclosing(self._gateway.stream(request)) as events:
                 async for event in events:
                     if isinstance(event, TextDelta):
-                        room = protocol.MAX_REPLY_CHARS - chars
+                        room = protocol.MAX_CHARS[event.channel] - chars[event.channel]
                         if len(event.text) > room:
-                            self._coalescer.emit(reply_id, TextDelta(event.text[:room]))
-                            self._coalescer.emit(reply_id, _too_long())
+                            kept = TextDelta(event.text[:room], event.channel)
+                            self._coalescer.emit(reply_id, kept)
+                            self._coalescer.emit(reply_id, _too_long(event.channel))
                             return
-                        chars += len(event.text)
+                        chars[event.channel] += len(event.text)
                     self._coalescer.emit(reply_id, event)
         except Exception as exc:
             # Every reply ends with Finished or Failed: without one, the window's pane
@@ -174,11 +187,12 @@ class Worker:
             self._tasks.pop(reply_id, None)
 
 
-def _too_long() -> Failed:
+def _too_long(channel: Channel) -> Failed:
+    what = "reply" if channel is Channel.ANSWER else "reasoning"
     return Failed(
         ErrorKind.PROVIDER_ERROR,
-        f"The reply passed {protocol.MAX_REPLY_CHARS:,} characters, the most Roundtable "
-        "takes for one reply, and was stopped there. The text so far is kept.",
+        f"The {what} passed {protocol.MAX_CHARS[channel]:,} characters, the most Roundtable "
+        f"takes for one {what}, and was stopped there. The text so far is kept.",
     )
 
 

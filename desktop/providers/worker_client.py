@@ -21,7 +21,7 @@ from collections.abc import AsyncGenerator, Iterable, Mapping
 from desktop import self_command
 from desktop.core.attachments import MB, human_size
 from desktop.core.records.blobs import base64_of
-from desktop.core.records.events import Event, Failed, Finished, ReplyRequest, TextDelta
+from desktop.core.records.events import Channel, Event, Failed, Finished, ReplyRequest, TextDelta
 from desktop.core.records.model import Attachment, ErrorKind
 from desktop.providers import keys, protocol
 
@@ -39,11 +39,12 @@ _DIED = (
 
 
 class _Reply:
-    """One reply being streamed: its events, and how much text came (to cap it)."""
+    """One reply being streamed: its events, and how much text came on each channel (to
+    cap it)."""
 
     def __init__(self) -> None:
         self.events: asyncio.Queue[Event] = asyncio.Queue()
-        self.chars = 0
+        self.chars = dict.fromkeys(Channel, 0)
 
 
 class _Process:
@@ -268,10 +269,11 @@ class WorkerGateway:
             if reply is None:  # a reply that was stopped; its last events are late
                 return
             if isinstance(message.event, TextDelta):
-                reply.chars += len(message.event.text)
-                if reply.chars > protocol.MAX_REPLY_CHARS:
+                channel = message.event.channel
+                reply.chars[channel] += len(message.event.text)
+                if reply.chars[channel] > protocol.MAX_CHARS[channel]:
                     raise protocol.ProtocolError(
-                        f"a reply over {protocol.MAX_REPLY_CHARS:,} characters"
+                        f"a reply's {channel.value} over {protocol.MAX_CHARS[channel]:,} characters"
                     )
             reply.events.put_nowait(message.event)
 

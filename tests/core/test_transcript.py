@@ -172,7 +172,7 @@ def test_unknown_fields_are_kept_and_written_back(tmp_path: Path) -> None:
     document = json.loads(path.read_text(encoding="utf-8"))
     document["future_top"] = {"x": [1, 2]}
     document["seats"][0]["voice"] = "alto"
-    document["turns"][0]["replies"][0]["reasoning"] = "hidden"
+    document["turns"][0]["replies"][0]["mood"] = "hidden"
     document["turns"][0]["replies"][0]["usage"]["cached_tokens"] = 7
     document["post"]["theme"] = "dark"
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -181,7 +181,7 @@ def test_unknown_fields_are_kept_and_written_back(tmp_path: Path) -> None:
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert again["future_top"] == {"x": [1, 2]}
     assert again["seats"][0]["voice"] == "alto"
-    assert again["turns"][0]["replies"][0]["reasoning"] == "hidden"
+    assert again["turns"][0]["replies"][0]["mood"] == "hidden"
     assert again["turns"][0]["replies"][0]["usage"]["cached_tokens"] == 7
     assert again["post"]["theme"] == "dark"
 
@@ -368,11 +368,14 @@ def sessions(draw: st.DrawFn) -> Session:
                     seat_id=seat_id,
                     status=draw(st.sampled_from(ReplyStatus)),
                     text=draw(st.text()),
+                    reasoning=draw(st.text()),
                     error=error,
                     started_at=draw(st.none() | times),
+                    reasoning_started_at=draw(st.none() | times),
                     first_token_at=draw(st.none() | times),
                     finished_at=draw(st.none() | times),
-                    usage=draw(st.none() | st.builds(Usage, opt_int, opt_int)),
+                    finish_reason=draw(st.none() | texts),
+                    usage=draw(st.none() | st.builds(Usage, opt_int, opt_int, opt_int)),
                     cost_usd=draw(opt_float),
                     model_reported=draw(st.none() | texts),
                     deliveries=[

@@ -1,5 +1,5 @@
-"""Version-1 files written by an earlier release open, show, continue and save with
-nothing lost, unknown fields included (see tests/fixtures/transcripts/v1/README.md)."""
+"""Files written by earlier releases (format versions 1 and 2) open, show, continue and
+save with nothing lost, unknown fields included (see tests/fixtures/transcripts/v*/)."""
 
 from __future__ import annotations
 
@@ -25,11 +25,12 @@ from tests.documents import differences
 from tests.fakes.provider_server import FakeProviderServer, Stream
 
 V1 = ROOT / "tests" / "fixtures" / "transcripts" / "v1"
+V2 = ROOT / "tests" / "fixtures" / "transcripts" / "v2"
 # Named, not globbed: a fixture that went missing must fail, not silently stop being tested.
-FIXTURES = [V1 / "session.json", V1 / "session-with-unknown-fields.json"]
+FIXTURES = [V1 / "session.json", V1 / "session-with-unknown-fields.json", V2 / "session.json"]
 SCHEMA = json.loads((ROOT / "docs" / "transcript.schema.json").read_text())
 
-fixtures = pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+fixtures = pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
 
 
 def original(path: Path) -> dict[str, Any]:
@@ -97,7 +98,11 @@ def test_unknown_fields_in_a_v1_file_are_read_at_every_level() -> None:
         "draft_history": ["Is a hot dog…", "Is a hot dog a sandwich?"]
     }
     assert session.turns[1].quotes[0].extra == {"trimmed": False}
-    assert first.extra == {"reasoning": {"summary": "weighed the hinge", "tokens": 42}}
+    # Another tool's field of a name version 3 took: kept, under its own name.
+    assert first.extra == {
+        "reasoning_from_version_2": {"summary": "weighed the hinge", "tokens": 42}
+    }
+    assert first.reasoning == ""
     assert first.usage is not None
     assert first.usage.extra == {"cached_tokens": 7}
     assert first.deliveries[0].extra == {"bytes_sent": 123}

@@ -160,7 +160,12 @@ def quote_fields(seat_ids: list[str]) -> Fields:
 
 
 def usage_fields() -> Fields:
-    return {"prompt_tokens": counts, "completion_tokens": counts, "extra": extras}
+    return {
+        "prompt_tokens": counts,
+        "completion_tokens": counts,
+        "reasoning_tokens": counts,
+        "extra": extras,
+    }
 
 
 def reply_error_fields() -> Fields:
@@ -190,10 +195,13 @@ def reply_fields(seat_ids: list[str], attachment_ids: list[str]) -> Fields:
         "id": ids,
         "status": st.sampled_from(ReplyStatus),
         "text": st.text(max_size=200),
+        "reasoning": st.text(max_size=200),
         "error": st.builds(ReplyError, **reply_error_fields()),
         "started_at": times,
+        "reasoning_started_at": times,
         "first_token_at": times,
         "finished_at": times,
+        "finish_reason": texts,
         "usage": st.builds(Usage, **usage_fields()),
         "cost_usd": amounts,
         "model_reported": texts,

@@ -35,10 +35,14 @@ class Stream:
     ``text`` None echoes the last user message. ``chunks`` splits the text into that many
     roughly equal pieces; ``delay`` is slept before each chunk. ``cut_after`` drops the
     connection after that many text chunks; ``malformed_at`` sends a broken event in place
-    of that chunk.
+    of that chunk. ``thinking``, when given, streams first as the model's reasoning, in
+    the same number of pieces, the way each provider sends it (Anthropic's thinking
+    block with its signature, Gemini's ``thought`` parts, Ollama's ``thinking``, the
+    OpenAI-compatible ``reasoning_content``).
     """
 
     text: str | None = None
+    thinking: str | None = None
     chunks: int = 4
     delay: float = 0.0
     cut_after: int | None = None
@@ -438,6 +442,7 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
     reported = s.model or model
     prompt_tokens, completion_tokens = s.usage
     pieces = _split(text, s.chunks)
+    thoughts = _split(s.thinking, s.chunks) if s.thinking else []
     dump = json.dumps
     if wire == "openai":
         base = {
@@ -458,6 +463,7 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
         }
         return [
             (False, chunk({"role": "assistant", "content": ""})),
+            *[(False, chunk({"content": None, "reasoning_content": p})) for p in thoughts],
             *[(True, chunk({"content": p})) for p in pieces],
             (False, chunk({}, "stop")),
             (False, _frame(wire, dump({**base, "choices": [], "usage": usage}))),
@@ -477,17 +483,27 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
             },
         }
 
-        def delta(p: str) -> bytes:
-            event = {
-                "type": "content_block_delta",
-                "index": 0,
-                "delta": {"type": "text_delta", "text": p},
-            }
+        at = 1 if thoughts else 0  # the text block's index: after the thinking block
+
+        def delta(p: str, kind: str = "text_delta", key: str = "text", index: int = at) -> bytes:
+            event = {"type": "content_block_delta", "index": index, "delta": {"type": kind, key: p}}
             return _frame(wire, dump(event), "content_block_delta")
 
+        def framed(event: dict[str, Any]) -> tuple[bool, bytes]:
+            return (False, _frame(wire, dump(event), event["type"]))
+
+        thinking = []
+        if thoughts:
+            thinking = [
+                framed({"type": "content_block_start", "index": 0,
+                        "content_block": {"type": "thinking", "thinking": "", "signature": ""}}),
+                *[(False, delta(p, "thinking_delta", "thinking", 0)) for p in thoughts],
+                (False, delta("EqQBCgIYAhIMfakeSignature==", "signature_delta", "signature", 0)),
+                framed({"type": "content_block_stop", "index": 0}),
+            ]  # fmt: skip
         block = {
             "type": "content_block_start",
-            "index": 0,
+            "index": at,
             "content_block": {"type": "text", "text": ""},
         }
         end = {
@@ -497,26 +513,25 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
         }
         return [
             (False, _frame(wire, dump(start), "message_start")),
+            *thinking,
             (False, _frame(wire, dump(block), "content_block_start")),
             (False, _frame(wire, dump({"type": "ping"}), "ping")),
             *[(True, delta(p)) for p in pieces],
-            (
-                False,
-                _frame(
-                    wire, dump({"type": "content_block_stop", "index": 0}), "content_block_stop"
-                ),
-            ),
+            framed({"type": "content_block_stop", "index": at}),
             (False, _frame(wire, dump(end), "message_delta")),
             (False, _frame(wire, dump({"type": "message_stop"}), "message_stop")),
         ]
 
     if wire == "ollama":
 
-        def line(p: str, done: bool) -> bytes:
+        def line(p: str, done: bool, thinking: str | None = None) -> bytes:
+            message = {"role": "assistant", "content": p}
+            if thinking is not None:
+                message["thinking"] = thinking
             body: dict[str, Any] = {
                 "model": reported,
                 "created_at": "2026-12-02T00:00:00Z",
-                "message": {"role": "assistant", "content": p},
+                "message": message,
                 "done": done,
             }
             if done:
@@ -524,16 +539,21 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
                          "eval_count": completion_tokens}  # fmt: skip
             return _frame(wire, dump(body))
 
-        return [*[(True, line(p, False)) for p in pieces], (False, line("", True))]
+        return [
+            *[(False, line("", False, t)) for t in thoughts],
+            *[(True, line(p, False)) for p in pieces],
+            (False, line("", True)),
+        ]
 
-    def gemini_chunk(p: str, last: bool) -> bytes:
-        candidate: dict[str, Any] = {
-            "content": {"parts": [{"text": p}], "role": "model"},
-            "index": 0,
-        }
+    thought_tokens = {"thoughtsTokenCount": len(thoughts) * 10} if thoughts else {}
+
+    def gemini_chunk(p: str, last: bool, thought: bool = False) -> bytes:
+        part: dict[str, Any] = {"text": p, "thought": True} if thought else {"text": p}
+        candidate: dict[str, Any] = {"content": {"parts": [part], "role": "model"}, "index": 0}
         usage: dict[str, Any] = {
             "promptTokenCount": prompt_tokens,
             "totalTokenCount": prompt_tokens,
+            **thought_tokens,
         }
         if last:
             candidate["finishReason"] = "STOP"
@@ -541,11 +561,15 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
                 "promptTokenCount": prompt_tokens,
                 "candidatesTokenCount": completion_tokens,
                 "totalTokenCount": prompt_tokens + completion_tokens,
+                **thought_tokens,
             }
         body = {"candidates": [candidate], "usageMetadata": usage, "modelVersion": reported}
         return _frame(wire, dump(body))
 
-    return [(True, gemini_chunk(p, i == len(pieces) - 1)) for i, p in enumerate(pieces)]
+    return [
+        *[(False, gemini_chunk(t, False, thought=True)) for t in thoughts],
+        *[(True, gemini_chunk(p, i == len(pieces) - 1)) for i, p in enumerate(pieces)],
+    ]
 
 
 def numbered_text(chunks: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 
-from desktop.core.records.events import Event, Failed, Gateway, ReplyRequest, TextDelta
+from desktop.core.records.events import Channel, Event, Failed, Gateway, ReplyRequest, TextDelta
 from desktop.core.utils.stamps import new_id
 from tests.conftest import PYTHON, ROOT, subprocess_env
 
@@ -30,7 +30,17 @@ async def collect(gateway: Gateway, request: ReplyRequest) -> list[Event]:
 
 
 def text_of(events: list[Event]) -> str:
-    return "".join(e.text for e in events if isinstance(e, TextDelta))
+    """The answer the events carry."""
+    return "".join(
+        e.text for e in events if isinstance(e, TextDelta) and e.channel is Channel.ANSWER
+    )
+
+
+def reasoning_of(events: list[Event]) -> str:
+    """The reasoning (thinking) the events carry."""
+    return "".join(
+        e.text for e in events if isinstance(e, TextDelta) and e.channel is Channel.REASONING
+    )
 
 
 def failure_of(events: list[Event]) -> Failed:

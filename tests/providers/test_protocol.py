@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.core.records.events import Event, Failed, Started, TextDelta, UsageReport
+from desktop.core.records.events import Channel, Event, Failed, Started, TextDelta, UsageReport
 from desktop.core.records.model import Delivery, ErrorKind
 from desktop.providers import protocol
 from tests.providers.helpers import request_for
@@ -167,6 +167,7 @@ _VALUES: list[tuple[Any, st.SearchStrategy[Any]]] = [
     (int | None, st.none() | st.integers(0, 10**12)),
     (float | None, st.none() | st.floats(0, 1e6)),
     (ErrorKind, st.sampled_from(ErrorKind)),
+    (Channel, st.sampled_from(Channel)),
     (
         tuple[Delivery, ...],
         st.lists(st.builds(Delivery, extra=st.just({})), max_size=3).map(tuple),

@@ -1,8 +1,9 @@
 """Replay streams recorded from the real OpenAI, Anthropic and Gemini APIs.
 
 Each recording in ../shared/fixtures/providers is served verbatim by the fake server,
-read through litellm and the gateway, and the reassembled text must equal the text the
-recording carries (parsed here straight from the SSE, independently of litellm).
+read through litellm and the gateway, and the reassembled answer and reasoning (the
+model's thinking) must each equal what the recording carries (parsed here straight from
+the SSE, independently of litellm).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from desktop.core.records.model import ErrorKind
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
 from tests.conftest import SHARED_FIXTURES, shared_fixtures
 from tests.fakes.provider_server import FakeProviderServer, Replay, WireFormat
-from tests.providers.helpers import collect, request_for, text_of
+from tests.providers.helpers import collect, reasoning_of, request_for, text_of
 
 PROVIDERS = SHARED_FIXTURES / "providers"
 WIRES: tuple[WireFormat, ...] = ("openai", "anthropic", "gemini")
@@ -62,6 +63,30 @@ def recorded_text(wire: str, raw: str) -> str:
     )
 
 
+def recorded_reasoning(wire: str, raw: str) -> str:
+    """The thinking a recording carries, straight from its SSE events: Anthropic's
+    ``thinking_delta`` events, Gemini's parts marked ``thought``, the
+    ``reasoning_content`` of OpenAI-compatible deltas."""
+    events = _data_lines(raw)
+    if wire == "openai":
+        return "".join(
+            c["delta"].get("reasoning_content") or "" for e in events for c in e.get("choices", [])
+        )
+    if wire == "anthropic":
+        return "".join(
+            e["delta"]["thinking"]
+            for e in events
+            if e.get("type") == "content_block_delta" and e["delta"].get("type") == "thinking_delta"
+        )
+    return "".join(
+        part.get("text", "")
+        for e in events
+        for candidate in e.get("candidates", [])
+        for part in candidate.get("content", {}).get("parts", [])
+        if part.get("thought")
+    )
+
+
 def _serve(fake: FakeProviderServer, path: Path) -> tuple[str, str]:
     wire = path.parent.name
     name = path.name.split(".")[0]
@@ -89,7 +114,9 @@ async def test_a_recorded_stream_reassembles_to_its_text(
     wire, name = _serve(fake, path)
     events = await collect(_gateway(), request_for(f"{wire}/{name}", fake.api_base(wire)))  # type: ignore[arg-type]
     assert isinstance(events[-1], Finished), events[-1]
-    assert text_of(events) == recorded_text(wire, path.read_text(encoding="utf-8"))
+    raw = path.read_text(encoding="utf-8")
+    assert text_of(events) == recorded_text(wire, raw)
+    assert reasoning_of(events) == recorded_reasoning(wire, raw)
 
 
 @pytest.mark.parametrize(

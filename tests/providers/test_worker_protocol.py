@@ -53,7 +53,7 @@ async def relay() -> AsyncIterator[WorkerGateway]:
         ("unknown", "an unknown message type 'surprise'"),
         ("deep", "a line of 200001 bytes that is not JSON"),
         ("badusage", "a usage event whose 'prompt_tokens' is not a count"),
-        ("runaway", "a reply over 8,000,000 characters"),
+        ("runaway", "a reply's answer over 8,000,000 characters"),
     ],
 )
 async def test_a_line_that_breaks_the_protocol_fails_replies_in_flight_at_once_and_restarts(

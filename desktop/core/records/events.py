@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
 from typing import Any, Protocol
 
 from desktop.core.records.blobs import base64_of
@@ -101,18 +102,31 @@ class Started:
     """The provider accepted the request and the stream is open."""
 
 
+class Channel(StrEnum):
+    """Which part of a reply a delta adds to: the answer, or the model's reasoning
+    before it (its "thinking", never sent to another model)."""
+
+    ANSWER = "answer"
+    REASONING = "reasoning"
+
+
 @dataclass(frozen=True)
 class TextDelta:
+    """More text of the reply, on its channel."""
+
     text: str
+    channel: Channel = Channel.ANSWER
 
 
 @dataclass(frozen=True)
 class UsageReport:
-    """Token counts and cost; None where the provider or the cost map does not say."""
+    """Token counts and cost; None where the provider or the cost map does not say.
+    ``reasoning_tokens`` are the part of ``completion_tokens`` the model spent thinking."""
 
     prompt_tokens: int | None
     completion_tokens: int | None
     cost_usd: float | None
+    reasoning_tokens: int | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,8 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         raise ValueError(f"unknown event type in {data!r}")
     if cls is Failed:
         fields["kind"] = ErrorKind(fields["kind"])
+    if cls is TextDelta and "channel" in fields:
+        fields["channel"] = Channel(fields["channel"])
     if cls is Delivered:
         fields["deliveries"] = tuple(
             Delivery(d["attachment_id"], DeliveryHow(d["how"]), d["note"])

@@ -148,6 +148,7 @@ class Quote:
 class Usage:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    reasoning_tokens: int | None = None  # of the completion tokens, spent thinking
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -188,10 +189,15 @@ class Reply:
     id: str = field(default_factory=new_id)
     status: ReplyStatus = ReplyStatus.WAITING
     text: str = ""
+    # What the model thought before answering, as it streamed it (never sent on).
+    reasoning: str = ""
     error: ReplyError | None = None
     started_at: datetime | None = None
-    first_token_at: datetime | None = None
+    reasoning_started_at: datetime | None = None
+    first_token_at: datetime | None = None  # of the answer
     finished_at: datetime | None = None
+    # The provider's word for how the answer ended ("stop", "length", …; None: unsaid).
+    finish_reason: str | None = None
     usage: Usage | None = None
     cost_usd: float | None = None
     model_reported: str | None = None

@@ -15,6 +15,7 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING
 
 from desktop.core.records.events import (
+    Channel,
     Delivered,
     Failed,
     Finished,
@@ -163,16 +164,24 @@ class Engine:
                 reply.deliveries = list(deliveries)
             case Started():
                 pass
+            case TextDelta(text=text, channel=Channel.REASONING):
+                if reply.reasoning_started_at is None:
+                    reply.reasoning_started_at = now()
+                    reply.status = ReplyStatus.STREAMING
+                reply.reasoning += text
             case TextDelta(text=text):
                 if reply.first_token_at is None:
                     reply.first_token_at = now()
                     reply.status = ReplyStatus.STREAMING
                 reply.text += text
-            case UsageReport(prompt_tokens=p, completion_tokens=c, cost_usd=cost):
-                reply.usage = Usage(p, c)
+            case UsageReport(
+                prompt_tokens=p, completion_tokens=c, cost_usd=cost, reasoning_tokens=r
+            ):
+                reply.usage = Usage(p, c, r)
                 reply.cost_usd = cost
-            case Finished(model_reported=model):
+            case Finished(finish_reason=why, model_reported=model):
                 reply.model_reported = model
+                reply.finish_reason = why
                 reply.status = ReplyStatus.COMPLETE
             case Failed(kind=kind, message=message, retry_after=wait):
                 self._fail(reply, kind, message, wait)

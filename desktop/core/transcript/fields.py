@@ -64,7 +64,7 @@ from desktop.core.transcript.errors import DocumentProblem
 from desktop.core.trust import is_variable_name
 
 FORMAT = "roundtable.session"
-VERSION = 2
+VERSION = 3
 
 TEXT = Scalar((str,), "a string", required=True)
 OPT_TEXT = Scalar((str,), "a string")
@@ -110,7 +110,12 @@ SEAT = Codec(
     Field("pdf", OPT_FLAG),
 )
 
-USAGE = Codec(Usage, Field("prompt_tokens", OPT_INT), Field("completion_tokens", OPT_INT))
+USAGE = Codec(
+    Usage,
+    Field("prompt_tokens", OPT_INT),
+    Field("completion_tokens", OPT_INT),
+    Field("reasoning_tokens", OPT_INT),
+)
 
 REPLY_ERROR = Codec(
     ReplyError,
@@ -132,10 +137,13 @@ REPLY = Codec(
     Field("seat_id", TEXT),
     Field("status", Choice(ReplyStatus)),
     Field("text", TEXT),
+    Field("reasoning", TEXT),
     Field("error", Nested(REPLY_ERROR)),
     Field("started_at", OPT_TIME),
+    Field("reasoning_started_at", OPT_TIME),
     Field("first_token_at", OPT_TIME),
     Field("finished_at", OPT_TIME),
+    Field("finish_reason", OPT_TEXT),
     Field("usage", Nested(USAGE)),
     Field("cost_usd", OPT_NUMBER),
     Field("model_reported", OPT_TEXT),

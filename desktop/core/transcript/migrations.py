@@ -76,7 +76,37 @@ def _default_sections(document: dict[str, Any], excluded: set[str]) -> list[dict
     return sections
 
 
-MIGRATIONS: dict[int, Migration] = {1: post_blocks}
+def reasoning(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 → 3: a reply keeps what its model thought before answering
+    (``reasoning``, "" when none came: version 2 did not keep it), when that began
+    (``reasoning_started_at``) and how the answer ended (``finish_reason``, null: not
+    known); usage counts ``reasoning_tokens`` (null: not known).
+
+    A version-2 reply cannot hold this version's fields, so one already named so was
+    another tool's: it is kept, as ``<name>_from_version_2``, never read as ours.
+    """
+    for turn in document.get("turns") or ():
+        for reply in (turn.get("replies") or ()) if isinstance(turn, dict) else ():
+            if not isinstance(reply, dict):
+                continue  # the decoder says what is wrong, and where
+            _set_aside(reply, ("reasoning", "reasoning_started_at", "finish_reason"))
+            if isinstance(reply.get("usage"), dict):
+                _set_aside(reply["usage"], ("reasoning_tokens",))
+            reply.setdefault("reasoning", "")
+            reply.setdefault("reasoning_started_at", None)
+            reply.setdefault("finish_reason", None)
+            if isinstance(reply.get("usage"), dict):
+                reply["usage"].setdefault("reasoning_tokens", None)
+    return document
+
+
+def _set_aside(fields: dict[str, Any], names: tuple[str, ...]) -> None:
+    for name in names:
+        if name in fields:
+            fields[f"{name}_from_version_2"] = fields.pop(name)
+
+
+MIGRATIONS: dict[int, Migration] = {1: post_blocks, 2: reasoning}
 
 
 def migrate(
