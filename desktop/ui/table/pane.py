@@ -30,6 +30,7 @@ from desktop.providers.keys import provider_of
 from desktop.ui.table import marks
 from desktop.ui.table.conversation_view import ConversationView
 from desktop.ui.table.reply_actions import REPLY_ACTIONS
+from desktop.ui.table.thought_panel import ThoughtPanel, summary_of
 from desktop.ui.widgets.elided_label import ElidedLabel
 
 STATE_NAMES = {
@@ -131,6 +132,7 @@ class SeatPane(QFrame):
         top.addWidget(self.state)
 
         self.view = ConversationView(self)
+        self.thought = ThoughtPanel()
         self.view.setAccessibleName(f"{seat.label} conversation")
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -154,6 +156,7 @@ class SeatPane(QFrame):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.numbers)
+        layout.addWidget(self.thought)
         layout.addWidget(self.view, 1)
         layout.addWidget(actions)
         self._update_header()
@@ -164,6 +167,7 @@ class SeatPane(QFrame):
         """Render the seat's whole conversation from the session."""
         self.view.clear_all()
         self.reply = None
+        self.thought.follow(None)
         self._session = session
         for turn in session.turns:
             if self.seat.id not in turn.targets:
@@ -193,6 +197,7 @@ class SeatPane(QFrame):
         self.reply = reply
         self.view.replace_reply(reply.id)
         self.view.update_stream(reply.text)
+        self.thought.follow(reply)
         self._update_header()
 
     def _add_turn(self, turn: Turn) -> None:
@@ -208,6 +213,7 @@ class SeatPane(QFrame):
         reply = turn.latest_reply(self.seat.id)
         self.reply = reply
         self._turn = turn
+        self.thought.follow(reply)
         if reply is None:
             return
         if reply.status.is_final:
@@ -221,6 +227,7 @@ class SeatPane(QFrame):
         """A reply of this seat changed: draw the stream, or the final answer once."""
         if reply is not self.reply:
             return
+        self.thought.follow(reply)
         if reply.status.is_final:
             self.view.finish_stream(reply.text)
             self._add_note(reply)
@@ -230,6 +237,8 @@ class SeatPane(QFrame):
         self._update_header()
 
     def _add_note(self, reply: Reply) -> None:
+        if reply.reasoning:  # the words counted once: the reply has ended
+            self.view.add_note(f"💭 {summary_of(reply, len(reply.reasoning.split()))}")
         self._add_deliveries(reply)
         if reply.status is ReplyStatus.ERROR and reply.error is not None:
             message, action = reply.error.message, error_action(reply)
