@@ -1,12 +1,14 @@
 """Benchmark: one 20,000-chunk stream read four ways, and `roundtable ask` start-up.
 
-    python -m bench.gateway [--chunks N] [--runs N]
+    python -m bench.gateway [--chunks N] [--runs N] [--thinking]
 
 Reads the same OpenAI-format SSE stream from the fake provider server (127.0.0.1) as
 raw SSE with httpx, with litellm directly, through our in-process gateway, and through
 the provider worker; reports chunks/s and microseconds per chunk for each, their ratios
 to raw httpx, and the time from starting `roundtable ask` to its first request reaching
-the server. Results go in bench/README.md.
+the server. With ``--thinking`` the stream first carries as many chunks of reasoning
+(``reasoning_content``, as DeepSeek and other OpenAI-compatible servers send it), and
+every reader must return both the thought and the answer. Results go in bench/README.md.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from pathlib import Path
 
 import httpx
 
-from desktop.core.records.events import ReplyRequest, TextDelta
+from bench.ui_streaming import markdown_answer
+from desktop.core.records.events import Channel, ReplyRequest, TextDelta
 from desktop.providers import litellm_runtime
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
 from desktop.providers.worker_client import WorkerGateway
@@ -41,8 +44,12 @@ def _request(base: str) -> ReplyRequest:
     )
 
 
-async def raw_httpx(base: str, expected: str) -> None:
+Expected = tuple[str, str]  # the thought ("" when none) and the answer
+
+
+async def raw_httpx(base: str, expected: Expected) -> None:
     body = {"model": "bench", "messages": [{"role": "user", "content": "go"}], "stream": True}
+    thought: list[str] = []
     parts: list[str] = []
     async with (
         httpx.AsyncClient(timeout=60) as client,
@@ -51,12 +58,14 @@ async def raw_httpx(base: str, expected: str) -> None:
         async for line in response.aiter_lines():
             if line.startswith("data: ") and line != "data: [DONE]":
                 for choice in json.loads(line[6:]).get("choices", []):
+                    thought.append(choice["delta"].get("reasoning_content") or "")
                     parts.append(choice["delta"].get("content") or "")
-    assert "".join(parts) == expected
+    assert ("".join(thought), "".join(parts)) == expected
 
 
-async def litellm_direct(base: str, expected: str) -> None:
+async def litellm_direct(base: str, expected: Expected) -> None:
     litellm = litellm_runtime.load()
+    thought: list[str] = []
     parts: list[str] = []
     async with await litellm.acompletion(
         model="openai/bench",
@@ -69,27 +78,33 @@ async def litellm_direct(base: str, expected: str) -> None:
     ) as response:
         async for chunk in response:
             for choice in chunk.choices:
+                thought.append(getattr(choice.delta, "reasoning_content", None) or "")
                 parts.append(choice.delta.content or "")
-    assert "".join(parts) == expected
+    assert ("".join(thought), "".join(parts)) == expected
 
 
-def via_gateway(gateway: LiteLLMGateway | WorkerGateway) -> Callable[[str, str], Awaitable[None]]:
-    async def read(base: str, expected: str) -> None:
-        parts = [e.text async for e in gateway.stream(_request(base)) if isinstance(e, TextDelta)]
-        assert "".join(parts) == expected
+Reader = Callable[[str, Expected], Awaitable[None]]
+
+
+def via_gateway(gateway: LiteLLMGateway | WorkerGateway) -> Reader:
+    async def read(base: str, expected: Expected) -> None:
+        said: dict[Channel, list[str]] = {Channel.REASONING: [], Channel.ANSWER: []}
+        async for event in gateway.stream(_request(base)):
+            if isinstance(event, TextDelta):
+                said[event.channel].append(event.text)
+        assert ("".join(said[Channel.REASONING]), "".join(said[Channel.ANSWER])) == expected
 
     return read
 
 
 async def measure(
-    name: str, read: Callable[[str, str], Awaitable[None]], base: str, chunks: int, runs: int
+    name: str, read: Reader, base: str, expected: Expected, runs: int
 ) -> tuple[str, float]:
     """Median seconds to read the whole stream, after one warm-up read."""
-    text = numbered_text(chunks)
     times = []
     for _ in range(runs + 1):
         start = time.perf_counter()
-        await read(base, text)
+        await read(base, expected)
         times.append(time.perf_counter() - start)
     return name, statistics.median(times[1:])
 
@@ -123,16 +138,16 @@ def time_to_first_request(server: FakeProviderServer, runs: int) -> list[float]:
     return results
 
 
-async def read_four_ways(base: str, chunks: int, runs: int) -> list[tuple[str, float]]:
+async def read_four_ways(base: str, expected: Expected, runs: int) -> list[tuple[str, float]]:
     """Seconds each reader takes for the whole stream."""
     worker = WorkerGateway()
     await worker.wait_ready()
     gateway = LiteLLMGateway(retry=RetryPolicy(attempts=1))
     results = [
-        await measure("raw SSE (httpx)", raw_httpx, base, chunks, runs),
-        await measure("litellm directly", litellm_direct, base, chunks, runs),
-        await measure("in-process gateway", via_gateway(gateway), base, chunks, runs),
-        await measure("provider worker", via_gateway(worker), base, chunks, runs),
+        await measure("raw SSE (httpx)", raw_httpx, base, expected, runs),
+        await measure("litellm directly", litellm_direct, base, expected, runs),
+        await measure("in-process gateway", via_gateway(gateway), base, expected, runs),
+        await measure("provider worker", via_gateway(worker), base, expected, runs),
     ]
     await worker.aclose()
     await gateway.aclose()
@@ -145,12 +160,23 @@ def main() -> None:
     )
     parser.add_argument("--chunks", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--thinking", action="store_true", help="a thought first, as long")
     args = parser.parse_args()
+    text = numbered_text(args.chunks)
+    thought = markdown_answer(len(text)) if args.thinking else ""
+    thinking = ["--thinking", str(len(text))] if args.thinking else []
     os.environ["OPENAI_API_KEY"] = KEY
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     # The server runs in a process of its own so it does not share this one's GIL.
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.provider_server", "--chunks", str(args.chunks)],
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes.provider_server",
+            "--chunks",
+            str(args.chunks),
+            *thinking,
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -160,18 +186,20 @@ def main() -> None:
     assert server.stdin is not None
     try:
         base = server.stdout.readline().strip() + "/v1"
-        results = asyncio.run(read_four_ways(base, args.chunks, args.runs))
+        results = asyncio.run(read_four_ways(base, (thought, text), args.runs))
     finally:
         server.stdin.close()
         server.wait()
     raw = results[0][1]
-    print(f"{args.chunks:,} chunks, median of {args.runs} runs after one warm-up\n")
+    chunks = args.chunks * (2 if args.thinking else 1)
+    kind = f" ({args.chunks:,} of thought, then the answer)" if args.thinking else ""
+    print(f"{chunks:,} chunks{kind}, median of {args.runs} runs after one warm-up\n")
     print("| path | seconds | chunks/s | µs/chunk | time vs raw SSE |")
     print("|---|---:|---:|---:|---:|")
     for name, seconds in results:
         print(
-            f"| {name} | {seconds:.3f} | {args.chunks / seconds:,.0f} | "
-            f"{seconds / args.chunks * 1e6:.1f} | {seconds / raw:.1f}× |"
+            f"| {name} | {seconds:.3f} | {chunks / seconds:,.0f} | "
+            f"{seconds / chunks * 1e6:.1f} | {seconds / raw:.1f}× |"
         )
     with FakeProviderServer() as local:
         startups = time_to_first_request(local, 3)

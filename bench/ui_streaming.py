@@ -2,7 +2,7 @@
 
     python -m bench.ui_streaming [--panes 1 3 6 9] [--chars 20000] [--rate 200]
         [--answer markdown|long-line|open-fence] [--chunks N] [--annotated] [--autosave]
-        [--no-paint | --paint-only]
+        [--thinking CHARS [--open-thoughts]] [--no-paint | --paint-only]
 
 Each pane streams a 20,000-character Markdown answer at 200 chunks/s from the fake
 provider server (a process of its own) through the provider worker. In the GUI
@@ -10,7 +10,9 @@ process a 5 ms timer measures event-loop lag (p50, p99, max); we also report the
 thread's CPU time and the GUI process's peak RSS. Then process start → first paint for
 the real main window and for a bare PySide6 window with three QTextBrowsers. Every
 measurement runs in a fresh process. With ``--autosave`` the window autosaves to a
-recovery file every 2 s while it streams, as the app does. Results go in bench/README.md.
+recovery file every 2 s while it streams, as the app does. With ``--thinking`` each
+seat first thinks that many characters (in as many chunks as its answer), as a
+reasoning model streams its thought before it answers. Results go in bench/README.md.
 """
 
 from __future__ import annotations
@@ -107,10 +109,15 @@ def annotated_history(seats: list[Seat], chars: int) -> Session:
 
 
 def child_stream(
-    panes: int, base: str, annotated: bool = False, autosave: bool = False
+    panes: int,
+    base: str,
+    annotated: bool = False,
+    autosave: bool = False,
+    open_thoughts: bool = False,
 ) -> dict[str, float]:
     """In a fresh process: open the window with N panes (with an annotated earlier turn
-    when ``annotated``, autosaving to a recovery file when ``autosave``), stream, measure."""
+    when ``annotated``, autosaving to a recovery file when ``autosave``, each pane's
+    thought open as it streams when ``open_thoughts``), stream, measure."""
     import qasync
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -138,6 +145,8 @@ def child_stream(
     else:
         document.new(seats)
     window.show()
+    for pane in window.panes if open_thoughts else ():
+        pane.thought.line.setChecked(True)  # the thought streams into the open panel
     warm_up_in_background()  # as the app does after its first paint
     loop.run_until_complete(gateway.wait_ready())
 
@@ -252,6 +261,10 @@ def main() -> None:
     parser.add_argument(
         "--autosave", action="store_true", help="autosave to a recovery file, as the app does"
     )
+    parser.add_argument("--thinking", type=int, help="each seat thinks this many characters first")
+    parser.add_argument(
+        "--open-thoughts", action="store_true", help="with each pane's thought open as it streams"
+    )
     parser.add_argument("--no-paint", action="store_true", help="skip the first-paint timing")
     parser.add_argument(
         "--paint-only", action="store_true", help="only the first-paint timing, no streaming"
@@ -262,7 +275,10 @@ def main() -> None:
     parser.add_argument("--base", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_stream:
-        print(json.dumps(child_stream(args.child_stream, args.base, args.annotated, args.autosave)))
+        measured = child_stream(
+            args.child_stream, args.base, args.annotated, args.autosave, args.open_thoughts
+        )
+        print(json.dumps(measured))
         return
     if args.child_paint:
         print(child_first_paint(args.child_paint == "bare", args.started))
@@ -281,7 +297,8 @@ def stream(args: argparse.Namespace) -> None:
     chunks = args.chunks or args.chars // 20
     server = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes.provider_server", "--answer", args.answer,
-         "--chars", str(args.chars), "--chunks", str(chunks), "--delay", str(1 / args.rate)],
+         "--chars", str(args.chars), "--chunks", str(chunks), "--delay", str(1 / args.rate),
+         *(["--thinking", str(args.thinking)] if args.thinking else [])],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
     )  # fmt: skip
     assert server.stdout is not None
@@ -290,6 +307,7 @@ def stream(args: argparse.Namespace) -> None:
         base = server.stdout.readline().strip() + "/v1"
         marks = ["--annotated"] if args.annotated else []
         marks += ["--autosave"] if args.autosave else []
+        marks += ["--open-thoughts"] if args.open_thoughts else []
         rows = [
             json.loads(run_child("--child-stream", str(n), "--base", base, *marks))
             for n in args.panes

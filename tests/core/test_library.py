@@ -332,3 +332,15 @@ def test_the_index_is_the_users_alone(folder: Path, tmp_path: Path) -> None:
     index.chmod(0o644)
     Library(folder, index).close()
     assert oct(index.stat().st_mode & 0o777) == "0o600", "an older index is made private too"
+
+
+def test_what_a_seat_thought_is_found_and_said_to_be_its_thinking(tmp_path: Path) -> None:
+    folder = tmp_path / "Sessions"
+    session = debate("Thinker", "A sandwich.")
+    session.turns[0].replies[0].reasoning = "Weighing the hinge against the cube rule."
+    saved(folder, "thinker.json", session)
+    library = Library(folder, tmp_path / "index.sqlite3")
+    library.refresh()
+    [hit] = library.index.search("hinge")
+    assert (hit.kind, hit.seat) == ("reasoning", "Claude (thinking)")
+    assert hit.reply_id == session.turns[0].replies[0].id

@@ -42,3 +42,22 @@ def test_a_reply_still_streaming_is_not_yet_unknown() -> None:
     reply = session.turns[0].replies[0]
     reply.status, reply.usage = ReplyStatus.STREAMING, Usage(5, None)
     assert cost_of([reply]) == "$0.0000"
+
+
+def test_a_replys_thinking_tokens_are_said_apart_within_its_output() -> None:
+    from desktop.core.session.totals import reply_numbers
+
+    reply = Reply("s", status=ReplyStatus.COMPLETE, usage=Usage(12, 1_340, 1_240), cost_usd=0.02)
+    assert reply_numbers(reply).startswith("12 in · 1,340 out (1,240 thinking) · $0.0200")
+    reply.usage = Usage(12, 100)
+    assert reply_numbers(reply).startswith("12 in · 100 out · $0.0200")
+
+
+def test_show_prints_what_a_seat_thought_set_apart_before_its_answer() -> None:
+    session = session_of("Claude")
+    reply = session.turns[0].replies[0]
+    reply.reasoning = "Bread on two sides?\nA hinged bun is one piece."
+    reply.text = "A sandwich."
+    shown = render_session(session)
+    thought = shown.index("  💭 Thinking (10 words):\n  │ Bread on two sides?\n  │ A hinged bun")
+    assert thought < shown.index("A sandwich.")

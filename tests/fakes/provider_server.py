@@ -33,9 +33,9 @@ class Stream:
     """A successful streamed answer.
 
     ``text`` None echoes the last user message. ``chunks`` splits the text into that many
-    roughly equal pieces; ``delay`` is slept before each chunk. ``cut_after`` drops the
-    connection after that many text chunks; ``malformed_at`` sends a broken event in place
-    of that chunk. ``thinking``, when given, streams first as the model's reasoning, in
+    roughly equal pieces; ``delay`` is slept before each chunk (of the thinking too).
+    ``cut_after`` drops the connection after that many chunks; ``malformed_at`` sends a
+    broken event in place of that chunk. ``thinking``, when given, streams first as the model's reasoning, in
     the same number of pieces, the way each provider sends it (Anthropic's thinking
     block with its signature, Gemini's ``thought`` parts, Ollama's ``thinking``, the
     OpenAI-compatible ``reasoning_content``).
@@ -463,7 +463,7 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
         }
         return [
             (False, chunk({"role": "assistant", "content": ""})),
-            *[(False, chunk({"content": None, "reasoning_content": p})) for p in thoughts],
+            *[(True, chunk({"content": None, "reasoning_content": p})) for p in thoughts],
             *[(True, chunk({"content": p})) for p in pieces],
             (False, chunk({}, "stop")),
             (False, _frame(wire, dump({**base, "choices": [], "usage": usage}))),
@@ -497,7 +497,7 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
             thinking = [
                 framed({"type": "content_block_start", "index": 0,
                         "content_block": {"type": "thinking", "thinking": "", "signature": ""}}),
-                *[(False, delta(p, "thinking_delta", "thinking", 0)) for p in thoughts],
+                *[(True, delta(p, "thinking_delta", "thinking", 0)) for p in thoughts],
                 (False, delta("EqQBCgIYAhIMfakeSignature==", "signature_delta", "signature", 0)),
                 framed({"type": "content_block_stop", "index": 0}),
             ]  # fmt: skip
@@ -540,7 +540,7 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
             return _frame(wire, dump(body))
 
         return [
-            *[(False, line("", False, t)) for t in thoughts],
+            *[(True, line("", False, t)) for t in thoughts],
             *[(True, line(p, False)) for p in pieces],
             (False, line("", True)),
         ]
@@ -567,7 +567,7 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
         return _frame(wire, dump(body))
 
     return [
-        *[(False, gemini_chunk(t, False, thought=True)) for t in thoughts],
+        *[(True, gemini_chunk(t, False, thought=True)) for t in thoughts],
         *[(True, gemini_chunk(p, i == len(pieces) - 1)) for i, p in enumerate(pieces)],
     ]
 
@@ -591,14 +591,14 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before each chunk")
     parser.add_argument("--chars", type=int, help="stream an answer of this length")
     parser.add_argument("--answer", default="markdown", help="its kind (bench.ui_streaming)")
+    parser.add_argument("--thinking", type=int, help="think this many characters first")
     args = parser.parse_args()
-    if args.chars:
-        from bench.ui_streaming import ANSWERS
+    from bench.ui_streaming import ANSWERS
 
-        text = ANSWERS[args.answer](args.chars)
-    else:
-        text = numbered_text(args.chunks)
-    server = FakeProviderServer(Stream(text=text, chunks=args.chunks, delay=args.delay)).start()
+    text = ANSWERS[args.answer](args.chars) if args.chars else numbered_text(args.chunks)
+    thinking = ANSWERS["markdown"](args.thinking) if args.thinking else None
+    stream = Stream(text=text, thinking=thinking, chunks=args.chunks, delay=args.delay)
+    server = FakeProviderServer(stream).start()
     print(server.url, flush=True)
     sys.stdin.read()
     server.stop()

@@ -23,13 +23,15 @@ def test_a_pane_says_its_seat_is_thinking_then_how_long_it_thought(
     )
     ui.send("Is a hot dog a sandwich?", [ui.document.session.seats[1].id])
     pane = ui.window.panes[1]
+    words = f"{len(THOUGHT.split())} words"
     ui.wait(lambda: pane.thought.line.text().startswith("Thinking…"), "the live line")
+    ui.wait(lambda: words in pane.thought.line.text(), "the thought's words, counted live")
+    assert pane.thought.line.text().startswith("Thinking…"), "no answer yet: still thinking"
     assert pane.thought.isVisible()
-    assert f"{len(THOUGHT.split())} words" in pane.thought.line.text()
     assert not ui.window.panes[0].thought.isVisible(), "a seat that did not think shows none"
     ui.settle()
     assert pane.thought.line.text().startswith("Thought for ")
-    assert f"{len(THOUGHT.split())} words" in pane.thought.line.text()
+    assert words in pane.thought.line.text()
     assert "💭 Thought for" in pane.view.toPlainText(), "said under the answer too"
     assert THOUGHT not in pane.view.toPlainText(), "the thought itself only when opened"
     pane.thought.line.click()

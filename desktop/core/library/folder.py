@@ -231,10 +231,12 @@ def _units(session: Session, seats: dict[str, str]) -> Iterable[Unit]:
             yield Unit("prompt", clean(turn.text), turn.id)
         for reply in turn.replies:
             replies[reply.id] = turn.id
+            seat = seats.get(reply.seat_id, "")
             if reply.text.strip():
-                yield Unit(
-                    "reply", clean(reply.text), turn.id, reply.id, seats.get(reply.seat_id, "")
-                )
+                yield Unit("reply", clean(reply.text), turn.id, reply.id, seat)
+            if reply.reasoning.strip():  # what it thought is found too, and said so
+                thinking = f"{seat} (thinking)" if seat else "thinking"
+                yield Unit("reasoning", clean(reply.reasoning), turn.id, reply.id, thinking)
     for note in session.annotations:
         if note.note.strip() and note.kind is AnnotationKind.COMMENT:
             turn_id = replies.get(note.target_id, "")

@@ -17,7 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LAYOUT = 1  # PRAGMA user_version of an index this code wrote
+# PRAGMA user_version of an index this code wrote; another is made again from the files
+# (2: replies' thinking is indexed too).
+LAYOUT = 2
 BUSY_MS = 10_000  # how long a writer waits for another instance's transaction
 MARK_START, MARK_END = "\ue000", "\ue001"  # around matched words in a snippet
 SNIPPET_TOKENS = 14
@@ -72,7 +74,7 @@ class Stamp:
 class Unit:
     """One searchable text of a session: a prompt, a reply, a comment, commentary."""
 
-    kind: str  # "title", "prompt", "reply", "comment", "post"
+    kind: str  # "title", "prompt", "reply", "reasoning", "comment", "post"
     text: str
     turn_id: str = ""
     reply_id: str = ""

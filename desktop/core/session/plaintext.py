@@ -76,6 +76,10 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
             if delivery.attachment_id in turn.attachment_ids:
                 name = session.attachment(delivery.attachment_id).name
                 lines.append(f"  📎 {name}: {delivery.note}")
+        if reply.reasoning.strip():  # what it thought first, set apart from the answer
+            thought = reply.reasoning.strip().splitlines()
+            words = len(reply.reasoning.split())
+            lines += ["", f"  💭 Thinking ({words:,} words):", *(f"  │ {t}" for t in thought)]
         if reply.text:
             lines += ["", reply.text.rstrip()]
         if reply.status is ReplyStatus.ERROR and reply.error is not None:

@@ -27,7 +27,10 @@ def reply_numbers(reply: Reply | None) -> str:
         tokens_out = (
             "?" if reply.usage.completion_tokens is None else f"{reply.usage.completion_tokens:,}"
         )
-        parts.append(f"{tokens_in} in · {tokens_out} out")
+        thinking = reply.usage.reasoning_tokens
+        # The thinking is part of the output (and priced as output): said apart, in it.
+        of_which = f" ({thinking:,} thinking)" if thinking else ""
+        parts.append(f"{tokens_in} in · {tokens_out} out{of_which}")
     if reply.cost_usd is not None:
         parts.append(f"${reply.cost_usd:.4f}")
     first, total = _seconds(reply)

@@ -237,8 +237,11 @@ class SeatPane(QFrame):
         self._update_header()
 
     def _add_note(self, reply: Reply) -> None:
-        if reply.reasoning:  # the words counted once: the reply has ended
-            self.view.add_note(f"💭 {summary_of(reply, len(reply.reasoning.split()))}")
+        if reply.reasoning:
+            # Counted as it streamed when the panel followed it: splitting a 5 MB thought
+            # again here stalled the window for 80 ms (bench/README.md).
+            words = self.thought.words_of(reply)
+            self.view.add_note(f"💭 {summary_of(reply, words)}")
         self._add_deliveries(reply)
         if reply.status is ReplyStatus.ERROR and reply.error is not None:
             message, action = reply.error.message, error_action(reply)

@@ -73,6 +73,13 @@ class ThoughtPanel(QWidget):
         else:
             self._tick.stop()
 
+    def words_of(self, reply: Reply) -> int:
+        """How many words ``reply`` thought (counted as they came when this panel
+        followed it; counted now otherwise, once, as a reply is drawn from a file)."""
+        if reply is self._reply and self._counted == len(reply.reasoning):
+            return self.words
+        return len(reply.reasoning.split())
+
     @property
     def thinking(self) -> bool:
         """The reply is still thinking: no answer yet, and not ended."""
