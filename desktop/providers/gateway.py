@@ -14,12 +14,13 @@ from desktop.core.records.events import (
     Failed,
     Finished,
     Message,
+    ReasoningSealed,
     ReplyRequest,
     Started,
     TextDelta,
     UsageReport,
 )
-from desktop.core.records.model import ErrorKind
+from desktop.core.records.model import ErrorKind, ReasoningBlock
 from desktop.providers import capabilities, keys, litellm_runtime, parts, routing
 from desktop.providers.errors import Classified, classify
 
@@ -155,6 +156,7 @@ class LiteLLMGateway:
     ) -> AsyncIterator[Event]:
         finish_reason: str | None = None
         model: str | None = None
+        seals: dict[int, ReasoningBlock] = {}  # by litellm's index of thinking blocks
         # Leaving this block in any way (end, error, cancel, generator closed) closes
         # the HTTP stream at once.
         async with await litellm.acompletion(**kwargs) as response:
@@ -167,6 +169,7 @@ class LiteLLMGateway:
                     if isinstance(thought, str) and thought:
                         received.append(thought)
                         yield TextDelta(thought, Channel.REASONING)
+                    _seal(seals, getattr(choice.delta, "thinking_blocks", None))
                     content = getattr(choice.delta, "content", None)
                     if content:
                         received.append(content)
@@ -182,6 +185,8 @@ class LiteLLMGateway:
                         getattr(usage, "cost", None),
                         reasoning if isinstance(reasoning, int) else None,
                     )
+        if seals:
+            yield ReasoningSealed(tuple(seals[i] for i in sorted(seals)))
         yield Finished(finish_reason, model)
 
     def use_key(self, provider: str, key: str | None) -> None:
@@ -194,3 +199,20 @@ class LiteLLMGateway:
     async def aclose(self) -> None:
         """Close litellm's HTTP clients on this loop."""
         await litellm_runtime.close_clients()
+
+
+def _seal(seals: dict[int, ReasoningBlock], blocks: object) -> None:
+    """Keep the signatures and encrypted thinking of litellm's ``thinking_blocks`` (the
+    text of each arrives as ``reasoning_content`` too, and is the reply's reasoning)."""
+    if not isinstance(blocks, list):
+        return
+    for block in blocks:
+        if not isinstance(block, dict) or not isinstance(block.get("type"), str):
+            continue
+        index = block.get("index", 0)
+        index = index if isinstance(index, int) else 0
+        kept = seals.setdefault(index, ReasoningBlock(block["type"]))
+        for key in ("signature", "data"):
+            value = block.get(key)
+            if isinstance(value, str) and value:
+                setattr(kept, key, value)

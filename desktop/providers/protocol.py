@@ -50,6 +50,7 @@ from desktop.core.records.events import (
     Event,
     Failed,
     Finished,
+    ReasoningSealed,
     ReplyRequest,
     TextDelta,
     UsageReport,
@@ -375,6 +376,16 @@ def _amount_or_none(value: object) -> bool:
     )
 
 
+def _seals(value: object) -> bool:
+    return all(
+        isinstance(b.kind, str)
+        and _str_or_none(b.signature)
+        and _str_or_none(b.data)
+        and isinstance(b.extra, dict)
+        for b in value  # type: ignore[attr-defined]
+    )
+
+
 def _deliveries(value: object) -> bool:
     return all(
         isinstance(d.attachment_id, str) and isinstance(d.note, str)
@@ -396,6 +407,7 @@ _FIELD_CHECKS: dict[type, tuple[tuple[str, Callable[[object], bool], str], ...]]
     ),
     Failed: (("message", _is_str, "a string"), ("retry_after", _amount_or_none, "an amount")),
     Delivered: (("deliveries", _deliveries, "a list of deliveries"),),
+    ReasoningSealed: (("blocks", _seals, "a list of seals"),),
 }
 
 

@@ -25,6 +25,7 @@ from desktop.core.records.model import (
     DeliveryHow,
     ErrorKind,
     Quote,
+    ReasoningBlock,
     ReasoningEffort,
     Reply,
     ReplyError,
@@ -369,6 +370,12 @@ def sessions(draw: st.DrawFn) -> Session:
                     status=draw(st.sampled_from(ReplyStatus)),
                     text=draw(st.text()),
                     reasoning=draw(st.text()),
+                    reasoning_blocks=draw(
+                        st.lists(
+                            st.builds(ReasoningBlock, texts, st.none() | texts, st.none() | texts),
+                            max_size=2,
+                        )
+                    ),
                     error=error,
                     started_at=draw(st.none() | times),
                     reasoning_started_at=draw(st.none() | times),

@@ -28,6 +28,7 @@ from desktop.core.records.model import (
     DeliveryHow,
     ErrorKind,
     Quote,
+    ReasoningBlock,
     ReasoningEffort,
     Reply,
     ReplyError,
@@ -56,6 +57,7 @@ MODEL_TYPES = (
     Attachment,
     Quote,
     Usage,
+    ReasoningBlock,
     ReplyError,
     Delivery,
     Reply,
@@ -168,6 +170,10 @@ def usage_fields() -> Fields:
     }
 
 
+def reasoning_block_fields() -> Fields:
+    return {"kind": texts, "signature": texts, "data": texts, "extra": extras}
+
+
 def reply_error_fields() -> Fields:
     return {
         "kind": st.sampled_from(ErrorKind),
@@ -196,6 +202,9 @@ def reply_fields(seat_ids: list[str], attachment_ids: list[str]) -> Fields:
         "status": st.sampled_from(ReplyStatus),
         "text": st.text(max_size=200),
         "reasoning": st.text(max_size=200),
+        "reasoning_blocks": st.lists(
+            st.builds(ReasoningBlock, **reasoning_block_fields()), max_size=2
+        ),
         "error": st.builds(ReplyError, **reply_error_fields()),
         "started_at": times,
         "reasoning_started_at": times,
@@ -368,6 +377,7 @@ def test_the_strategies_fill_every_field_of_every_model_type() -> None:
         Attachment: attachment_fields(b""),
         Quote: quote_fields([seat.id]),
         Usage: usage_fields(),
+        ReasoningBlock: reasoning_block_fields(),
         ReplyError: reply_error_fields(),
         Delivery: delivery_fields(["a"]),
         Reply: reply_fields([seat.id], ["a"]),

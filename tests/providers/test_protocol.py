@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.core.records.events import Channel, Event, Failed, Started, TextDelta, UsageReport
-from desktop.core.records.model import Delivery, ErrorKind
+from desktop.core.records.model import Delivery, ErrorKind, ReasoningBlock
 from desktop.providers import protocol
 from tests.providers.helpers import request_for
 
@@ -168,6 +168,13 @@ _VALUES: list[tuple[Any, st.SearchStrategy[Any]]] = [
     (float | None, st.none() | st.floats(0, 1e6)),
     (ErrorKind, st.sampled_from(ErrorKind)),
     (Channel, st.sampled_from(Channel)),
+    (
+        tuple[ReasoningBlock, ...],
+        st.lists(
+            st.builds(ReasoningBlock, st.text(), st.none() | st.text(), st.none() | st.text()),
+            max_size=3,
+        ).map(tuple),
+    ),
     (
         tuple[Delivery, ...],
         st.lists(st.builds(Delivery, extra=st.just({})), max_size=3).map(tuple),

@@ -63,6 +63,8 @@ async def test_thinking_is_kept_with_the_reply_and_never_sent_to_another_seat(
     await document.send("Is a hot dog a sandwich?")
     reply = document.session.turns[0].replies[0]
     assert (reply.reasoning, reply.text, reply.finish_reason) == (THOUGHT, ANSWER, "stop")
+    [seal] = reply.reasoning_blocks  # Anthropic's signature on the thinking, kept as given
+    assert (seal.kind, seal.signature) == ("thinking", "EqQBCgIYAhIMfakeSignature==")
     assert reply.reasoning_started_at is not None
     assert reply.first_token_at is not None
     assert reply.reasoning_started_at <= reply.first_token_at
@@ -79,3 +81,4 @@ async def test_thinking_is_kept_with_the_reply_and_never_sent_to_another_seat(
     await document.save(path)
     again = load_session(path).session.turns[0].replies[0]
     assert (again.reasoning, again.finish_reason) == (THOUGHT, "stop")
+    assert again.reasoning_blocks == reply.reasoning_blocks

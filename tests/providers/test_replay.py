@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from desktop.core.records.events import Failed, Finished
+from desktop.core.records.events import Failed, Finished, ReasoningSealed
 from desktop.core.records.model import ErrorKind
 from desktop.providers.gateway import LiteLLMGateway, RetryPolicy
 from tests.conftest import SHARED_FIXTURES, shared_fixtures
@@ -87,6 +87,15 @@ def recorded_reasoning(wire: str, raw: str) -> str:
     )
 
 
+def recorded_signatures(raw: str) -> list[str]:
+    """The signatures Anthropic put on its thinking blocks, straight from the SSE."""
+    return [
+        e["delta"]["signature"]
+        for e in _data_lines(raw)
+        if e.get("type") == "content_block_delta" and e["delta"].get("type") == "signature_delta"
+    ]
+
+
 def _serve(fake: FakeProviderServer, path: Path) -> tuple[str, str]:
     wire = path.parent.name
     name = path.name.split(".")[0]
@@ -117,6 +126,8 @@ async def test_a_recorded_stream_reassembles_to_its_text(
     raw = path.read_text(encoding="utf-8")
     assert text_of(events) == recorded_text(wire, raw)
     assert reasoning_of(events) == recorded_reasoning(wire, raw)
+    signed = [b.signature for e in events if isinstance(e, ReasoningSealed) for b in e.blocks]
+    assert signed == recorded_signatures(raw), "Anthropic's seals on its thinking, kept"
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,14 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from desktop.core.records.blobs import base64_of
-from desktop.core.records.model import Attachment, AttachmentKind, Delivery, DeliveryHow, ErrorKind
+from desktop.core.records.model import (
+    Attachment,
+    AttachmentKind,
+    Delivery,
+    DeliveryHow,
+    ErrorKind,
+    ReasoningBlock,
+)
 
 Message = dict[str, Any]
 
@@ -119,6 +126,14 @@ class TextDelta:
 
 
 @dataclass(frozen=True)
+class ReasoningSealed:
+    """The provider's seals on the thinking of this reply (signatures, encrypted
+    thinking), once the thinking is over."""
+
+    blocks: tuple[ReasoningBlock, ...]
+
+
+@dataclass(frozen=True)
 class UsageReport:
     """Token counts and cost; None where the provider or the cost map does not say.
     ``reasoning_tokens`` are the part of ``completion_tokens`` the model spent thinking."""
@@ -144,12 +159,13 @@ class Failed:
     retry_after: float | None = None
 
 
-Event = Delivered | Started | TextDelta | UsageReport | Finished | Failed
+Event = Delivered | Started | TextDelta | ReasoningSealed | UsageReport | Finished | Failed
 
 _EVENT_TYPES: dict[str, type[Event]] = {
     "delivered": Delivered,
     "started": Started,
     "delta": TextDelta,
+    "sealed": ReasoningSealed,
     "usage": UsageReport,
     "finished": Finished,
     "failed": Failed,
@@ -170,6 +186,8 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         raise ValueError(f"unknown event type in {data!r}")
     if cls is Failed:
         fields["kind"] = ErrorKind(fields["kind"])
+    if cls is ReasoningSealed:
+        fields["blocks"] = tuple(ReasoningBlock(**b) for b in fields["blocks"])
     if cls is TextDelta and "channel" in fields:
         fields["channel"] = Channel(fields["channel"])
     if cls is Delivered:

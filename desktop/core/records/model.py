@@ -145,6 +145,19 @@ class Quote:
 
 
 @dataclass
+class ReasoningBlock:
+    """A provider's own seal on a stretch of thinking, kept as it gave it: Anthropic signs
+    its thinking (``signature``) or sends it encrypted (``kind`` "redacted_thinking",
+    its ``data``), and takes it back only so. The thought's text is the reply's
+    ``reasoning``; this keeps what cannot be made again from it."""
+
+    kind: str
+    signature: str | None = None
+    data: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Usage:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
@@ -191,6 +204,7 @@ class Reply:
     text: str = ""
     # What the model thought before answering, as it streamed it (never sent on).
     reasoning: str = ""
+    reasoning_blocks: list[ReasoningBlock] = field(default_factory=list)
     error: ReplyError | None = None
     started_at: datetime | None = None
     reasoning_started_at: datetime | None = None

@@ -20,6 +20,7 @@ from desktop.core.records.events import (
     Failed,
     Finished,
     Gateway,
+    ReasoningSealed,
     ReplyRequest,
     Started,
     TextDelta,
@@ -174,6 +175,8 @@ class Engine:
                     reply.first_token_at = now()
                     reply.status = ReplyStatus.STREAMING
                 reply.text += text
+            case ReasoningSealed(blocks=blocks):
+                reply.reasoning_blocks = list(blocks)
             case UsageReport(
                 prompt_tokens=p, completion_tokens=c, cost_usd=cost, reasoning_tokens=r
             ):

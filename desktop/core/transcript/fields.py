@@ -21,6 +21,7 @@ from desktop.core.records.model import (
     DeliveryHow,
     ErrorKind,
     Quote,
+    ReasoningBlock,
     ReasoningEffort,
     Reply,
     ReplyError,
@@ -110,6 +111,13 @@ SEAT = Codec(
     Field("pdf", OPT_FLAG),
 )
 
+REASONING_BLOCK = Codec(
+    ReasoningBlock,
+    Field("kind", TEXT),
+    Field("signature", OPT_TEXT),
+    Field("data", OPT_TEXT),
+)
+
 USAGE = Codec(
     Usage,
     Field("prompt_tokens", OPT_INT),
@@ -138,6 +146,7 @@ REPLY = Codec(
     Field("status", Choice(ReplyStatus)),
     Field("text", TEXT),
     Field("reasoning", TEXT),
+    Field("reasoning_blocks", Objects(REASONING_BLOCK, absent_ok=True)),
     Field("error", Nested(REPLY_ERROR)),
     Field("started_at", OPT_TIME),
     Field("reasoning_started_at", OPT_TIME),

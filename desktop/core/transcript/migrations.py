@@ -89,10 +89,14 @@ def reasoning(document: dict[str, Any]) -> dict[str, Any]:
         for reply in (turn.get("replies") or ()) if isinstance(turn, dict) else ():
             if not isinstance(reply, dict):
                 continue  # the decoder says what is wrong, and where
-            _set_aside(reply, ("reasoning", "reasoning_started_at", "finish_reason"))
+            _set_aside(
+                reply,
+                ("reasoning", "reasoning_blocks", "reasoning_started_at", "finish_reason"),
+            )
             if isinstance(reply.get("usage"), dict):
                 _set_aside(reply["usage"], ("reasoning_tokens",))
             reply.setdefault("reasoning", "")
+            reply.setdefault("reasoning_blocks", [])
             reply.setdefault("reasoning_started_at", None)
             reply.setdefault("finish_reason", None)
             if isinstance(reply.get("usage"), dict):
