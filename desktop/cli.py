@@ -22,8 +22,9 @@ from desktop import __version__, cli_library, cli_models, cli_post
 from desktop.cli_output import complain, tell, write
 from desktop.core import attachments
 from desktop.core.records.model import Attachment, ReplyStatus, Session, Turn, TurnKind
+from desktop.core.session.autosaver import AUTOSAVE_SECONDS
 from desktop.core.session.conversation import DEFAULT_DEBATE_INSTRUCTION
-from desktop.core.session.document import AUTOSAVE_SECONDS, SessionDocument
+from desktop.core.session.document import SessionDocument
 from desktop.core.session.lineup import LineupError, load_lineup
 from desktop.core.session.plaintext import render_session
 from desktop.core.transcript import TranscriptError, load_session

@@ -38,25 +38,18 @@ import asyncio
 import base64
 import binascii
 import json
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 from desktop.core.attachments import MAX_FILE_SIZE, MB
 from desktop.core.records.events import (
     Channel,
-    Delivered,
     Event,
-    Failed,
-    Finished,
-    ReasoningSealed,
     ReplyRequest,
-    TextDelta,
-    UsageReport,
-    event_from_dict,
     event_to_dict,
 )
+from desktop.providers.event_checks import checked_event
 
 # The longest line either side writes or reads; readers are made with this limit.
 MAX_LINE = 64 * MB
@@ -287,7 +280,12 @@ def parse_message(line: bytes) -> Message:
     if kind == "ready":
         return Ready(_int(data, "pid"))
     if kind == "event":
-        return ReplyEvent(_str(data, "id"), _event(data.get("event")))
+        reply_id = _str(data, "id")
+        try:
+            event = checked_event(data.get("event"))
+        except ValueError as exc:
+            raise ProtocolError(str(exc)) from None
+        return ReplyEvent(reply_id, event)
     if kind == "stats":
         counts = {f.name: _int(data, f.name) for f in fields(WorkerStats) if f.name != "request_id"}
         return WorkerStats(request_id=_int(data, "id"), **counts)
@@ -335,80 +333,6 @@ def _int(data: dict[str, Any], key: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ProtocolError(f"a message whose {key!r} is not a whole number")
     return value
-
-
-def _event(data: object) -> Event:
-    if not isinstance(data, dict):
-        raise ProtocolError("an event that is not an object")
-    try:
-        event = event_from_dict(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ProtocolError(f"an event it could not read ({type(exc).__name__})") from None
-    # Every field is checked here, once: a wrong type let through would crash later,
-    # in the totals the window paints or in the session file it saves.
-    name = data["type"]
-    for key, check, meaning in _FIELD_CHECKS.get(type(event), ()):
-        if not check(getattr(event, key)):
-            raise ProtocolError(f"a {name} event whose {key!r} is not {meaning}")
-    return event
-
-
-def _is_str(value: object) -> bool:
-    return isinstance(value, str)
-
-
-def _str_or_none(value: object) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def _count_or_none(value: object) -> bool:
-    return value is None or (
-        isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**15
-    )
-
-
-def _amount_or_none(value: object) -> bool:
-    return value is None or (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and 0 <= value < 1e12
-    )
-
-
-def _seals(value: object) -> bool:
-    return all(
-        isinstance(b.kind, str)
-        and _str_or_none(b.signature)
-        and _str_or_none(b.data)
-        and isinstance(b.extra, dict)
-        for b in value  # type: ignore[attr-defined]
-    )
-
-
-def _deliveries(value: object) -> bool:
-    return all(
-        isinstance(d.attachment_id, str) and isinstance(d.note, str)
-        for d in value  # type: ignore[attr-defined]
-    )
-
-
-_FIELD_CHECKS: dict[type, tuple[tuple[str, Callable[[object], bool], str], ...]] = {
-    TextDelta: (("text", _is_str, "a string"),),
-    UsageReport: (
-        ("prompt_tokens", _count_or_none, "a count"),
-        ("completion_tokens", _count_or_none, "a count"),
-        ("reasoning_tokens", _count_or_none, "a count"),
-        ("cost_usd", _amount_or_none, "an amount"),
-    ),
-    Finished: (
-        ("finish_reason", _str_or_none, "a string"),
-        ("model_reported", _str_or_none, "a string"),
-    ),
-    Failed: (("message", _is_str, "a string"), ("retry_after", _amount_or_none, "an amount")),
-    Delivered: (("deliveries", _deliveries, "a list of deliveries"),),
-    ReasoningSealed: (("blocks", _seals, "a list of seals"),),
-}
 
 
 def _short(value: object) -> str:

@@ -160,7 +160,7 @@ async def test_a_last_line_cut_short_reads_as_the_end() -> None:
 
 
 # A valid value of each field type an event has; an event with a field of a new type
-# fails here until its values are said (the checks in protocol.py are by field, too).
+# fails here until its values are said (the checks in event_checks.py are by field, too).
 _VALUES: list[tuple[Any, st.SearchStrategy[Any]]] = [
     (str, st.text()),
     (str | None, st.none() | st.text()),

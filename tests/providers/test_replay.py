@@ -41,49 +41,27 @@ def _data_lines(raw: str) -> list[dict[str, Any]]:
     return out
 
 
-def recorded_text(wire: str, raw: str) -> str:
-    """The answer text a recording carries, straight from its SSE events."""
+def recorded(wire: str, raw: str, thought: bool = False) -> str:
+    """The answer a recording carries (its thinking, with ``thought``), straight from its
+    SSE events: OpenAI's ``content`` (``reasoning_content``), Anthropic's ``text_delta``
+    (``thinking_delta``) events, Gemini's parts (those marked ``thought``)."""
     events = _data_lines(raw)
     if wire == "openai":
-        return "".join(
-            c["delta"].get("content") or "" for e in events for c in e.get("choices", [])
-        )
+        key = "reasoning_content" if thought else "content"
+        return "".join(c["delta"].get(key) or "" for e in events for c in e.get("choices", []))
     if wire == "anthropic":
+        kind, key = ("thinking_delta", "thinking") if thought else ("text_delta", "text")
         return "".join(
-            e["delta"]["text"]
+            e["delta"][key]
             for e in events
-            if e.get("type") == "content_block_delta" and e["delta"].get("type") == "text_delta"
+            if e.get("type") == "content_block_delta" and e["delta"].get("type") == kind
         )
     return "".join(
         part.get("text", "")
         for e in events
         for candidate in e.get("candidates", [])
         for part in candidate.get("content", {}).get("parts", [])
-        if not part.get("thought")
-    )
-
-
-def recorded_reasoning(wire: str, raw: str) -> str:
-    """The thinking a recording carries, straight from its SSE events: Anthropic's
-    ``thinking_delta`` events, Gemini's parts marked ``thought``, the
-    ``reasoning_content`` of OpenAI-compatible deltas."""
-    events = _data_lines(raw)
-    if wire == "openai":
-        return "".join(
-            c["delta"].get("reasoning_content") or "" for e in events for c in e.get("choices", [])
-        )
-    if wire == "anthropic":
-        return "".join(
-            e["delta"]["thinking"]
-            for e in events
-            if e.get("type") == "content_block_delta" and e["delta"].get("type") == "thinking_delta"
-        )
-    return "".join(
-        part.get("text", "")
-        for e in events
-        for candidate in e.get("candidates", [])
-        for part in candidate.get("content", {}).get("parts", [])
-        if part.get("thought")
+        if bool(part.get("thought")) is thought
     )
 
 
@@ -124,8 +102,8 @@ async def test_a_recorded_stream_reassembles_to_its_text(
     events = await collect(_gateway(), request_for(f"{wire}/{name}", fake.api_base(wire)))  # type: ignore[arg-type]
     assert isinstance(events[-1], Finished), events[-1]
     raw = path.read_text(encoding="utf-8")
-    assert text_of(events) == recorded_text(wire, raw)
-    assert reasoning_of(events) == recorded_reasoning(wire, raw)
+    assert text_of(events) == recorded(wire, raw)
+    assert reasoning_of(events) == recorded(wire, raw, thought=True)
     signed = [b.signature for e in events if isinstance(e, ReasoningSealed) for b in e.blocks]
     assert signed == recorded_signatures(raw), "Anthropic's seals on its thinking, kept"
 
@@ -141,7 +119,7 @@ async def test_a_recorded_error_event_mid_stream_fails_and_keeps_the_text(
     wire, name = _serve(fake, path)
     events = await collect(_gateway(), request_for(f"{wire}/{name}", fake.api_base(wire)))  # type: ignore[arg-type]
     assert isinstance(events[-1], Failed), events[-1]
-    assert text_of(events) == recorded_text(wire, path.read_text(encoding="utf-8"))
+    assert text_of(events) == recorded(wire, path.read_text(encoding="utf-8"))
 
 
 EXPECTED_KINDS = {

@@ -17,6 +17,8 @@ from desktop.core.records.model import Session
 from desktop.core.session.recovery import Draft, RecoveryStore, Snapshot, for_recovery
 from desktop.core.session.writing import Writer
 
+AUTOSAVE_SECONDS = 2.0  # how often the window (and `ask`) asks for an autosave
+
 
 class Autosaved(Protocol):
     """What the autosaver reads of the document it saves."""

@@ -50,8 +50,6 @@ if TYPE_CHECKING:
 # desktop.core.transcript is imported where a file is read or written: the window's
 # first paint can do without it.
 
-AUTOSAVE_SECONDS = 2.0
-
 
 class SessionDocument:
     """A session, its file and its state; see the module's docstring."""

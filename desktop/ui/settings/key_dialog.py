@@ -17,11 +17,13 @@ async def ask_key(parent: QWidget, provider: str) -> str:
     name = provider_name(provider)
     dialog = QInputDialog(parent)
     dialog.setWindowTitle(f"{name} API key")
+    # Broken by hand: an input dialog's label does not wrap, and stretched the dialog
+    # to over 1,000 pixels.
     dialog.setLabelText(
         shown(
-            f"Paste your {name} API key. It is stored in the OS keyring (service "
-            f'"{KEYRING_SERVICE}", user "{provider}"), or where there is none kept for this '
-            "session only; it is never written to a session."
+            f"Paste your {name} API key.\n\nIt is stored in the OS keyring (service "
+            f'"{KEYRING_SERVICE}", user "{provider}"),\nor where there is none kept for this '
+            "session only. It is never written to a session."
         )
     )
     dialog.setTextEchoMode(QLineEdit.EchoMode.Password)

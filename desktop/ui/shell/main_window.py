@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QSta
 
 from desktop.core.records import changes
 from desktop.core.records.model import Seat
-from desktop.core.session.document import AUTOSAVE_SECONDS, SessionDocument
+from desktop.core.session.autosaver import AUTOSAVE_SECONDS
+from desktop.core.session.document import SessionDocument
 from desktop.core.session.totals import session_totals
 from desktop.ui.composer.attachment_actions import AttachmentActions
 from desktop.ui.composer.composer import Composer, local_files
