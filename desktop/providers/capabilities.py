@@ -1,4 +1,5 @@
-"""What a seat's model takes besides text: images, PDF documents, a reasoning effort.
+"""What a seat's model takes besides text: images, PDF documents, a reasoning effort,
+web search.
 
 The seat's own ``vision`` / ``pdf`` settings win; otherwise litellm's model data (its
 local cost map) decides, and a model it does not know is taken to accept neither, so
@@ -32,6 +33,28 @@ def takes_reasoning_effort(model: str) -> bool:
     """Whether litellm knows ``model`` to reason, so ``reasoning_effort`` may be sent
     (elsewhere the provider would refuse the whole request over it)."""
     return _says(litellm_runtime.load().supports_reasoning, model)
+
+
+# Claude models that take Anthropic's web search tool, which litellm maps
+# web_search_options to for every Claude model although its model data says
+# supports_web_search only for a few (1.110.2).
+_CLAUDE_WITHOUT_SEARCH = (
+    "claude-3-haiku",
+    "claude-3-opus",
+    "claude-3-sonnet",
+    "claude-2",
+    "claude-instant",
+)
+
+
+def can_search(model: str) -> bool:
+    """Whether ``model`` searches the web when asked (litellm's web_search_options):
+    as litellm's model data says, and every current Claude model, whose search tool
+    litellm sends although its data says otherwise."""
+    name = model.removeprefix("anthropic/")
+    if "/" not in name and name.startswith("claude-"):
+        return not name.startswith(_CLAUDE_WITHOUT_SEARCH)
+    return _says(litellm_runtime.load().supports_web_search, model)
 
 
 def _says(check: Callable[..., object], model: str) -> bool:

@@ -16,12 +16,13 @@ from desktop.core.records.events import (
     Message,
     ReasoningSealed,
     ReplyRequest,
+    SourcesFound,
     Started,
     TextDelta,
     UsageReport,
 )
 from desktop.core.records.model import ErrorKind, ReasoningBlock
-from desktop.providers import capabilities, keys, litellm_runtime, parts, routing
+from desktop.providers import capabilities, keys, litellm_runtime, parts, routing, web_citations
 from desktop.providers.errors import Classified, classify
 
 
@@ -149,6 +150,10 @@ class LiteLLMGateway:
             ),
         }
         kwargs.update({k: v for k, v in optional.items() if v is not None})
+        if request.web_search and capabilities.can_search(request.model):
+            kwargs["web_search_options"] = (
+                {"search_context_size": request.search_context} if request.search_context else {}
+            )
         return kwargs
 
     async def _attempt(
@@ -157,12 +162,16 @@ class LiteLLMGateway:
         finish_reason: str | None = None
         model: str | None = None
         seals: dict[int, ReasoningBlock] = {}  # by litellm's index of thinking blocks
+        sources = web_citations.SourceReader()
+        answer_length = 0
         # Leaving this block in any way (end, error, cancel, generator closed) closes
         # the HTTP stream at once.
         async with await litellm.acompletion(**kwargs) as response:
             yield Started()
             async for chunk in response:
                 model = getattr(chunk, "model", None) or model
+                if found := sources.from_chunk(chunk):
+                    yield SourcesFound(tuple(found))
                 for choice in chunk.choices or ():
                     # litellm gives every provider's thinking as reasoning_content.
                     thought = getattr(choice.delta, "reasoning_content", None)
@@ -170,10 +179,15 @@ class LiteLLMGateway:
                         received.append(thought)
                         yield TextDelta(thought, Channel.REASONING)
                     _seal(seals, getattr(choice.delta, "thinking_blocks", None))
+                    if found := sources.from_delta(choice.delta, answer_length):
+                        yield SourcesFound(tuple(found))
                     content = getattr(choice.delta, "content", None)
                     if content:
                         received.append(content)
                         yield TextDelta(content)
+                        start, answer_length = answer_length, answer_length + len(content)
+                        if found := sources.answered(start, answer_length):
+                            yield SourcesFound(tuple(found))
                     finish_reason = choice.finish_reason or finish_reason
                 usage = getattr(chunk, "usage", None)
                 if usage is not None:
@@ -184,6 +198,7 @@ class LiteLLMGateway:
                         getattr(usage, "completion_tokens", None),
                         getattr(usage, "cost", None),
                         reasoning if isinstance(reasoning, int) else None,
+                        web_citations.web_searches(usage),
                     )
         if seals:
             yield ReasoningSealed(tuple(seals[i] for i in sorted(seals)))

@@ -22,6 +22,7 @@ PROVIDER_NAMES = {
     "xai": "xAI",
     "openrouter": "OpenRouter",
     "together_ai": "Together AI",
+    "perplexity": "Perplexity",
     "ollama": "Ollama",
     "ollama_chat": "Ollama",
     "lm_studio": "LM Studio",
@@ -38,6 +39,7 @@ ENV_VARS = {
     "xai": ("XAI_API_KEY",),
     "openrouter": ("OPENROUTER_API_KEY",),
     "together_ai": ("TOGETHERAI_API_KEY", "TOGETHER_API_KEY"),
+    "perplexity": ("PERPLEXITYAI_API_KEY", "PERPLEXITY_API_KEY"),
     "litellm_proxy": ("LITELLM_PROXY_API_KEY",),
 }
 

@@ -19,7 +19,7 @@ Window → worker (the worker's stdin), by ``op``::
 Worker → window (its stdout), by ``type``::
 
     {"type": "ready", "pid": N}                    warm: requests are served from now
-    {"type": "event", "id": R, "event": {...}}     one event of reply R (event_to_dict)
+    {"type": "event", "id": R, "event": {...}}     one event of reply R (event_codecs.encode)
     {"type": "stats", "id": N, "blobs": N, "blob_bytes": N, "blobs_received": N,
      "replies": N}
 
@@ -43,13 +43,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from desktop.core.attachments import MAX_FILE_SIZE, MB
-from desktop.core.records.events import (
-    Channel,
-    Event,
-    ReplyRequest,
-    event_to_dict,
-)
-from desktop.providers.event_checks import checked_event
+from desktop.core.records.events import Channel, Event, ReplyRequest
+from desktop.providers.event_codecs import checked_event, encode
 
 # The longest line either side writes or reads; readers are made with this limit.
 MAX_LINE = 64 * MB
@@ -63,6 +58,10 @@ MAX_REPLY_CHARS = 8_000_000
 # a runaway one must not fill memory either).
 MAX_REASONING_CHARS = 8_000_000
 MAX_CHARS = {Channel.ANSWER: MAX_REPLY_CHARS, Channel.REASONING: MAX_REASONING_CHARS}
+# The most source events' entries the worker passes on for one reply (a source named
+# again with a new citation counts again); a provider that lists more has the rest
+# dropped, so a runaway list cannot fill memory either.
+MAX_SOURCES = 20_000
 # Attachment bytes the worker keeps for later requests; past it, the window tells it to
 # forget the least recently used ones (and sends them again if a request needs them).
 BLOB_BUDGET = 100 * MB
@@ -252,7 +251,7 @@ class ReplyEvent:
     event: Event
 
     def line(self) -> bytes:
-        return _line({"type": "event", "id": self.reply_id, "event": event_to_dict(self.event)})
+        return _line({"type": "event", "id": self.reply_id, "event": encode(self.event)})
 
 
 @dataclass(frozen=True)

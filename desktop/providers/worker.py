@@ -17,7 +17,14 @@ import sys
 from collections.abc import Callable
 from contextlib import aclosing
 
-from desktop.core.records.events import Channel, Event, Failed, ReplyRequest, TextDelta
+from desktop.core.records.events import (
+    Channel,
+    Event,
+    Failed,
+    ReplyRequest,
+    SourcesFound,
+    TextDelta,
+)
 from desktop.core.records.model import ErrorKind
 from desktop.core.utils.redaction import redact
 from desktop.providers import keys, litellm_runtime, protocol
@@ -163,6 +170,7 @@ class Worker:
 
     async def _run(self, reply_id: str, request: ReplyRequest) -> None:
         chars = dict.fromkeys(Channel, 0)
+        sources = 0
         try:
             # Leaving this block (the end, the length cap, a cancel) closes the stream.
             async with aclosing(self._gateway.stream(request)) as events:
@@ -175,6 +183,14 @@ class Worker:
                             self._coalescer.emit(reply_id, _too_long(event.channel))
                             return
                         chars[event.channel] += len(event.text)
+                    elif isinstance(event, SourcesFound):
+                        # Past the bound, further sources are dropped: the answer goes on.
+                        room = max(0, protocol.MAX_SOURCES - sources)
+                        if room < len(event.sources):
+                            event = SourcesFound(event.sources[:room])
+                        sources += len(event.sources)
+                        if not event.sources:
+                            continue
                     self._coalescer.emit(reply_id, event)
         except Exception as exc:
             # Every reply ends with Finished or Failed: without one, the window's pane

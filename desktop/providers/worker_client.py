@@ -21,7 +21,15 @@ from collections.abc import AsyncGenerator, Iterable, Mapping
 from desktop import self_command
 from desktop.core.attachments import MB, human_size
 from desktop.core.records.blobs import base64_of
-from desktop.core.records.events import Channel, Event, Failed, Finished, ReplyRequest, TextDelta
+from desktop.core.records.events import (
+    Channel,
+    Event,
+    Failed,
+    Finished,
+    ReplyRequest,
+    SourcesFound,
+    TextDelta,
+)
 from desktop.core.records.model import Attachment, ErrorKind
 from desktop.providers import keys, protocol
 
@@ -45,6 +53,7 @@ class _Reply:
     def __init__(self) -> None:
         self.events: asyncio.Queue[Event] = asyncio.Queue()
         self.chars = dict.fromkeys(Channel, 0)
+        self.sources = 0
 
 
 class _Process:
@@ -274,6 +283,12 @@ class WorkerGateway:
                 if reply.chars[channel] > protocol.MAX_CHARS[channel]:
                     raise protocol.ProtocolError(
                         f"a reply's {channel.value} over {protocol.MAX_CHARS[channel]:,} characters"
+                    )
+            elif isinstance(message.event, SourcesFound):
+                reply.sources += len(message.event.sources)
+                if reply.sources > protocol.MAX_SOURCES:
+                    raise protocol.ProtocolError(
+                        f"a reply with over {protocol.MAX_SOURCES:,} sources"
                     )
             reply.events.put_nowait(message.event)
 

@@ -24,6 +24,7 @@ from desktop.core.records.model import (
     AnnotationKind,
     Attachment,
     AttachmentKind,
+    Citation,
     Delivery,
     DeliveryHow,
     ErrorKind,
@@ -33,12 +34,14 @@ from desktop.core.records.model import (
     Reply,
     ReplyError,
     ReplyStatus,
+    SearchContext,
     Seat,
     Session,
     Source,
     Turn,
     TurnKind,
     Usage,
+    WebSource,
 )
 from desktop.core.records.post_blocks import (
     AttributionBlock,
@@ -58,6 +61,8 @@ MODEL_TYPES = (
     Quote,
     Usage,
     ReasoningBlock,
+    Citation,
+    WebSource,
     ReplyError,
     Delivery,
     Reply,
@@ -130,6 +135,8 @@ def seat_fields() -> Fields:
         "removed": st.just(True),
         "vision": st.booleans(),
         "pdf": st.booleans(),
+        "web_search": st.booleans(),
+        "search_context": st.sampled_from(SearchContext),
         "extra": extras,
     }
 
@@ -157,6 +164,21 @@ def quote_fields(seat_ids: list[str]) -> Fields:
         "reply_id": ids,
         "seat_label": texts,
         "text": texts,
+        "sources": st.lists(st.builds(WebSource, **web_source_fields()), max_size=2),
+        "reasoning": texts,
+        "extra": extras,
+    }
+
+
+def citation_fields() -> Fields:
+    return {"start": counts, "end": counts, "extra": extras}
+
+
+def web_source_fields() -> Fields:
+    return {
+        "url": texts,
+        "title": texts,
+        "cited": st.lists(st.builds(Citation, **citation_fields()), max_size=2),
         "extra": extras,
     }
 
@@ -166,6 +188,7 @@ def usage_fields() -> Fields:
         "prompt_tokens": counts,
         "completion_tokens": counts,
         "reasoning_tokens": counts,
+        "web_searches": counts,
         "extra": extras,
     }
 
@@ -205,6 +228,7 @@ def reply_fields(seat_ids: list[str], attachment_ids: list[str]) -> Fields:
         "reasoning_blocks": st.lists(
             st.builds(ReasoningBlock, **reasoning_block_fields()), max_size=2
         ),
+        "sources": st.lists(st.builds(WebSource, **web_source_fields()), max_size=2),
         "error": st.builds(ReplyError, **reply_error_fields()),
         "started_at": times,
         "reasoning_started_at": times,
@@ -378,6 +402,8 @@ def test_the_strategies_fill_every_field_of_every_model_type() -> None:
         Quote: quote_fields([seat.id]),
         Usage: usage_fields(),
         ReasoningBlock: reasoning_block_fields(),
+        Citation: citation_fields(),
+        WebSource: web_source_fields(),
         ReplyError: reply_error_fields(),
         Delivery: delivery_fields(["a"]),
         Reply: reply_fields([seat.id], ["a"]),

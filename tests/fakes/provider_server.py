@@ -29,6 +29,15 @@ WireFormat = Literal["openai", "anthropic", "gemini", "ollama"]
 
 
 @dataclass(frozen=True)
+class Cite:
+    """A sentence of the answer that cites a web page, after the streamed text."""
+
+    url: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Stream:
     """A successful streamed answer.
 
@@ -39,6 +48,14 @@ class Stream:
     the same number of pieces, the way each provider sends it (Anthropic's thinking
     block with its signature, Gemini's ``thought`` parts, Ollama's ``thinking``, the
     OpenAI-compatible ``reasoning_content``).
+
+    ``cites``, when given, make the answer one that searched the web: each cited
+    sentence follows the text, the way each provider sends it (Anthropic's
+    ``server_tool_use`` and ``web_search_tool_result`` blocks, then a text block per
+    citation with its ``citations_delta``; OpenAI's ``url_citation`` annotations on the
+    last content chunk; Gemini's ``groundingMetadata`` on its last chunk; with
+    ``top_level_citations``, Perplexity's ``citations`` and ``search_results`` on every
+    chunk instead of annotations).
     """
 
     text: str | None = None
@@ -49,6 +66,8 @@ class Stream:
     malformed_at: int | None = None
     usage: tuple[int, int] = (12, 34)
     model: str | None = None
+    cites: tuple[Cite, ...] = ()
+    top_level_citations: bool = False
 
 
 @dataclass(frozen=True)
@@ -461,11 +480,30 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
             "completion_tokens": completion_tokens,
             "total_tokens": prompt_tokens + completion_tokens,
         }
+        if s.top_level_citations:  # Perplexity: the whole list on every chunk
+            base |= {
+                "citations": [c.url for c in s.cites],
+                "search_results": [
+                    {"title": c.title, "url": c.url, "date": "2026-12-01", "last_updated": None}
+                    for c in s.cites
+                ],
+            }
+        annotations = [
+            {"type": "url_citation",
+             "url_citation": {"url": c.url, "title": c.title, "start_index": start,
+                              "end_index": start + len(c.text)}}
+            for c, start in _cited_places(text, s.cites)
+        ]  # fmt: skip
+        last: list[tuple[bool, bytes]] = [(False, chunk({}, "stop"))]
+        if annotations and not s.top_level_citations:
+            # As OpenAI sends them: on the last chunk, with the finish reason.
+            last = [(False, chunk({"annotations": annotations}, "stop"))]
         return [
             (False, chunk({"role": "assistant", "content": ""})),
             *[(True, chunk({"content": None, "reasoning_content": p})) for p in thoughts],
             *[(True, chunk({"content": p})) for p in pieces],
-            (False, chunk({}, "stop")),
+            *[(True, chunk({"content": c.text})) for c in s.cites],
+            *last,
             (False, _frame(wire, dump({**base, "choices": [], "usage": usage}))),
             (False, _frame(wire, "[DONE]")),
         ]
@@ -483,41 +521,77 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
             },
         }
 
-        at = 1 if thoughts else 0  # the text block's index: after the thinking block
+        blocks = iter(range(1000))  # each content block's index, in order
 
-        def delta(p: str, kind: str = "text_delta", key: str = "text", index: int = at) -> bytes:
+        def delta(p: object, index: int, kind: str = "text_delta", key: str = "text") -> bytes:
             event = {"type": "content_block_delta", "index": index, "delta": {"type": kind, key: p}}
             return _frame(wire, dump(event), "content_block_delta")
 
         def framed(event: dict[str, Any]) -> tuple[bool, bytes]:
             return (False, _frame(wire, dump(event), event["type"]))
 
+        def opened(index: int, block: dict[str, Any]) -> tuple[bool, bytes]:
+            return framed({"type": "content_block_start", "index": index, "content_block": block})
+
+        def closed(index: int) -> tuple[bool, bytes]:
+            return framed({"type": "content_block_stop", "index": index})
+
         thinking = []
         if thoughts:
+            at = next(blocks)
             thinking = [
-                framed({"type": "content_block_start", "index": 0,
-                        "content_block": {"type": "thinking", "thinking": "", "signature": ""}}),
-                *[(True, delta(p, "thinking_delta", "thinking", 0)) for p in thoughts],
-                (False, delta("EqQBCgIYAhIMfakeSignature==", "signature_delta", "signature", 0)),
-                framed({"type": "content_block_stop", "index": 0}),
+                opened(at, {"type": "thinking", "thinking": "", "signature": ""}),
+                *[(True, delta(p, at, "thinking_delta", "thinking")) for p in thoughts],
+                (False, delta("EqQBCgIYAhIMfakeSignature==", at, "signature_delta", "signature")),
+                closed(at),
+            ]
+        search: list[tuple[bool, bytes]] = []
+        cited: list[tuple[bool, bytes]] = []
+        if s.cites:
+            ask, results = next(blocks), next(blocks)
+            tool = {"type": "server_tool_use", "id": "srvtoolu_fake", "name": "web_search",
+                    "input": {}}  # fmt: skip
+            found = [
+                {"type": "web_search_result", "title": c.title, "url": c.url,
+                 "encrypted_content": "EqgfCioIARgBIiQ3fake", "page_age": "2 days ago"}
+                for c in s.cites
             ]  # fmt: skip
-        block = {
-            "type": "content_block_start",
-            "index": at,
-            "content_block": {"type": "text", "text": ""},
-        }
+            search = [
+                opened(ask, tool),
+                (False, delta('{"query": "the news"}', ask, "input_json_delta", "partial_json")),
+                closed(ask),
+                opened(results, {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_fake",
+                                 "content": found}),
+                closed(results),
+            ]  # fmt: skip
+        at = next(blocks)
+        for c in s.cites:
+            index = next(blocks)
+            citation = {"type": "web_search_result_location", "cited_text": c.text,
+                        "url": c.url, "title": c.title, "encrypted_index": "Eo8BfakeIndex"}  # fmt: skip
+            cited += [
+                opened(index, {"citations": [], "type": "text", "text": ""}),
+                (False, delta(citation, index, "citations_delta", "citation")),
+                (True, delta(c.text, index)),
+                closed(index),
+            ]
+        end_usage: dict[str, Any] = {"output_tokens": completion_tokens}
+        if s.cites:
+            end_usage["server_tool_use"] = {"web_search_requests": 1}
         end = {
             "type": "message_delta",
             "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-            "usage": {"output_tokens": completion_tokens},
+            "usage": end_usage,
         }
         return [
             (False, _frame(wire, dump(start), "message_start")),
             *thinking,
-            (False, _frame(wire, dump(block), "content_block_start")),
+            *search,
+            opened(at, {"type": "text", "text": ""}),
             (False, _frame(wire, dump({"type": "ping"}), "ping")),
-            *[(True, delta(p)) for p in pieces],
-            framed({"type": "content_block_stop", "index": at}),
+            *[(True, delta(p, at)) for p in pieces],
+            closed(at),
+            *cited,
             (False, _frame(wire, dump(end), "message_delta")),
             (False, _frame(wire, dump({"type": "message_stop"}), "message_stop")),
         ]
@@ -547,6 +621,16 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
 
     thought_tokens = {"thoughtsTokenCount": len(thoughts) * 10} if thoughts else {}
 
+    grounding = {
+        "groundingChunks": [{"web": {"uri": c.url, "title": c.title}} for c in s.cites],
+        "groundingSupports": [
+            {"segment": {"startIndex": start, "endIndex": start + len(c.text), "text": c.text},
+             "groundingChunkIndices": [i]}
+            for i, (c, start) in enumerate(_cited_places(text, s.cites))
+        ],
+        "webSearchQueries": ["the news"],
+    }  # fmt: skip
+
     def gemini_chunk(p: str, last: bool, thought: bool = False) -> bytes:
         part: dict[str, Any] = {"text": p, "thought": True} if thought else {"text": p}
         candidate: dict[str, Any] = {"content": {"parts": [part], "role": "model"}, "index": 0}
@@ -557,6 +641,8 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
         }
         if last:
             candidate["finishReason"] = "STOP"
+            if s.cites:
+                candidate["groundingMetadata"] = grounding
             usage = {
                 "promptTokenCount": prompt_tokens,
                 "candidatesTokenCount": completion_tokens,
@@ -566,10 +652,20 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
         body = {"candidates": [candidate], "usageMetadata": usage, "modelVersion": reported}
         return _frame(wire, dump(body))
 
+    answer = [*pieces, *[c.text for c in s.cites]]
     return [
         *[(True, gemini_chunk(t, False, thought=True)) for t in thoughts],
-        *[(True, gemini_chunk(p, i == len(pieces) - 1)) for i, p in enumerate(pieces)],
+        *[(True, gemini_chunk(p, i == len(answer) - 1)) for i, p in enumerate(answer)],
     ]
+
+
+def _cited_places(text: str, cites: tuple[Cite, ...]) -> list[tuple[Cite, int]]:
+    """Each cited sentence with where it starts in the whole answer (after ``text``)."""
+    places, at = [], len(text)
+    for cite in cites:
+        places.append((cite, at))
+        at += len(cite.text)
+    return places
 
 
 def numbered_text(chunks: int) -> str:

@@ -15,12 +15,10 @@ from desktop.core.records.events import (
     Delivered,
     ReplyRequest,
     attachment_part,
-    event_from_dict,
-    event_to_dict,
 )
 from desktop.core.records.model import Attachment, AttachmentKind, Delivery, DeliveryHow
 from desktop.core.utils.stamps import new_id
-from desktop.providers import image_prep, parts
+from desktop.providers import event_codecs, image_prep, parts
 from desktop.providers.capabilities import Capabilities, resolve
 from tests import attachment_files as files
 
@@ -132,7 +130,7 @@ def test_requests_and_delivered_events_cross_the_worker_boundary_as_json() -> No
     )
     assert ReplyRequest.from_dict(json.loads(json.dumps(request.to_dict()))) == request
     event = Delivered((Delivery(pasted.id, DeliveryHow.IMAGE_DOWNSCALED, "downscaled"),))
-    assert event_from_dict(json.loads(json.dumps(event_to_dict(event)))) == event
+    assert event_codecs.checked_event(json.loads(json.dumps(event_codecs.encode(event)))) == event
 
 
 def test_an_image_too_many_bytes_for_the_provider_goes_as_a_smaller_jpeg() -> None:

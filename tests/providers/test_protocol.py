@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.core.records.events import Channel, Event, Failed, Started, TextDelta, UsageReport
-from desktop.core.records.model import Delivery, ErrorKind, ReasoningBlock
+from desktop.core.records.model import Citation, Delivery, ErrorKind, ReasoningBlock, WebSource
 from desktop.providers import protocol
 from tests.providers.helpers import request_for
 
@@ -61,49 +61,49 @@ def test_every_message_reads_back_as_written() -> None:
         (b'{"type": "event", "id": 5, "event": {}}\n', "a message whose 'id' is not a string"),
         (
             b'{"type": "event", "id": "r", "event": {"type": "dance"}}\n',
-            "an event it could not read",
+            "an event of an unknown type",
         ),
         (
             b'{"type": "event", "id": "r", "event": {"type": "delta"}}\n',
-            "an event it could not read",
+            "a delta event.text is missing",
         ),
         (
             b'{"type": "event", "id": "r", "event": {"type": "delta", "text": 5}}\n',
-            "a delta event whose 'text' is not a string",
+            "a delta event.text should be a string, not a number",
         ),
         (
             b'{"type": "event", "id": "r", "event": {"type": "usage", "prompt_tokens": true,'
             b' "completion_tokens": 1, "cost_usd": 0}}\n',
-            "a usage event whose 'prompt_tokens' is not a count",
+            "a usage event.prompt_tokens should be a count, not true/false",
         ),
         (
             b'{"type": "event", "id": "r", "event": {"type": "usage", "prompt_tokens": 1,'
             b' "completion_tokens": 1, "cost_usd": "free"}}\n',
-            "a usage event whose 'cost_usd' is not an amount",
+            "a usage event.cost_usd should be an amount, not a string",
         ),
         (
             b'{"type": "event", "id": "r", "event": {"type": "finished",'
             b' "model_reported": ["x"]}}\n',
-            "a finished event whose 'model_reported' is not a string",
+            "a finished event.model_reported should be a string, not a list",
         ),
         (
             b'{"type": "event", "id": "r", "event": {"type": "failed", "kind": "auth",'
             b' "message": null}}\n',
-            "a failed event whose 'message' is not a string",
+            "a failed event.message should be a string, not null",
         ),
         (
             b'{"type": "event", "id": "r", "event": {"type": "failed", "kind": "auth",'
             b' "message": "m", "retry_after": 1e999}}\n',
-            "a failed event whose 'retry_after' is not an amount",
+            "a failed event.retry_after is not an amount",
         ),
         (
             b'{"type": "event", "id": "r", "event": {"type": "delivered",'
             b' "deliveries": [{"attachment_id": 1, "how": "image", "note": "n"}]}}\n',
-            "a delivered event whose 'deliveries' is not a list of deliveries",
+            "a delivered event.deliveries[0].attachment_id should be a string",
         ),
         (
             b'{"type": "event", "id": "r", "event": {"type": "delivered", "deliveries": "ab"}}\n',
-            "an event it could not read",
+            "a delivered event.deliveries should be a list, not a string",
         ),
         (b"[" * 100_000 + b"\n", "a line of 100001 bytes that is not JSON"),
     ],
@@ -160,7 +160,7 @@ async def test_a_last_line_cut_short_reads_as_the_end() -> None:
 
 
 # A valid value of each field type an event has; an event with a field of a new type
-# fails here until its values are said (the checks in event_checks.py are by field, too).
+# fails here until its values are said (event_codecs.py declares each field's kind, too).
 _VALUES: list[tuple[Any, st.SearchStrategy[Any]]] = [
     (str, st.text()),
     (str | None, st.none() | st.text()),
@@ -178,6 +178,19 @@ _VALUES: list[tuple[Any, st.SearchStrategy[Any]]] = [
     (
         tuple[Delivery, ...],
         st.lists(st.builds(Delivery, extra=st.just({})), max_size=3).map(tuple),
+    ),
+    (
+        tuple[WebSource, ...],
+        st.lists(
+            st.builds(
+                WebSource,
+                st.text(),
+                st.text(),
+                st.lists(st.builds(Citation, st.integers(0, 10**6), st.integers(0, 10**6))),
+                st.dictionaries(st.sampled_from(["page_age", "date"]), st.text()),
+            ),
+            max_size=3,
+        ).map(tuple),
     ),
 ]
 

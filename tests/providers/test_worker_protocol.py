@@ -52,7 +52,7 @@ async def relay() -> AsyncIterator[WorkerGateway]:
         ("overlong", "a line over the 64 MB limit"),
         ("unknown", "an unknown message type 'surprise'"),
         ("deep", "a line of 200001 bytes that is not JSON"),
-        ("badusage", "a usage event whose 'prompt_tokens' is not a count"),
+        ("badusage", "a usage event.prompt_tokens should be a count, not a string"),
         ("runaway", "a reply's answer over 8,000,000 characters"),
     ],
 )

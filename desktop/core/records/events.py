@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncGenerator, Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -19,9 +19,9 @@ from desktop.core.records.model import (
     Attachment,
     AttachmentKind,
     Delivery,
-    DeliveryHow,
     ErrorKind,
     ReasoningBlock,
+    WebSource,
 )
 
 Message = dict[str, Any]
@@ -60,6 +60,9 @@ class ReplyRequest:
     attachments: tuple[Attachment, ...] = ()
     vision: bool | None = None
     pdf: bool | None = None
+    # The seat searches the web for this answer (litellm's web_search_options).
+    web_search: bool = False
+    search_context: str | None = None  # "low", "medium", "high"; None: as the provider does
 
     def to_dict(self, with_bytes: bool = True) -> dict[str, Any]:
         """A JSON-ready form for the worker protocol: attachment bytes in base64, or
@@ -134,6 +137,14 @@ class ReasoningSealed:
 
 
 @dataclass(frozen=True)
+class SourcesFound:
+    """Web pages the answer rests on, new or newly cited: a source already found is
+    named again by its ``url`` with the places it is now cited at."""
+
+    sources: tuple[WebSource, ...]
+
+
+@dataclass(frozen=True)
 class UsageReport:
     """Token counts and cost; None where the provider or the cost map does not say.
     ``reasoning_tokens`` are the part of ``completion_tokens`` the model spent thinking."""
@@ -142,6 +153,7 @@ class UsageReport:
     completion_tokens: int | None
     cost_usd: float | None
     reasoning_tokens: int | None = None
+    web_searches: int | None = None
 
 
 @dataclass(frozen=True)
@@ -159,43 +171,10 @@ class Failed:
     retry_after: float | None = None
 
 
-Event = Delivered | Started | TextDelta | ReasoningSealed | UsageReport | Finished | Failed
-
-_EVENT_TYPES: dict[str, type[Event]] = {
-    "delivered": Delivered,
-    "started": Started,
-    "delta": TextDelta,
-    "sealed": ReasoningSealed,
-    "usage": UsageReport,
-    "finished": Finished,
-    "failed": Failed,
-}
-_EVENT_NAMES = {cls: name for name, cls in _EVENT_TYPES.items()}
-
-
-def event_to_dict(event: Event) -> dict[str, Any]:
-    """A JSON-ready form of an event, tagged with its type."""
-    return {"type": _EVENT_NAMES[type(event)], **asdict(event)}
-
-
-def event_from_dict(data: dict[str, Any]) -> Event:
-    """The inverse of :func:`event_to_dict`; raises ValueError on an unknown type."""
-    fields = dict(data)
-    cls = _EVENT_TYPES.get(fields.pop("type", None))
-    if cls is None:
-        raise ValueError(f"unknown event type in {data!r}")
-    if cls is Failed:
-        fields["kind"] = ErrorKind(fields["kind"])
-    if cls is ReasoningSealed:
-        fields["blocks"] = tuple(ReasoningBlock(**b) for b in fields["blocks"])
-    if cls is TextDelta and "channel" in fields:
-        fields["channel"] = Channel(fields["channel"])
-    if cls is Delivered:
-        fields["deliveries"] = tuple(
-            Delivery(d["attachment_id"], DeliveryHow(d["how"]), d["note"])
-            for d in fields["deliveries"]
-        )
-    return cls(**fields)
+Event = (
+    Delivered | Started | TextDelta | ReasoningSealed | SourcesFound | UsageReport | Finished
+    | Failed
+)  # fmt: skip
 
 
 class Gateway(Protocol):

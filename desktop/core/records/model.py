@@ -57,6 +57,15 @@ class ReasoningEffort(StrEnum):
     HIGH = "high"
 
 
+class SearchContext(StrEnum):
+    """How much a searching seat reads from the web per answer (litellm's
+    ``search_context_size``: more reads cost more, where the provider prices it)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
 @dataclass
 class Seat:
     """One assistant at the table."""
@@ -77,6 +86,10 @@ class Seat:
     # Whether the model takes images / PDFs; None means "as litellm's model data says".
     vision: bool | None = None
     pdf: bool | None = None
+    # Whether the seat may search the web for its answers (litellm's web_search_options),
+    # and how much it reads (None: the provider's default).
+    web_search: bool = False
+    search_context: SearchContext | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -134,13 +147,42 @@ class Attachment:
 
 
 @dataclass
+class Citation:
+    """Where an answer cites a source: characters ``start`` to ``end`` of its text."""
+
+    start: int
+    end: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class WebSource:
+    """A web page an answer rests on, as the provider named it: its address and title
+    (a stranger's words, shown as such) and where the answer cites it (none: the seat
+    searched it, or cited it without saying where). Its number in the answer is its
+    place in the reply's list, from 1; what else the provider said of it is in
+    ``extra``."""
+
+    url: str
+    title: str = ""
+    cited: list[Citation] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Quote:
-    """A reply (or an excerpt of it) carried into a later turn: who said it, and what."""
+    """A reply (or an excerpt of it) carried into a later turn: who said it, and what.
+
+    ``sources`` go with it (those cited within an excerpt, for an excerpt), and its
+    ``reasoning`` only when the user chose to send the thinking too.
+    """
 
     seat_id: str
     reply_id: str
     seat_label: str
     text: str
+    sources: list[WebSource] = field(default_factory=list)
+    reasoning: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -162,6 +204,9 @@ class Usage:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     reasoning_tokens: int | None = None  # of the completion tokens, spent thinking
+    # Web searches the provider ran for the answer (their fees are in the reply's cost
+    # where litellm prices them).
+    web_searches: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -205,6 +250,8 @@ class Reply:
     # What the model thought before answering, as it streamed it (never sent on).
     reasoning: str = ""
     reasoning_blocks: list[ReasoningBlock] = field(default_factory=list)
+    # The web pages the answer rests on, in the order the provider gave them.
+    sources: list[WebSource] = field(default_factory=list)
     error: ReplyError | None = None
     started_at: datetime | None = None
     reasoning_started_at: datetime | None = None

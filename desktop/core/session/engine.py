@@ -22,6 +22,7 @@ from desktop.core.records.events import (
     Gateway,
     ReasoningSealed,
     ReplyRequest,
+    SourcesFound,
     Started,
     TextDelta,
     UsageReport,
@@ -37,6 +38,7 @@ from desktop.core.records.model import (
     Usage,
 )
 from desktop.core.session import conversation
+from desktop.core.session.web_sources import add_sources
 from desktop.core.utils.redaction import redact
 from desktop.core.utils.stamps import now
 
@@ -177,10 +179,16 @@ class Engine:
                 reply.text += text
             case ReasoningSealed(blocks=blocks):
                 reply.reasoning_blocks = list(blocks)
+            case SourcesFound(sources=found):
+                add_sources(reply.sources, found)
             case UsageReport(
-                prompt_tokens=p, completion_tokens=c, cost_usd=cost, reasoning_tokens=r
+                prompt_tokens=p,
+                completion_tokens=c,
+                cost_usd=cost,
+                reasoning_tokens=r,
+                web_searches=searches,
             ):
-                reply.usage = Usage(p, c, r)
+                reply.usage = Usage(p, c, r, searches)
                 reply.cost_usd = cost
             case Finished(finish_reason=why, model_reported=model):
                 reply.model_reported = model
@@ -215,4 +223,6 @@ def request_for(
         attachments=tuple(session.attachment(a) for a in conversation.attachment_ids_in(messages)),
         vision=seat.vision,
         pdf=seat.pdf,
+        web_search=seat.web_search,
+        search_context=seat.search_context,
     )

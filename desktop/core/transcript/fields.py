@@ -17,6 +17,7 @@ from desktop.core.records.model import (
     AnnotationKind,
     Attachment,
     AttachmentKind,
+    Citation,
     Delivery,
     DeliveryHow,
     ErrorKind,
@@ -26,12 +27,14 @@ from desktop.core.records.model import (
     Reply,
     ReplyError,
     ReplyStatus,
+    SearchContext,
     Seat,
     Session,
     Source,
     Turn,
     TurnKind,
     Usage,
+    WebSource,
 )
 from desktop.core.records.post_blocks import (
     AttributionBlock,
@@ -109,6 +112,8 @@ SEAT = Codec(
     Field("removed", FLAG),
     Field("vision", OPT_FLAG),
     Field("pdf", OPT_FLAG),
+    Field("web_search", FLAG),
+    Field("search_context", Choice(SearchContext, required=False)),
 )
 
 REASONING_BLOCK = Codec(
@@ -123,6 +128,20 @@ USAGE = Codec(
     Field("prompt_tokens", OPT_INT),
     Field("completion_tokens", OPT_INT),
     Field("reasoning_tokens", OPT_INT),
+    Field("web_searches", OPT_INT),
+)
+
+CITATION = Codec(
+    Citation,
+    Field("start", Scalar((int,), "a whole number", required=True)),
+    Field("end", Scalar((int,), "a whole number", required=True)),
+)
+
+WEB_SOURCE = Codec(
+    WebSource,
+    Field("url", TEXT),
+    Field("title", TEXT),
+    Field("cited", Objects(CITATION, absent_ok=True)),
 )
 
 REPLY_ERROR = Codec(
@@ -147,6 +166,7 @@ REPLY = Codec(
     Field("text", TEXT),
     Field("reasoning", TEXT),
     Field("reasoning_blocks", Objects(REASONING_BLOCK, absent_ok=True)),
+    Field("sources", Objects(WEB_SOURCE, absent_ok=True)),
     Field("error", Nested(REPLY_ERROR)),
     Field("started_at", OPT_TIME),
     Field("reasoning_started_at", OPT_TIME),
@@ -166,6 +186,8 @@ QUOTE = Codec(
     Field("reply_id", TEXT),
     Field("seat_label", TEXT),
     Field("text", TEXT),
+    Field("sources", Objects(WEB_SOURCE, absent_ok=True)),
+    Field("reasoning", Scalar((str,), "a string", absent="")),
 )
 
 TURN = Codec(

@@ -79,29 +79,50 @@ def _default_sections(document: dict[str, Any], excluded: set[str]) -> list[dict
 def reasoning(document: dict[str, Any]) -> dict[str, Any]:
     """Version 2 → 3: a reply keeps what its model thought before answering
     (``reasoning``, "" when none came: version 2 did not keep it), when that began
-    (``reasoning_started_at``) and how the answer ended (``finish_reason``, null: not
-    known); usage counts ``reasoning_tokens`` (null: not known).
+    (``reasoning_started_at``), how the answer ended (``finish_reason``, null: not
+    known) and the web pages it rests on (``sources``, none); usage counts
+    ``reasoning_tokens`` and ``web_searches`` (null: not known); a seat says whether it
+    searches the web (``web_search``, false); a quote carries its ``sources`` and
+    ``reasoning`` (none).
 
-    A version-2 reply cannot hold this version's fields, so one already named so was
+    A version-2 object cannot hold this version's fields, so one already named so was
     another tool's: it is kept, as ``<name>_from_version_2``, never read as ours.
     """
-    for turn in document.get("turns") or ():
-        for reply in (turn.get("replies") or ()) if isinstance(turn, dict) else ():
-            if not isinstance(reply, dict):
-                continue  # the decoder says what is wrong, and where
+    # Exchanges copied from other sessions (``sources``) hold seats and turns too.
+    imported = _objects(document.get("sources"))
+    seats = [s for part in (document, *imported) for s in _objects(part.get("seats"))]
+    turns = [t for part in (document, *imported) for t in _objects(part.get("turns"))]
+    for seat in seats:
+        _set_aside(seat, ("web_search", "search_context"))
+        seat.setdefault("web_search", False)
+        seat.setdefault("search_context", None)
+    for turn in turns:
+        for quote in _objects(turn.get("quotes")):
+            _set_aside(quote, ("sources", "reasoning"))
+            quote.setdefault("sources", [])
+            quote.setdefault("reasoning", "")
+        for reply in _objects(turn.get("replies")):
             _set_aside(
                 reply,
-                ("reasoning", "reasoning_blocks", "reasoning_started_at", "finish_reason"),
-            )
-            if isinstance(reply.get("usage"), dict):
-                _set_aside(reply["usage"], ("reasoning_tokens",))
+                ("reasoning", "reasoning_blocks", "reasoning_started_at", "finish_reason",
+                 "sources"),
+            )  # fmt: skip
             reply.setdefault("reasoning", "")
             reply.setdefault("reasoning_blocks", [])
             reply.setdefault("reasoning_started_at", None)
             reply.setdefault("finish_reason", None)
+            reply.setdefault("sources", [])
             if isinstance(reply.get("usage"), dict):
+                _set_aside(reply["usage"], ("reasoning_tokens", "web_searches"))
                 reply["usage"].setdefault("reasoning_tokens", None)
+                reply["usage"].setdefault("web_searches", None)
     return document
+
+
+def _objects(items: Any) -> list[dict[str, Any]]:
+    """The objects of a list that may be anything (the decoder says what is wrong with
+    the rest, and where)."""
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
 def _set_aside(fields: dict[str, Any], names: tuple[str, ...]) -> None:

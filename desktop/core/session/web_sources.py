@@ -1,0 +1,48 @@
+"""A reply's web sources: gathered while it streams, and chosen for what is quoted of it.
+
+A provider names its sources piecemeal (Anthropic cites before the text it cites,
+OpenAI and Gemini annotate at the end, Perplexity repeats its list on every chunk), so
+each find is merged into the reply's list by address, and a source keeps its first
+place: its number in the answer never changes once shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from desktop.core.records.model import Citation, WebSource
+
+
+def add_sources(sources: list[WebSource], found: Iterable[WebSource]) -> None:
+    """Merge ``found`` into ``sources``: a new address is appended, a known one gains
+    the places it is now cited at (each once) and a title where it had none."""
+    by_url = {source.url: source for source in sources}
+    for new in found:
+        kept = by_url.get(new.url)
+        if kept is None:
+            kept = WebSource(new.url, new.title, [], dict(new.extra))
+            sources.append(kept)
+            by_url[new.url] = kept
+        elif not kept.title:
+            kept.title = new.title
+        places = {(c.start, c.end) for c in kept.cited}
+        for citation in new.cited:
+            if (citation.start, citation.end) not in places:
+                places.add((citation.start, citation.end))
+                kept.cited.append(Citation(citation.start, citation.end, dict(citation.extra)))
+
+
+def cited_within(sources: list[WebSource], start: int, end: int) -> list[WebSource]:
+    """The sources cited within characters ``start``..``end`` of the answer (for an
+    excerpt), each with only the citations that fall within it, moved to the excerpt's
+    own offsets."""
+    out = []
+    for source in sources:
+        inside = [
+            Citation(c.start - start, c.end - start)
+            for c in source.cited
+            if start <= c.start and c.end <= end
+        ]
+        if inside:
+            out.append(WebSource(source.url, source.title, inside, dict(source.extra)))
+    return out
