@@ -21,7 +21,7 @@ from typing import Any
 from desktop import __version__, cli_library, cli_models, cli_post
 from desktop.cli_output import complain, tell, write
 from desktop.core import attachments
-from desktop.core.records.model import Attachment, ReplyStatus, Session, Turn, TurnKind
+from desktop.core.records.model import Attachment, ReplyStatus, Seat, Session, Turn, TurnKind
 from desktop.core.session.autosaver import AUTOSAVE_SECONDS
 from desktop.core.session.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.session.document import SessionDocument
@@ -113,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a team's LiteLLM proxy: every seat without an api_base of its own goes "
         "through it, with the key of provider litellm_proxy",
     )
+    ask.add_argument(
+        "--web-search",
+        action="store_true",
+        help="every seat may search the web for its answers (where its model can)",
+    )
     ask.add_argument("--title", default="", help="the session's title")
     ask.add_argument(
         "--timeout", type=float, default=300.0, help="seconds of provider silence before giving up"
@@ -185,9 +190,27 @@ def _ask(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except attachments.AttachmentError as exc:
         complain(f"cannot attach {exc}")
         return EXIT_USAGE
+    for seat in seats:
+        seat.web_search = seat.web_search or args.web_search
+    _warn_of_seats_that_cannot_search(seats)
     session = Session(title=args.title, seats=seats)
     steps = [(TurnKind.PROMPT, args.prompt), *(args.steps or [])]
     return asyncio.run(_run(session, limits, steps, files, output, args.timeout, args.gateway))
+
+
+def _warn_of_seats_that_cannot_search(seats: list[Seat]) -> None:
+    """Say, before anything is sent, which searching seats' models cannot search: they
+    are sent no search (a provider would refuse the whole request over it)."""
+    if not any(seat.web_search for seat in seats):
+        return
+    from desktop.providers.capabilities import can_search
+
+    for seat in seats:
+        if seat.web_search and not can_search(seat.model):
+            complain(
+                f"{seat.label}: {seat.model} cannot search the web, as far as litellm knows; "
+                "it answers without searching."
+            )
 
 
 async def _run(

@@ -51,10 +51,19 @@ def can_search(model: str) -> bool:
     """Whether ``model`` searches the web when asked (litellm's web_search_options):
     as litellm's model data says, and every current Claude model, whose search tool
     litellm sends although its data says otherwise."""
+    claude = claude_can_search(model)
+    if claude is not None:
+        return claude
+    return _says(litellm_runtime.load().supports_web_search, model)
+
+
+def claude_can_search(model: str) -> bool | None:
+    """Whether a model of Anthropic's own API takes its web search tool; None for a
+    model of any other provider."""
     name = model.removeprefix("anthropic/")
     if "/" not in name and name.startswith("claude-"):
         return not name.startswith(_CLAUDE_WITHOUT_SEARCH)
-    return _says(litellm_runtime.load().supports_web_search, model)
+    return None
 
 
 def _says(check: Callable[..., object], model: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from desktop.providers import litellm_runtime
+from desktop.providers.capabilities import claude_can_search
 from desktop.providers.keys import KEYLESS, provider_name
 from desktop.providers.local_servers import LocalModel
 from desktop.providers.model_facts import CatalogModel, describe, search
@@ -58,6 +59,7 @@ def _known() -> list[CatalogModel]:
             label=f"{model.split('/', 1)[1]} ({provider_name(provider)})",
             vision=facts.get("supports_vision") is True,
             pdf=facts.get("supports_pdf_input") is True,
+            web_search=_searches(model, facts),
             context=_number(facts.get("max_input_tokens")),
             input_per_mtok=_per_million(facts.get("input_cost_per_token")),
             output_per_mtok=_per_million(facts.get("output_cost_per_token")),
@@ -82,6 +84,11 @@ def _rank(entry: CatalogModel) -> tuple[int, int, int, str]:
 
 def _descending(name: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) if c.isdigit() else c for c in name)
+
+
+def _searches(model: str, facts: dict[str, object]) -> bool:
+    claude = claude_can_search(model)
+    return claude if claude is not None else facts.get("supports_web_search") is True
 
 
 def _number(value: object) -> int | None:

@@ -110,7 +110,7 @@ class LiteLLMGateway:
             attempt += 1
             received: list[str] = []
             try:
-                async for event in self._attempt(litellm, kwargs, received):
+                async for event in self._attempt(litellm, kwargs, provider, received):
                     yield event
                 return
             except Exception as exc:
@@ -157,13 +157,12 @@ class LiteLLMGateway:
         return kwargs
 
     async def _attempt(
-        self, litellm: Any, kwargs: dict[str, Any], received: list[str]
+        self, litellm: Any, kwargs: dict[str, Any], provider: str, received: list[str]
     ) -> AsyncIterator[Event]:
         finish_reason: str | None = None
         model: str | None = None
         seals: dict[int, ReasoningBlock] = {}  # by litellm's index of thinking blocks
-        sources = web_citations.SourceReader()
-        answer_length = 0
+        sources = web_citations.SourceReader(byte_offsets=provider in ("gemini", "vertex_ai"))
         # Leaving this block in any way (end, error, cancel, generator closed) closes
         # the HTTP stream at once.
         async with await litellm.acompletion(**kwargs) as response:
@@ -179,15 +178,15 @@ class LiteLLMGateway:
                         received.append(thought)
                         yield TextDelta(thought, Channel.REASONING)
                     _seal(seals, getattr(choice.delta, "thinking_blocks", None))
-                    if found := sources.from_delta(choice.delta, answer_length):
-                        yield SourcesFound(tuple(found))
                     content = getattr(choice.delta, "content", None)
                     if content:
                         received.append(content)
                         yield TextDelta(content)
-                        start, answer_length = answer_length, answer_length + len(content)
-                        if found := sources.answered(start, answer_length):
+                        if found := sources.answered(content):
                             yield SourcesFound(tuple(found))
+                    # After the text: Gemini's last chunk cites the text it carries.
+                    if found := sources.from_delta(choice.delta):
+                        yield SourcesFound(tuple(found))
                     finish_reason = choice.finish_reason or finish_reason
                 usage = getattr(chunk, "usage", None)
                 if usage is not None:

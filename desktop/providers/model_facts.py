@@ -24,6 +24,8 @@ class CatalogModel:
     input_per_mtok: float | None
     output_per_mtok: float | None
     local: bool = False
+    # Whether it searches the web when a seat asks it to (litellm's web_search_options).
+    web_search: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """The fields ``roundtable models --json`` prints."""
@@ -31,9 +33,17 @@ class CatalogModel:
 
 
 def describe(model: CatalogModel) -> str:
-    """What a model takes and costs, in a line: "images, PDFs · 200k context · $3 in /
-    $15 out per Mtok"."""
-    takes = ", ".join(t for t, ok in (("images", model.vision), ("PDFs", model.pdf)) if ok)
+    """What a model takes and costs, in a line: "images, PDFs, web search · 200k context ·
+    $3 in / $15 out per Mtok"."""
+    takes = ", ".join(
+        t
+        for t, ok in (
+            ("images", model.vision),
+            ("PDFs", model.pdf),
+            ("web search", model.web_search),
+        )
+        if ok
+    )
     if not model.context:
         context = "context unknown"
     elif model.context >= 1_000_000:

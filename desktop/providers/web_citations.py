@@ -4,7 +4,8 @@ litellm passes citations on in each provider's own shape (checked against litell
 1.110.2 with each provider's wire format, see tests/fakes/provider_server.py):
 
 - OpenAI search models and Gemini's Google Search grounding: ``delta.annotations``, a
-  list of ``url_citation`` objects with the cited range of the answer;
+  list of ``url_citation`` objects with the cited range of the answer (Gemini's in
+  bytes of its UTF-8, as its API documents and litellm passes on);
 - Anthropic's web search tool: ``delta.provider_specific_fields``, its
   ``web_search_results`` (every page the search returned, a growing list) and one
   ``citation`` at a time, sent just before the text it cites;
@@ -18,7 +19,7 @@ addresses, titles and other fields are bounded in length.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypeGuard
 
 from desktop.core.records.model import Citation, WebSource
 
@@ -33,7 +34,9 @@ _OWN_KEYS = {"url", "title", "type", "uri"}
 class SourceReader:
     """Reads one answer's sources, chunk by chunk, saying only what is new."""
 
-    def __init__(self) -> None:
+    def __init__(self, byte_offsets: bool = False) -> None:
+        self._byte_offsets = byte_offsets
+        self._answer: list[str] = []
         self._seen: dict[str, set[tuple[int, int]]] = {}
         self._titled: set[str] = set()
         # Anthropic's citations, waiting for the text they cite.
@@ -49,7 +52,7 @@ class SourceReader:
                 found.append(_source(result.get("url"), result.get("title"), result))
         return self._new(found)
 
-    def from_delta(self, delta: Any, answer_length: int) -> list[WebSource]:
+    def from_delta(self, delta: Any) -> list[WebSource]:
         """Sources in a delta: annotations with their ranges, search results, and
         citations whose range is known once the text they cite arrives."""
         found: list[WebSource | None] = []
@@ -59,7 +62,7 @@ class SourceReader:
             cited = note.get("url_citation")
             if isinstance(cited, dict):
                 source = _source(cited.get("url"), cited.get("title"))
-                place = _place(cited.get("start_index"), cited.get("end_index"))
+                place = self._place(cited.get("start_index"), cited.get("end_index"))
                 if source is not None and place is not None:
                     source.cited.append(place)
                 found.append(source)
@@ -77,13 +80,22 @@ class SourceReader:
                     self._pending.append(source)
         return self._new(found)
 
-    def answered(self, start: int, end: int) -> list[WebSource]:
-        """The citations waiting for text, now citing characters ``start``..``end``
-        (the answer's text that followed them)."""
+    def answered(self, text: str) -> list[WebSource]:
+        """More of the answer: the citations waiting for text now cite it."""
+        start = sum(len(piece) for piece in self._answer) if self._pending else 0
+        self._answer.append(text)
         pending, self._pending = self._pending, []
         for source in pending:
-            source.cited.append(Citation(start, end))
+            source.cited.append(Citation(start, start + len(text)))
         return self._new(list(pending))
+
+    def _place(self, start: object, end: object) -> Citation | None:
+        if not _offset(start) or not _offset(end) or start > end:
+            return None
+        if self._byte_offsets:
+            encoded = "".join(self._answer).encode("utf-8")
+            start, end = (len(encoded[:i].decode("utf-8", "ignore")) for i in (start, end))
+        return Citation(start, end)
 
     def _new(self, found: list[WebSource | None]) -> list[WebSource]:
         out = []
@@ -140,13 +152,5 @@ def _source(url: object, title: object, given: dict[str, Any] | None = None) -> 
     return WebSource(url, name, [], extra)
 
 
-def _place(start: object, end: object) -> Citation | None:
-    if (
-        isinstance(start, int)
-        and isinstance(end, int)
-        and not isinstance(start, bool)
-        and not isinstance(end, bool)
-        and 0 <= start <= end
-    ):
-        return Citation(start, end)
-    return None
+def _offset(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

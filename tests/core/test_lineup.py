@@ -14,6 +14,8 @@ label = "Claude"
 model = "anthropic/claude-sonnet-4-5"
 system_prompt = "Be blunt."
 temperature = 1
+web_search = true
+search_context_size = "low"
 
 [[seat]]
 label = "Local"
@@ -39,6 +41,8 @@ def test_a_good_lineup_gives_seats() -> None:
         800,
     )
     assert (claude.reasoning_effort, local.reasoning_effort) == (None, "high")
+    assert (claude.web_search, claude.search_context) == (True, "low")
+    assert (local.web_search, local.search_context) == (False, None)
     assert claude.id != local.id
 
 
@@ -58,6 +62,14 @@ def test_a_good_lineup_gives_seats() -> None:
         (
             "[[seat]]\nlabel='A'\nmodel='m'\nreasoning_effort='max'\n",
             """seat 1 (A): 'reasoning_effort' must be "low", "medium" or "high", not 'max'""",
+        ),
+        (
+            "[[seat]]\nlabel='A'\nmodel='m'\nsearch_context_size='all'\n",
+            """seat 1 (A): 'search_context_size' must be "low", "medium" or "high", not 'all'""",
+        ),
+        (
+            "[[seat]]\nlabel='A'\nmodel='m'\nweb_search='yes'\n",
+            "seat 1 (A): 'web_search' must be true or false",
         ),
         (
             "[[seat]]\nlabel='A'\nmodel='m'\nmax_tokens=0\n",

@@ -12,7 +12,7 @@ import jsonschema
 
 from tests import attachment_files as files
 from tests.conftest import PYTHON, ROOT, TEST_KEYS, subprocess_env
-from tests.fakes.provider_server import Fail, FakeProviderServer, Stream
+from tests.fakes.provider_server import Cite, Fail, FakeProviderServer, Stream
 
 SCHEMA = json.loads((ROOT / "docs" / "transcript.schema.json").read_text())
 
@@ -364,3 +364,38 @@ def test_version_is_the_packages() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"roundtable {__version__}\n"
     assert __version__ == importlib.metadata.version("roundtable"), "one place for it"
+
+
+def test_ask_web_search_warns_before_sending_and_show_prints_the_sources(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    cite = Cite("https://example.org/x", "Evil\u202etxt.exe title", "Cited, this.")
+    fake.script("claude-sonnet-4-5", Stream(text="Lead. ", cites=(cite,)))
+    path = tmp_path / "lineup.toml"
+    path.write_text(
+        f"""
+[[seat]]
+label = "Searcher"
+model = "anthropic/claude-sonnet-4-5"
+api_base = "{fake.api_base("anthropic")}"
+
+[[seat]]
+label = "Plain"
+model = "openai/cli-plain"
+api_base = "{fake.api_base("openai")}"
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "s.json"
+    result = roundtable("ask", "--lineup", str(path), "News?", "--web-search", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Plain: openai/cli-plain cannot search the web" in result.stderr
+    assert "Searcher: anthropic" not in result.stderr
+    assert "web_search_options" not in fake.requests("cli-plain")[-1].body
+    assert fake.requests("claude-sonnet-4-5")[-1].body["tools"][0]["name"] == "web_search"
+    shown = roundtable("show", str(out))
+    assert shown.returncode == 0, shown.stderr
+    assert "Lead. Cited, this.[1]" in shown.stdout
+    assert "🔎 Sources (1 source):" in shown.stdout
+    assert "[1] Evil\ufffdtxt.exe title — https://example.org/x" in shown.stdout, "bidi shown"
+    assert "1 web search" in shown.stdout

@@ -621,10 +621,14 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
 
     thought_tokens = {"thoughtsTokenCount": len(thoughts) * 10} if thoughts else {}
 
+    answer_text = text + "".join(c.text for c in s.cites)
     grounding = {
         "groundingChunks": [{"web": {"uri": c.url, "title": c.title}} for c in s.cites],
         "groundingSupports": [
-            {"segment": {"startIndex": start, "endIndex": start + len(c.text), "text": c.text},
+            # Gemini counts in bytes of UTF-8, as its API reference says.
+            {"segment": {"startIndex": len(answer_text[:start].encode()),
+                         "endIndex": len((answer_text[:start] + c.text).encode()),
+                         "text": c.text},
              "groundingChunkIndices": [i]}
             for i, (c, start) in enumerate(_cited_places(text, s.cites))
         ],

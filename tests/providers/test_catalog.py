@@ -9,7 +9,7 @@ import json
 import pytest
 
 from desktop.cli import main as cli_main
-from desktop.providers.catalog import catalog, search
+from desktop.providers.catalog import catalog, describe, search
 from desktop.providers.local_servers import LocalModel
 from tests.conftest import TEST_KEYS
 from tests.fakes.memory_keyring import MemoryKeyring
@@ -24,6 +24,14 @@ def test_the_big_providers_flagships_come_first_with_their_facts() -> None:
     sonnet = next(m for m in models if m.model == "anthropic/claude-sonnet-4-5")
     assert (sonnet.vision, sonnet.pdf, sonnet.context) == (True, True, 200_000)
     assert (sonnet.input_per_mtok, sonnet.output_per_mtok) == (3.0, 15.0)
+    # Searches although litellm's data says otherwise (its tool is sent all the same).
+    assert sonnet.web_search
+    searching = {m.model: m.web_search for m in models}
+    assert searching["gemini/gemini-2.5-flash"]
+    assert searching["openai/gpt-4o-search-preview"]
+    assert not searching["openai/gpt-4o"]
+    assert not searching["bedrock/anthropic.claude-3-opus-20240229-v1:0"]
+    assert "web search" in describe(sonnet)
     assert models.index(sonnet) < next(
         i for i, m in enumerate(models) if m.provider not in ("anthropic", "openai", "gemini")
     )
@@ -52,7 +60,7 @@ def test_roundtable_models_lists_a_local_server_found(
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {"model": "ollama_chat/fake-llama", "local": True}.items() <= rows[0].items()
     assert set(rows[0]) == {"model", "provider", "label", "vision", "pdf", "context",
-                            "input_per_mtok", "output_per_mtok", "local"}  # fmt: skip
+                            "input_per_mtok", "output_per_mtok", "local", "web_search"}  # fmt: skip
     assert cli_main(["models"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith(("anthropic/", "openai/", "gemini/"))

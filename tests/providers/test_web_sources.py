@@ -21,7 +21,7 @@ from tests.providers.helpers import collect, request_for, text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-LEAD = "Two things happened this week. "
+LEAD = "Deux choses — cette semaine, à Zürich 🇨🇭. "  # offsets past non-ASCII text
 CITES = (
     Cite("https://example.org/bodies", "Found: the bodies", "The bodies were found in May."),
     Cite("https://news.example.com/a?utm=1", "Court rules", " A court ruled on it."),
@@ -136,3 +136,42 @@ async def test_sources_survive_the_transcript_with_the_provider_s_own_fields(
     assert reply.sources == document.session.turns[0].replies[0].sources
     assert reply.sources[0].extra["encrypted_content"] == "EqgfCioIARgBIiQ3fake"
     assert load_session(path).session.seats[0].web_search is True
+
+
+async def test_a_debate_round_carries_the_searcher_s_sources_and_no_one_s_thinking(
+    fake: FakeProviderServer, worker: WorkerGateway
+) -> None:
+    searcher = searching_seat(fake, "anthropic", "claude-haiku-4-5")
+    thinker = seat_for(fake, "gemini", "gemini-2.5-pro")
+    plain = seat_for(fake, "openai", "debater")
+    fake.script("claude-haiku-4-5", Stream(text=LEAD, cites=CITES))
+    fake.script("gemini-2.5-pro", Stream(text="I reckon so.", thinking="My secret doubts."))
+    document = SessionDocument(worker, Session(seats=[searcher, thinker, plain]))
+    await document.send("What happened this week?")
+    await document.run(document.add_debate_round())
+    for model in ("gemini-2.5-pro", "debater"):
+        sent = fake.requests(model)[-1].user_texts()[-1]
+        assert "[claude-haiku-4-5's sources]" in sent
+        for number, cite in enumerate(CITES, 1):
+            assert f"[{number}] {cite.title} — {cite.url}" in sent
+            assert f"{cite.text}[{number}]" in sent, "the marker where it is cited"
+    for model in ("claude-haiku-4-5", "debater"):
+        assert "secret doubts" not in str(fake.requests(model)[-1].body)
+    quote = document.session.turns[1].quotes[0]
+    assert [s.url for s in quote.sources] == [c.url for c in CITES]
+
+
+async def test_an_excerpt_carries_only_the_sources_cited_within_it(
+    fake: FakeProviderServer, worker: WorkerGateway
+) -> None:
+    searcher = searching_seat(fake, "anthropic", "claude-sonnet-4-6")
+    other = seat_for(fake, "openai", "reader")
+    fake.script("claude-sonnet-4-6", Stream(text=LEAD, cites=CITES))
+    document = SessionDocument(worker, Session(seats=[searcher, other]))
+    await document.send("News?")
+    reply = document.session.turns[0].replies[0]
+    await document.run(document.add_forward(reply.id, [other.id], "Check this:", CITES[1].text))
+    sent = fake.requests("reader")[-1].user_texts()[-1]
+    assert CITES[1].url in sent
+    assert CITES[0].url not in sent
+    assert f"{CITES[1].text}[1]" in sent, "renumbered within the excerpt"

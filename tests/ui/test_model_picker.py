@@ -109,3 +109,34 @@ def test_max_tokens_reasoning_and_a_system_prompt_preset_in_the_seats_dialog(
     assert settings.prompt_presets() == [("Terse", "Answer in one line.")]
     empty = AppSettings(QSettings(f"{tmp_path}/empty.ini", QSettings.Format.IniFormat))
     assert empty.prompt_presets() == list(prompt_presets.DEFAULTS)
+
+
+def test_web_search_in_the_seats_dialog_says_which_models_cannot_search(
+    make_ui: Maker, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.core.records.model import SearchContext, Seat
+
+    monkeypatch.setattr(model_picker, "_cache", None)
+    ui = make_ui()
+    seats = [
+        Seat("Claude", "anthropic/claude-sonnet-4-5", web_search=True),
+        Seat("Old GPT", "openai/gpt-4o"),
+    ]
+    lineup = LineupDialog(seats, ui.window, ui.window.tasks)
+    assert (lineup._text(0, 9), lineup._text(1, 9)) == ("on", "off")
+    lineup.table.item(1, 9).setText("everything")  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="web search must be off, on, low, medium or high"):
+        lineup.seats()
+    lineup.table.item(1, 9).setText("High")  # type: ignore[union-attr]
+    claude, gpt = lineup.seats()
+    assert (claude.web_search, claude.search_context) == (True, None)
+    assert (gpt.web_search, gpt.search_context) == (True, SearchContext.HIGH)
+    lineup.show()
+    press(lineup, "OK")
+    told = ui.open_dialog(QMessageBox, "the models that cannot search")
+    assert "Old GPT (openai/gpt-4o)" in told.text()
+    assert "Claude" not in told.text()
+    told.accept()
+    qtbot.waitUntil(lambda: lineup.result() == 1, timeout=10_000)

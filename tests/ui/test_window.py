@@ -10,11 +10,12 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core import transcript
 from desktop.core.records.model import ReplyStatus, Seat, Session
+from desktop.ui.composer.debate_dialog import DebateDialog
 from desktop.ui.composer.forward_dialog import ForwardDialog
 from desktop.ui.library.recovery import offer_recovery
 from desktop.ui.settings.lineup_dialog import LineupDialog
@@ -105,8 +106,9 @@ def test_a_debate_round(make_ui: Maker, fake: FakeProviderServer) -> None:
     ui.send("Q")
     ui.settle()
     ui.window.composer.debate.click()
-    asked = ui.open_dialog(QInputDialog, "the debate's instruction")
-    asked.setTextValue("Fight!")
+    asked = ui.open_dialog(DebateDialog, "the debate's instruction")
+    assert not asked.with_reasoning.isVisibleTo(asked), "no answer has any reasoning"
+    asked.instruction.setPlainText("Fight!")
     asked.accept()
     ui.settle()
     last = fake.requests("ui-b")[-1].user_texts()[-1]
@@ -114,6 +116,27 @@ def test_a_debate_round(make_ui: Maker, fake: FakeProviderServer) -> None:
     assert "[Answer from Alpha]" in last
     assert "[Answer from Gamma]" in last
     assert "[Answer from Beta]" not in last
+
+
+def test_a_debate_round_sends_the_thinking_only_when_asked(
+    make_ui: Maker, fake: FakeProviderServer
+) -> None:
+    ui = make_ui(three_seats(fake))
+    # Twice: the first round's answers are the latest for the second.
+    for _ in range(2):
+        fake.script("ui-a", Stream(text="Alpha's answer.", thinking="Alpha's private musing."))
+    ui.send("Q")
+    ui.settle()
+    for ticked in (False, True):
+        ui.window.composer.debate.click()
+        asked = ui.open_dialog(DebateDialog, "the debate's instruction")
+        assert asked.with_reasoning.isVisibleTo(asked)
+        asked.with_reasoning.setChecked(ticked)
+        asked.accept()
+        ui.settle()
+        last = fake.requests("ui-b")[-1].user_texts()[-1]
+        assert ("Alpha's private musing." in last) is ticked
+        assert ("[Alpha's reasoning before answering]" in last) is ticked
 
 
 def test_stop_mid_stream_keeps_the_text(make_ui: Maker, fake: FakeProviderServer) -> None:

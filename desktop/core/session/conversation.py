@@ -8,10 +8,12 @@ transcript shows exactly who saw what.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from desktop.core.records.events import ATTACHMENT_PART, Message, attachment_part
 from desktop.core.records.model import Quote, ReplyStatus, Session, Turn
+from desktop.core.session.web_sources import cited_within, source_line, with_markers
 
 # A message's content: plain text, or a list of parts when it carries attachments.
 Content = str | list[dict[str, Any]]
@@ -26,10 +28,20 @@ DEFAULT_FORWARD_INSTRUCTION = "What do you think of this answer from another ass
 
 
 def quote_block(quote: Quote) -> str:
-    """A quoted answer, labelled with the seat that wrote it."""
-    return (
-        f"[Answer from {quote.seat_label}]\n{quote.text}\n[End of answer from {quote.seat_label}]"
-    )
+    """A quoted answer, labelled with the seat that wrote it: its reasoning first when
+    the user chose to send it, the answer with a ``[n]`` marker where it cites source n,
+    and that seat's sources under it."""
+    who = quote.seat_label
+    lines = [f"[Answer from {who}]"]
+    if quote.reasoning:
+        lines += [f"[{who}'s reasoning before answering]", quote.reasoning,
+                  f"[End of {who}'s reasoning]"]  # fmt: skip
+    lines.append(with_markers(quote.text, quote.sources))
+    if quote.sources:
+        lines.append(f"[{who}'s sources]")
+        lines += [source_line(n, source) for n, source in enumerate(quote.sources, 1)]
+    lines.append(f"[End of answer from {who}]")
+    return "\n".join(lines)
 
 
 def user_text_for(turn: Turn, seat_id: str) -> str:
@@ -114,23 +126,35 @@ def _parts(content: Content) -> list[dict[str, Any]]:
     return content
 
 
-def latest_quotes(session: Session, seat_ids: list[str]) -> list[Quote]:
-    """Each seat's latest answer with text, for a debate round."""
+def latest_quotes(
+    session: Session, seat_ids: list[str], with_reasoning: bool = False
+) -> list[Quote]:
+    """Each seat's latest answer with text, for a debate round, with its sources (and
+    its reasoning when ``with_reasoning``: the user chose to send the thinking too)."""
     quotes: list[Quote] = []
     for seat_id in seat_ids:
         for turn in reversed(session.turns):
             reply = turn.latest_reply(seat_id)
             if reply is not None and reply.text:
-                seat = session.seat(seat_id)
-                quotes.append(Quote(seat_id, reply.id, seat.label, reply.text))
+                quotes.append(forward_quote(session, reply.id, with_reasoning=with_reasoning))
                 break
     return quotes
 
 
-def forward_quote(session: Session, reply_id: str, excerpt: str | None = None) -> Quote:
-    """A quote of a reply (or of an excerpt of it) for forwarding to other seats."""
+def forward_quote(
+    session: Session, reply_id: str, excerpt: str | None = None, with_reasoning: bool = False
+) -> Quote:
+    """A quote of a reply (or of an excerpt of it) for forwarding to other seats: its
+    sources go with it (for an excerpt, those cited within it), its reasoning only when
+    ``with_reasoning``."""
     _, reply = session.find_reply(reply_id)
-    text = reply.text if excerpt is None else excerpt
-    if excerpt is not None and excerpt not in reply.text:
+    label = session.seat(reply.seat_id).label
+    reasoning = reply.reasoning if with_reasoning else ""
+    if excerpt is None:
+        sources = copy.deepcopy(reply.sources)
+        return Quote(reply.seat_id, reply.id, label, reply.text, sources, reasoning)
+    start = reply.text.find(excerpt)
+    if start < 0:
         raise ValueError("the excerpt is not part of that reply")
-    return Quote(reply.seat_id, reply.id, session.seat(reply.seat_id).label, text)
+    sources = cited_within(reply.sources, start, start + len(excerpt))
+    return Quote(reply.seat_id, reply.id, label, excerpt, sources, reasoning)

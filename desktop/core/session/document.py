@@ -243,17 +243,23 @@ class SessionDocument:
         targets: Iterable[str],
         instruction: str = conversation.DEFAULT_FORWARD_INSTRUCTION,
         excerpt: str | None = None,
+        with_reasoning: bool = False,
     ) -> Turn:
-        """Append a turn sending one seat's reply (or an excerpt) to other seats."""
-        return self._append(turns.forward(self.session, reply_id, targets, instruction, excerpt))
+        """Append a turn sending one seat's reply (or an excerpt) to other seats, with
+        its sources (and its reasoning when ``with_reasoning``)."""
+        return self._append(
+            turns.forward(self.session, reply_id, targets, instruction, excerpt, with_reasoning)
+        )
 
     def add_debate_round(
         self,
         targets: Iterable[str] | None = None,
         instruction: str = conversation.DEFAULT_DEBATE_INSTRUCTION,
+        with_reasoning: bool = False,
     ) -> Turn:
-        """Append a debate round: each seat gets the other seats' latest answers."""
-        return self._append(turns.debate_round(self.session, targets, instruction))
+        """Append a debate round: each seat gets the other seats' latest answers, with
+        their sources (and their reasoning when ``with_reasoning``)."""
+        return self._append(turns.debate_round(self.session, targets, instruction, with_reasoning))
 
     def add_continue(self, reply_id: str) -> Turn:
         """Append a turn asking a seat whose answer was cut to go on."""

@@ -6,7 +6,8 @@
     # optional: api_base, api_key_env, system_prompt, temperature, max_tokens,
     # reasoning_effort ("low", "medium" or "high"), vision and pdf (true/false:
     # whether the model takes images / PDFs, when litellm's model data is wrong or
-    # does not know the model)
+    # does not know the model), web_search (true: the seat may search the web) and
+    # search_context_size ("low", "medium" or "high": how much it reads)
 
 A mistake gets a message naming the file, the seat and the field.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from desktop.core.records.model import ReasoningEffort, Seat
+from desktop.core.records.model import ReasoningEffort, SearchContext, Seat
 from desktop.core.trust import address_problem, is_variable_name
 from desktop.core.utils.regular_files import FileRefused, read_regular_file
 
@@ -31,6 +32,8 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "reasoning_effort": (str, '"low", "medium" or "high"'),
     "vision": (bool, "true or false"),
     "pdf": (bool, "true or false"),
+    "web_search": (bool, "true or false"),
+    "search_context_size": (str, '"low", "medium" or "high"'),
 }
 
 
@@ -111,6 +114,11 @@ def _seat(table: Any, where: str) -> Seat:
         raise LineupError(
             f'{where}: \'reasoning_effort\' must be "low", "medium" or "high", not {effort!r}'
         )
+    context = table.get("search_context_size")
+    if context is not None and context not in tuple(SearchContext):
+        raise LineupError(
+            f'{where}: \'search_context_size\' must be "low", "medium" or "high", not {context!r}'
+        )
     return Seat(
         label=table["label"].strip(),
         model=table["model"].strip(),
@@ -122,6 +130,8 @@ def _seat(table: Any, where: str) -> Seat:
         reasoning_effort=ReasoningEffort(effort) if effort is not None else None,
         vision=table.get("vision"),
         pdf=table.get("pdf"),
+        web_search=table.get("web_search", False),
+        search_context=SearchContext(context) if context is not None else None,
     )
 
 

@@ -16,6 +16,7 @@ from desktop.core.records.model import (
 )
 from desktop.core.session import totals
 from desktop.core.session.conversation import quote_block
+from desktop.core.session.web_sources import source_line, sources_summary, with_markers
 
 _KIND_NAMES = {
     TurnKind.PROMPT: "Prompt",
@@ -44,6 +45,11 @@ def reply_stats(reply: Reply) -> str:
             "?" if reply.usage.completion_tokens is None else f"{reply.usage.completion_tokens:,}"
         )
         parts.append(f"{tokens_in} → {tokens_out} tokens")
+        if reply.usage.reasoning_tokens:
+            parts.append(f"{reply.usage.reasoning_tokens:,} of them thinking")
+        if reply.usage.web_searches:
+            searches = reply.usage.web_searches
+            parts.append(f"{searches:,} web search{'es' if searches != 1 else ''}")
     parts.append("cost unknown" if reply.cost_usd is None else f"${reply.cost_usd:.4f}")
     if reply.model_reported:
         parts.append(reply.model_reported)
@@ -81,7 +87,10 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
             words = len(reply.reasoning.split())
             lines += ["", f"  💭 Thinking ({words:,} words):", *(f"  │ {t}" for t in thought)]
         if reply.text:
-            lines += ["", reply.text.rstrip()]
+            lines += ["", with_markers(reply.text, reply.sources).rstrip()]
+        if reply.sources:
+            lines += ["", f"  🔎 Sources ({sources_summary(reply.sources)}):"]
+            lines += [f"  {source_line(n, s)}" for n, s in enumerate(reply.sources, 1)]
         if reply.status is ReplyStatus.ERROR and reply.error is not None:
             lines += ["", f"  ✗ {reply.error.kind.value}: {reply.error.message}"]
         marks = [

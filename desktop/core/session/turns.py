@@ -82,9 +82,11 @@ def forward(
     chosen: Iterable[str],
     instruction: str = conversation.DEFAULT_FORWARD_INSTRUCTION,
     excerpt: str | None = None,
+    with_reasoning: bool = False,
 ) -> Turn:
-    """One seat's reply (or an excerpt of it) sent to other seats, with the user's words."""
-    quote = conversation.forward_quote(session, reply_id, excerpt)
+    """One seat's reply (or an excerpt of it) sent to other seats, with the user's words
+    and its sources (its reasoning too when ``with_reasoning``)."""
+    quote = conversation.forward_quote(session, reply_id, excerpt, with_reasoning)
     return _turn(session, TurnKind.FORWARD, instruction, chosen, [quote])
 
 
@@ -92,13 +94,16 @@ def debate_round(
     session: Session,
     chosen: Iterable[str] | None = None,
     instruction: str = conversation.DEFAULT_DEBATE_INSTRUCTION,
+    with_reasoning: bool = False,
 ) -> Turn:
-    """Each target seat gets the other seats' latest answers, with ``instruction``.
+    """Each target seat gets the other seats' latest answers, with ``instruction`` (and
+    their reasoning when ``with_reasoning``).
 
     Raises ValueError when a target seat would see no other seat's answer.
     """
     wanted = targets(session, chosen)
-    quotes = conversation.latest_quotes(session, [s.id for s in session.active_seats])
+    seat_ids = [s.id for s in session.active_seats]
+    quotes = conversation.latest_quotes(session, seat_ids, with_reasoning)
     for seat_id in wanted:
         if not any(q.seat_id != seat_id for q in quotes):
             label = session.seat(seat_id).label

@@ -46,3 +46,38 @@ def cited_within(sources: list[WebSource], start: int, end: int) -> list[WebSour
         if inside:
             out.append(WebSource(source.url, source.title, inside, dict(source.extra)))
     return out
+
+
+def marker_places(text: str, sources: list[WebSource]) -> list[tuple[int, list[int]]]:
+    """Where the answer's citation markers go: after each cited range, the numbers (from
+    1) of the sources cited there, in text order. A range past the text's end (a
+    stranger's numbers) is marked at its end."""
+    places: dict[int, list[int]] = {}
+    for number, source in enumerate(sources, 1):
+        for citation in source.cited:
+            at = min(max(citation.end, 0), len(text))
+            if number not in places.setdefault(at, []):
+                places[at].append(number)
+    return sorted((at, sorted(numbers)) for at, numbers in places.items())
+
+
+def with_markers(text: str, sources: list[WebSource]) -> str:
+    """The answer with ``[n]`` after each place it cites source n."""
+    pieces, last = [], 0
+    for at, numbers in marker_places(text, sources):
+        pieces += [text[last:at], "".join(f"[{n}]" for n in numbers)]
+        last = at
+    return "".join([*pieces, text[last:]])
+
+
+def source_line(number: int, source: WebSource) -> str:
+    """One source as a line of plain text: "[2] Its title — https://…"."""
+    title = " ".join(source.title.split())
+    return f"[{number}] {title} — {source.url}" if title else f"[{number}] {source.url}"
+
+
+def sources_summary(sources: list[WebSource]) -> str:
+    """How many sources an answer has and how many it cites: "3 sources, 2 cited"."""
+    cited = sum(1 for s in sources if s.cited)
+    total = f"{len(sources):,} source{'s' if len(sources) != 1 else ''}"
+    return f"{total}, {cited:,} cited" if cited and cited != len(sources) else total

@@ -20,7 +20,13 @@ from desktop.ui.utils.shown import plain_label, shown
 class ForwardDialog(QDialog):
     """Choose the seats and write the instruction that goes with the forwarded answer."""
 
-    def __init__(self, source: Seat, others: list[Seat], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        source: Seat,
+        others: list[Seat],
+        parent: QWidget | None = None,
+        has_reasoning: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(shown(f"Forward {source.label}'s answer"))
         layout = QVBoxLayout(self)
@@ -35,6 +41,10 @@ class ForwardDialog(QDialog):
         self.instruction = QPlainTextEdit(DEFAULT_FORWARD_INSTRUCTION)
         self.instruction.setAccessibleName("Forward instruction")
         layout.addWidget(self.instruction)
+        # Thinking is never sent on unless asked for, and only offered where there is some.
+        self.with_reasoning = QCheckBox("Include its reasoning (what it thought before answering)")
+        self.with_reasoning.setVisible(has_reasoning)
+        layout.addWidget(self.with_reasoning)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

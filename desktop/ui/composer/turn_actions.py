@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog
 from desktop.core.attachments.limits import AttachmentError
 from desktop.core.records.model import Attachment, Seat, Turn
 from desktop.core.session import budget
-from desktop.core.session.conversation import DEFAULT_DEBATE_INSTRUCTION
+from desktop.core.session.conversation import DEFAULT_DEBATE_INSTRUCTION, latest_quotes
 from desktop.ui.composer.composer import Composer
 from desktop.ui.utils import dialogs
 from desktop.ui.utils.dialogs import Button
@@ -63,16 +63,19 @@ class TurnActions:
         self.tasks.spawn(self._debate(targets))
 
     async def _debate(self, targets: list[str]) -> None:
-        instruction = await dialogs.text(
-            self.parent, "Debate round",
-            "Each selected seat gets the other seats' latest answers, with:",
-            DEFAULT_DEBATE_INSTRUCTION,
-        )  # fmt: skip
-        if instruction is None:
+        from desktop.ui.composer.debate_dialog import DebateDialog
+
+        session = self.document.session
+        quotes = latest_quotes(session, [s.id for s in session.active_seats], True)
+        dialog = DebateDialog(self.parent, any(q.reasoning for q in quotes))
+        answered = await dialogs.finished(dialog) == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not answered:
             return
+        instruction = dialog.instruction.toPlainText().strip() or DEFAULT_DEBATE_INSTRUCTION
         try:
             turn = self.document.add_debate_round(
-                targets, instruction.strip() or DEFAULT_DEBATE_INSTRUCTION
+                targets, instruction, with_reasoning=dialog.with_reasoning.isChecked()
             )
         except ValueError as exc:
             dialogs.tell(self.parent, "Debate round", _sentence(exc))
@@ -90,13 +93,18 @@ class TurnActions:
         _, reply = session.find_reply(reply_id)
         source = session.seat(reply.seat_id)
         others = [s for s in session.active_seats if s.id != source.id]
-        dialog = ForwardDialog(source, others, self.parent)
+        dialog = ForwardDialog(source, others, self.parent, bool(reply.reasoning.strip()))
         answered = await dialogs.finished(dialog) == QDialog.DialogCode.Accepted
         dialog.deleteLater()
         if answered and dialog.targets():
             instruction = dialog.instruction.toPlainText().strip()
             try:
-                turn = self.document.add_forward(reply_id, dialog.targets(), instruction)
+                turn = self.document.add_forward(
+                    reply_id,
+                    dialog.targets(),
+                    instruction,
+                    with_reasoning=dialog.with_reasoning.isChecked(),
+                )
             except ValueError as exc:  # a seat began answering while the dialog was open
                 self.say(_sentence(exc))
                 return

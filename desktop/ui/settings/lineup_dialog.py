@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.records.model import ReasoningEffort, Seat
+from desktop.core.records.model import ReasoningEffort, SearchContext, Seat
 from desktop.core.session import prompt_presets
 from desktop.core.trust import address_problem
 from desktop.providers.model_facts import CatalogModel
@@ -38,11 +38,15 @@ COLUMNS = (
     "PDFs",
     "Max tokens",
     "Reasoning",
+    "Web search",
 )
 # How a seat takes images and PDFs: "auto" asks litellm's model data.
 CAPABILITY = {"auto": None, "yes": True, "no": False}
 # A reasoning model's effort; "default" leaves it to the model.
 EFFORTS = {"default": None} | {e.value: e for e in ReasoningEffort}
+# Whether a seat searches the web, and how much it reads: "on" leaves that to the provider.
+SEARCH: dict[str, tuple[bool, SearchContext | None]] = {"off": (False, None), "on": (True, None)}
+SEARCH |= {c.value: (True, c) for c in SearchContext}
 
 
 def local_base(provider: str) -> str:
@@ -50,6 +54,12 @@ def local_base(provider: str) -> str:
     from desktop.providers.local_servers import LM_STUDIO_DEFAULT, ollama_url
 
     return ollama_url() if provider == "ollama" else f"{LM_STUDIO_DEFAULT}/v1"
+
+
+def _search_text(seat: Seat) -> str:
+    if not seat.web_search:
+        return "off"
+    return seat.search_context.value if seat.search_context else "on"
 
 
 def _capability_text(value: bool | None) -> str:
@@ -79,7 +89,7 @@ class LineupDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         # auto / yes / no and the effort need little room; the model id needs it
-        for column in (5, 6, 8):
+        for column in (5, 6, 8, 9):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         for seat in seats:
             self._add_row(seat)
@@ -108,7 +118,8 @@ class LineupDialog(QDialog):
             QLabel(
                 "A removed seat leaves the table; its answers stay in the session. "
                 "Images and PDFs: auto (the model's known abilities), yes or no. "
-                "Reasoning: default, low, medium or high (sent only to models that reason)."
+                "Reasoning: default, low, medium or high (sent only to models that reason). "
+                "Web search: off, on, or how much it reads (low, medium, high)."
             )
         )
         layout.addWidget(self.table)
@@ -118,7 +129,7 @@ class LineupDialog(QDialog):
     def _add_row(self, seat: Seat | None) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        values: tuple[str, ...] = ("", "", "", "", "", "auto", "auto", "", "default")
+        values: tuple[str, ...] = ("", "", "", "", "", "auto", "auto", "", "default", "off")
         if seat is not None:
             temperature = "" if seat.temperature is None else f"{seat.temperature:g}"
             max_tokens = "" if seat.max_tokens is None else str(seat.max_tokens)
@@ -132,6 +143,7 @@ class LineupDialog(QDialog):
                 _capability_text(seat.pdf),
                 max_tokens,
                 seat.reasoning_effort or "default",
+                _search_text(seat),
             )
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
@@ -255,6 +267,9 @@ class LineupDialog(QDialog):
             effort_text = self._text(row, 8).lower() or "default"
             if effort_text not in EFFORTS:
                 raise ValueError(f"{where}: reasoning must be default, low, medium or high")
+            search_text = self._text(row, 9).lower() or "off"
+            if search_text not in SEARCH:
+                raise ValueError(f"{where}: web search must be off, on, low, medium or high")
             api_base = self._text(row, 2) or None
             problem = address_problem(api_base) if api_base is not None else None
             if problem is not None:
@@ -269,6 +284,8 @@ class LineupDialog(QDialog):
                 "system_prompt": self._text(row, 4) or None,
                 "vision": capabilities[0],
                 "pdf": capabilities[1],
+                "web_search": SEARCH[search_text][0],
+                "search_context": SEARCH[search_text][1],
             }
             first = self.table.item(row, 0)
             original = self._originals.get(id(first)) if first is not None else None
@@ -283,8 +300,28 @@ class LineupDialog(QDialog):
 
     def _accept(self) -> None:
         try:
-            self.seats()
+            seats = self.seats()
         except ValueError as exc:
             dialogs.warn(self, "Seats", str(exc))
             return
+        if any(seat.web_search for seat in seats):
+            self.tasks.spawn(self._accept_searching(seats))
+        else:
+            self.accept()
+
+    async def _accept_searching(self, seats: list[Seat]) -> None:
+        """Say which searching seats' models cannot search before anything is sent (they
+        answer without searching: the request would be refused otherwise)."""
+        from desktop.ui.settings.model_picker import load_catalog
+
+        searching = {entry.model for entry in await load_catalog() if entry.web_search}
+        cannot = [s for s in seats if s.web_search and s.model not in searching]
+        if cannot:
+            names = "\n".join(f"• {s.label} ({s.model})" for s in cannot)
+            dialogs.tell(
+                self.parentWidget() or self,  # it outlives this dialog
+                "Web search",
+                f"As far as litellm knows, these models cannot search the web:\n{names}\n\n"
+                "They will answer without searching.",
+            )
         self.accept()

@@ -40,7 +40,7 @@ def _entry(data: Any) -> CatalogModel | None:
     texts = [data.get(k) for k in ("model", "provider", "label")]
     if not all(isinstance(t, str) and 0 < len(t) <= 300 for t in texts):
         return None
-    flags = [data.get(k) for k in ("vision", "pdf", "local")]
+    flags = [data.get(k) for k in ("vision", "pdf", "local", "web_search")]
     numbers = [data.get(k) for k in ("context", "input_per_mtok", "output_per_mtok")]
     if not all(isinstance(f, bool) for f in flags):
         return None
@@ -50,7 +50,7 @@ def _entry(data: Any) -> CatalogModel | None:
     price_in, price_out = (float(n) if n is not None else None for n in numbers[1:])
     return CatalogModel(
         str(texts[0]), str(texts[1]), str(texts[2]), bool(flags[0]), bool(flags[1]), context,
-        price_in, price_out, bool(flags[2]),
+        price_in, price_out, bool(flags[2]), bool(flags[3]),
     )  # fmt: skip
 
 
