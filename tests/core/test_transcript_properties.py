@@ -282,6 +282,7 @@ def item_fields(turn_ids: list[str], reply_ids: list[str]) -> Fields:
         "show": st.sampled_from(ItemShow),
         "start": counts,
         "end": counts,
+        "reasoning": st.booleans(),
         "extra": extras,
     }
 

@@ -396,6 +396,6 @@ api_base = "{fake.api_base("openai")}"
     shown = roundtable("show", str(out))
     assert shown.returncode == 0, shown.stderr
     assert "Lead. Cited, this.[1]" in shown.stdout
-    assert "🔎 Sources (1 source):" in shown.stdout
+    assert "🔎 Sources (1 cited):" in shown.stdout
     assert "[1] Evil\ufffdtxt.exe title — https://example.org/x" in shown.stdout, "bidi shown"
     assert "1 web search" in shown.stdout

@@ -125,3 +125,30 @@ def test_the_windows_export_gets_every_refusal_as_the_post_error_it_reports(
         rendered_files(plan_post(debate("Cards")), "cards", a_file, no_cards)
     with pytest.raises(PostError, match="is a folder"):
         rendered_files(plan_post(debate("Page")), "html", tmp_path, no_cards)
+
+
+def test_show_prints_hostile_sources_and_a_huge_thought_as_plain_marked_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.core.records.model import Citation, WebSource
+
+    session = debate("Sources")
+    reply = session.turns[0].replies[0]
+    reply.reasoning = "a thought \x1b[31mred\x1b[0m " * 250_000  # 5 MB, with escapes
+    reply.sources = [
+        WebSource("javascript:alert(1)", f"<script>x</script> \x1b]8;;http://evil\x07{OVERRIDE}"),
+        *(
+            WebSource(f"https://example.org/{i}", f"Page {i}", [Citation(0, 2)])
+            for i in range(10_000)
+        ),
+    ]
+    path = tmp_path / "s.json"
+    transcript.save_session(session, path)
+    status, out, _ = run(capsys, "show", str(path))
+    assert status == 0
+    assert "\x1b" not in out, "no escape reaches the terminal"
+    assert OVERRIDE not in out
+    assert "[1] <script>x</script>" in out
+    assert "[10001] Page 9999 — https://example.org/9999" in out
+    assert "It[2][3][4][5][6][+9,995] is doomed." in out
+    assert "💭 Thinking (750,000 words):" in out

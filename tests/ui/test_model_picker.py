@@ -35,7 +35,7 @@ def test_the_picker_searches_every_model_and_puts_a_local_one_in_with_its_addres
     picker.query.setText("sonnet 4-5")
     sonnet = picker.list.item(0).text()
     assert "anthropic/claude-sonnet-4-5" in sonnet
-    assert "images, PDFs · 200k context · $3 in / $15 out per Mtok" in sonnet
+    assert "images, PDFs, web search · 200k context · $3 in / $15 out per Mtok" in sonnet
     picker.query.setText("fake-llama")
     assert picker.list.count() == 1
     chosen = picker.chosen()

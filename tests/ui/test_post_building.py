@@ -259,3 +259,27 @@ def test_copy_as_picture_puts_the_focused_answer_on_the_clipboard(
     # Qt's offscreen platform crashes at exit while its clipboard holds data set from
     # Python (see test_post_view); the desktop platforms keep it.
     QGuiApplication.clipboard().clear()
+
+
+def test_an_exchange_can_show_its_reasoning_folded_under_the_answer(
+    make_ui: Maker, fake: FakeProviderServer, qtbot: QtBot
+) -> None:
+    ui = make_ui(three_seats(fake))
+    fake.script("ui-a", Stream(text="Plain answer."))
+    fake.script("ui-b", Stream(text="Thought-through answer.", thinking="Weighing it up."))
+    ui.send("Q?")
+    ui.settle()
+    view = post_view(ui, qtbot)
+    view.blocks.setCurrentRow(0)  # Alpha: no reasoning to show, none offered
+    view.section.items.setCurrentRow(0)
+    assert not view.section.with_reasoning.isVisibleTo(view.section)
+    beta = next(i for i in range(view.blocks.count()) if "Beta" in view.blocks.item(i).text())
+    view.blocks.setCurrentRow(beta)
+    view.section.items.setCurrentRow(0)
+    assert view.section.with_reasoning.isVisibleTo(view.section)
+    view.section.with_reasoning.click()
+    assert section(ui, "Beta").items[0].reasoning
+    qtbot.waitUntil(lambda: "💭 Thought for" in view.preview.toPlainText())
+    ui.window.annotations.undo.undo()
+    shown = [i.reasoning for b in blocks(ui) if isinstance(b, SectionBlock) for i in b.items]
+    assert not any(shown), "one undo step"

@@ -25,18 +25,30 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from desktop.core.post.plan import Attribution, Commentary, Exchange, PostPlan, Section
+from desktop.core.post.plan import (
+    MAX_SOURCES_SHOWN,
+    Attribution,
+    Commentary,
+    Exchange,
+    PostPlan,
+    Section,
+)
+from desktop.core.records.model import WebSource
 from desktop.core.records.post_blocks import ItemShow
+from desktop.core.session.web_sources import MAX_MARKS_AT_ONE_PLACE, marker_places
 from desktop.core.utils.visible_text import shown
 
 # Card pictures (PNG bytes) for an exchange shown as a card; rendering them needs Qt.
 CardImages = Callable[[Exchange], list[bytes]]
 
 _MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"  # private use: stripped from all input
+_CITE_OPEN, _CITE_CLOSE = "\ue002", "\ue003"  # where the answer cites sources: the same
+_PRIVATE = re.compile("[\ue000-\ue003]")
+_CITE = re.compile(f"{_CITE_OPEN}([0-9,]+){_CITE_CLOSE}")
 _TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "s", "del", "code",
     "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
-    "span", "div",
+    "span", "div", "sup",
 }  # fmt: skip
 _ATTRIBUTES = {
     "a": {"href", "title"},
@@ -97,13 +109,78 @@ def clean(fragment: str) -> str:
     )
 
 
-def markdown_html(text: str, highlights: tuple[tuple[int, int], ...] = ()) -> str:
-    """A stranger's Markdown as safe HTML, ``highlights`` (ranges in ``text``) marked."""
-    text = shown(text.replace(_MARK_OPEN, "").replace(_MARK_CLOSE, ""))
-    for start, end in sorted(_by_line(text, highlights), reverse=True):
-        text = text[:start] + _MARK_OPEN + text[start:end] + _MARK_CLOSE + text[end:]
-    safe = clean(_MD.render(text))
-    return safe.replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
+def markdown_html(
+    text: str,
+    highlights: tuple[tuple[int, int], ...] = (),
+    sources: tuple[WebSource, ...] = (),
+) -> str:
+    """A stranger's Markdown as safe HTML, ``highlights`` (ranges in ``text``) marked
+    and a ``[n]`` where it cites source n of ``sources``.
+
+    Both are held through rendering by characters of Unicode's private use (any in the
+    text itself are made visible first); one that fell where no text can be (inside an
+    address) is dropped.
+    """
+    text = shown(_PRIVATE.sub("\ufffd", text))  # one for one: the ranges stay true
+    # At one place: a highlight ends, then the citation, then the next highlight begins.
+    listed = list(sources[:MAX_SOURCES_SHOWN])
+    inserts = [
+        (at, 1, _CITE_OPEN + ",".join(map(str, numbers[:MAX_MARKS_AT_ONE_PLACE])) + _CITE_CLOSE)
+        for at, numbers in marker_places(text, listed)
+    ]
+    for start, end in _by_line(text, highlights):
+        inserts += [(start, 2, _MARK_OPEN), (end, 0, _MARK_CLOSE)]
+    pieces, last = [], 0
+    for at, _, mark in sorted(inserts, key=lambda i: (i[0], i[1])):
+        pieces += [text[last:at], mark]
+        last = at
+    safe = clean(_MD.render("".join([*pieces, text[last:]])))
+    safe = _CITE.sub(lambda m: "".join(f"[{n}]" for n in m[1].split(",")).join(_SUP), safe)
+    return _PRIVATE.sub("", safe.replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>"))
+
+
+_SUP = ('<sup class="cite">', "</sup>")
+
+
+def sources_html(exchange: Exchange) -> str:
+    """The answer's sources as a numbered list of links ("Sources" above it): titles
+    as text, each address written out; only an http(s) address is a link, and it says
+    it is not followed and gives the page no hold on this one."""
+    if not exchange.sources:
+        return ""
+    items = []
+    for source in exchange.sources[:MAX_SOURCES_SHOWN]:
+        address = _text(source.url)
+        if _linkable(source.url):
+            address = f'<a href="{html.escape(source.url, quote=True)}">{address}</a>'
+        title = f"{_text(' '.join(source.title.split()))} — " if source.title.strip() else ""
+        items.append(f"<li>{title}{address}</li>")
+    more = len(exchange.sources) - MAX_SOURCES_SHOWN
+    tail = f"<p>… and {more:,} more sources, kept in the transcript.</p>" if more > 0 else ""
+    listed = clean(f'<div class="sources"><p>Sources</p><ol>{"".join(items)}</ol>{tail}</div>')
+    return listed.replace(
+        'rel="noopener noreferrer nofollow"', 'rel="nofollow noopener noreferrer"'
+    )
+
+
+def _linkable(url: str) -> bool:
+    return (
+        url.lower().startswith(("http://", "https://"))
+        and shown(url) == url
+        and not any(c.isspace() for c in url)
+    )
+
+
+def reasoning_html(exchange: Exchange) -> str:
+    """The answer's reasoning folded under one line ("💭 Thought for 34 s · …"), opened
+    by the reader (HTML's own details: no script)."""
+    if not exchange.reasoning:
+        return ""
+    inside = markdown_html(exchange.reasoning)
+    return (
+        f'<details class="reasoning"><summary>💭 {_text(exchange.thought)}</summary>'
+        f"{inside}</details>"
+    )
 
 
 def _by_line(text: str, ranges: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
@@ -152,7 +229,8 @@ def clipboard_html(plan: PostPlan, card_images: CardImages | None = None) -> str
     body = _IN_POST_LINK.sub(r"\1", body)  # no ids go with it, so no in-post links either
     return nh3.clean(
         body,
-        tags=(_TAGS - {"span", "div"}) | {"b", "img", "mark", "aside", "section"},
+        tags=(_TAGS - {"span", "div"})
+        | {"b", "img", "mark", "aside", "section", "details", "summary"},
         attributes={"a": {"href"}, "img": {"src", "alt"}, "ol": {"start"}},
         url_schemes={"http", "https", "mailto", "data"},  # data: only for the cards
         link_rel=None,
@@ -187,8 +265,10 @@ def _exchange(section: Section, exchange: Exchange, card_images: CardImages | No
         out.append("</div>")
     elif exchange.show is not ItemShow.PROMPT:
         kind = "excerpt" if exchange.show is ItemShow.EXCERPT else "answer"
-        answer = markdown_html(exchange.answer, exchange.highlights)
+        answer = markdown_html(exchange.answer, exchange.highlights, exchange.sources)
+        out.append(reasoning_html(exchange))
         out.append(f'<div class="{kind}" id="{exchange.anchor}">{answer}</div>')
+        out.append(sources_html(exchange))
         for comment in exchange.comments:
             quoted = f"“{_text(comment.exact)}” — " if comment.exact else ""
             out.append(f'<aside class="comment">{quoted}{_text(comment.note)}</aside>')
@@ -225,6 +305,13 @@ section.seat { border-left: 4px solid; padding-left: 20px; margin: 2.5em 0; }
   border-left: 3px solid #e6c200; padding: 6px 10px; margin: 8px 0; }
 .origin { font-size: .85em; color: #666; font-style: italic; }
 mark { background: #ffec80; padding: 0 1px; }
+sup.cite { font-size: .7em; color: #1a5fb4; }
+.sources { font-family: "Noto Sans", sans-serif; font-size: .8em; color: #555; }
+.sources p { margin: .6em 0 .2em; font-weight: 600; }
+.sources ol { margin: 0; padding-left: 1.6em; } .sources li { overflow-wrap: anywhere; }
+details.reasoning { font-family: "Noto Sans", sans-serif; font-size: .85em; color: #555;
+  background: #f4f2ec; border-radius: 6px; padding: 6px 12px; margin: 8px 0; }
+details.reasoning summary { cursor: pointer; }
 pre { background: #f4f2ec; padding: 12px; border-radius: 6px; overflow-x: auto;
   font-size: .85em; line-height: 1.45; }
 code { font-family: "Noto Sans Mono", Menlo, Consolas, monospace; }

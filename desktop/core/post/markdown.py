@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from mdformat.renderer import MDRenderer
 
 from desktop.core.post.plan import (
+    MAX_SOURCES_SHOWN,
     Attribution,
     Commentary,
     Exchange,
@@ -29,6 +30,7 @@ from desktop.core.post.plan import (
     Section,
 )
 from desktop.core.records.post_blocks import ItemShow
+from desktop.core.session.web_sources import MAX_MARKS_AT_ONE_PLACE, marker_places
 from desktop.core.utils.visible_text import shown
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
@@ -36,6 +38,10 @@ SAFE_SCHEMES = ("http:", "https:", "mailto:")
 # markup (an image, a link, raw HTML, emphasis, code), an & that begins an entity, and
 # a # that begins the line (a heading).
 _MARKUP = re.compile(r"([\\`*_\[\]<>!]|&(?=#|[A-Za-z0-9]+;)|^#)")
+# Where the answer cites its sources, held through safe_markdown (see _cited).
+_OPEN, _CLOSE = "\ue002", "\ue003"
+_PLACE = re.compile(f"{_OPEN}([0-9,]+){_CLOSE}")
+_PLACE_HOLDERS = re.compile(f"[{_OPEN}{_CLOSE}]")
 # The one raw HTML the export writes itself: an exchange's anchor.
 _ANCHOR = re.compile(r'(<a id="[\w-]+">)?(</a>)?\s*')
 
@@ -187,14 +193,65 @@ def _section(section: Section, card_paths: CardPaths | None) -> list[str]:
             out += [f'<a id="{exchange.anchor}"></a>']
             out += [f"![{alt}]({path})" for path in card_paths(exchange)]
         elif exchange.show is not ItemShow.PROMPT:
-            answer = exchange.answer
+            if exchange.reasoning:
+                out.append(f"*💭 {_line(exchange.thought)}:*")
+                out.append(_blockquote(safe_markdown(exchange.reasoning)))
+            answer = _cited(exchange)
             if exchange.show is ItemShow.EXCERPT:
                 answer = f"…{answer}…"
             out.append(f'<a id="{exchange.anchor}"></a>')
-            out.append(_blockquote(safe_markdown(answer)))
+            out.append(_blockquote(answer))
+            out += _footnotes(exchange)
         if exchange.origin:
             out.append(f"*{_line(exchange.origin[0].upper() + exchange.origin[1:])}.*")
     return out
+
+
+def _cited(exchange: Exchange) -> str:
+    """The answer shown, made safe, with a footnote reference where it cites a source.
+
+    The places are in the answer's own text, which ``safe_markdown`` writes anew: each
+    is held by characters of Unicode's private use (any in the answer itself are made
+    visible first) that come through as text, then turned into ``[^3-1]`` (the
+    exchange's number, the source's), unique in the post. A place that fell where no
+    text can be (inside an address) is dropped with its holder.
+    """
+    answer = _PLACE_HOLDERS.sub("\ufffd", exchange.answer)  # one for one: places stay true
+    pieces, last = [], 0
+    for at, numbers in marker_places(answer, list(exchange.sources[:MAX_SOURCES_SHOWN])):
+        shown_here = numbers[:MAX_MARKS_AT_ONE_PLACE]
+        pieces += [answer[last:at], _OPEN + ",".join(map(str, shown_here)) + _CLOSE]
+        last = at
+    markdown = safe_markdown("".join([*pieces, answer[last:]]))
+
+    def reference(match: re.Match[str]) -> str:
+        return "".join(f"[^{exchange.number}-{n}]" for n in match[1].split(","))
+
+    return _PLACE_HOLDERS.sub("", _PLACE.sub(reference, markdown))
+
+
+def _footnotes(exchange: Exchange) -> list[str]:
+    """The sources as footnotes: "[^3-1]: Its title — <https://…>" (only an http(s)
+    address is a link; any other is text)."""
+    notes = []
+    for number, source in enumerate(exchange.sources[:MAX_SOURCES_SHOWN], 1):
+        address = f"<{source.url}>" if _linkable(source.url) else _line(source.url)
+        title = _line(source.title)
+        notes.append(f"[^{exchange.number}-{number}]: {title} — {address}" if title else
+                     f"[^{exchange.number}-{number}]: {address}")  # fmt: skip
+    more = len(exchange.sources) - MAX_SOURCES_SHOWN
+    if more > 0:
+        notes.append(f"\n*… and {more:,} more sources, kept in the transcript.*")
+    return ["\n".join(notes)] if notes else []
+
+
+def _linkable(url: str) -> bool:
+    """An address an autolink may carry: http(s), nothing hidden, no space or bracket."""
+    return (
+        url.lower().startswith(("http://", "https://"))
+        and shown(url) == url
+        and not any(c.isspace() or c in "<>" for c in url)
+    )
 
 
 def _quoted_prompt(exchange: Exchange) -> str:

@@ -24,6 +24,7 @@ from desktop.core.records.model import (
     Seat,
     Session,
     Turn,
+    WebSource,
 )
 from desktop.core.records.post_blocks import (
     QUOTE_LINK_PREFIX,
@@ -35,6 +36,8 @@ from desktop.core.records.post_blocks import (
     SectionBlock,
     TextBlock,
 )
+from desktop.core.session.totals import thought_summary
+from desktop.core.session.web_sources import cited_within
 
 _UNSAFE_IN_ANCHOR = re.compile(r"[^A-Za-z0-9-]")
 
@@ -59,6 +62,12 @@ class Exchange:
     comments: tuple[Annotation, ...]
     origin: str | None  # "from the session “title”, 2 October 2026" when imported
     number: int  # the exchange's place in the post (1, 2, …), for names and anchors
+    # The web pages the answer shown rests on (for an excerpt, those cited within it,
+    # their places moved to the excerpt's own offsets): numbered from 1 in this order.
+    sources: tuple[WebSource, ...] = ()
+    # What the seat thought before answering, when the post shows it; "" otherwise.
+    reasoning: str = ""
+    thought: str = ""  # how long it thought and how much: "Thought for 34 s · 1,240 words"
 
     @property
     def anchor(self) -> str:
@@ -243,6 +252,11 @@ def _exchange(lookup: Lookup, seat: Seat, item: PostItem, where: str, number: in
         start, end = item.start, item.end
     shown = "" if item.show is ItemShow.PROMPT else text[start:end]
     marks = [a for a in lookup.session.annotations if reply is not None and a.target_id == reply.id]
+    sources: list[WebSource] = []
+    if reply is not None and shown:
+        whole = item.show is not ItemShow.EXCERPT
+        sources = reply.sources if whole else cited_within(reply.sources, start, end)
+    thinking = reply is not None and item.reasoning and bool(shown) and bool(reply.reasoning)
     return Exchange(
         turn=turn,
         reply=reply,
@@ -258,7 +272,27 @@ def _exchange(lookup: Lookup, seat: Seat, item: PostItem, where: str, number: in
         comments=tuple(a for a in marks if a.kind is AnnotationKind.COMMENT),
         origin=lookup.origins.get(turn.id),
         number=number,
+        sources=tuple(sources),
+        reasoning=_bounded(reply.reasoning) if thinking and reply is not None else "",
+        thought=thought_summary(reply, len(reply.reasoning.split()))
+        if thinking and reply is not None
+        else "",
     )
+
+
+# The most sources listed under one answer in a post (the rest are counted, and kept in
+# the transcript): a reply naming ten thousand would bury the post.
+MAX_SOURCES_SHOWN = 100
+# The most characters of a reasoning a post shows: a thought of megabytes is for the
+# transcript, and would make a page no reader scrolls.
+MAX_REASONING = 100_000
+
+
+def _bounded(reasoning: str) -> str:
+    if len(reasoning) <= MAX_REASONING:
+        return reasoning
+    rest = len(reasoning) - MAX_REASONING
+    return f"{reasoning[:MAX_REASONING]}\n\n[… {rest:,} more characters, kept in the transcript]"
 
 
 def _reply(lookup: Lookup, seat: Seat, turn: Turn, item: PostItem, where: str) -> Reply | None:

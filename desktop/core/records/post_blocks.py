@@ -38,6 +38,8 @@ class PostItem:
     show: ItemShow = ItemShow.ANSWER
     start: int | None = None
     end: int | None = None
+    # Whether the answer's reasoning shows too (folded, under it).
+    reasoning: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 

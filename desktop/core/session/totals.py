@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from desktop.core.records.model import Reply, Session, Turn
 from desktop.core.session.budget import spent
+from desktop.core.utils.stamps import now
 
 
 def _seconds(reply: Reply) -> tuple[float | None, float | None]:
@@ -31,7 +33,11 @@ def reply_numbers(reply: Reply | None) -> str:
         # The thinking is part of the output (and priced as output): said apart, in it.
         of_which = f" ({thinking:,} thinking)" if thinking else ""
         parts.append(f"{tokens_in} in · {tokens_out} out{of_which}")
+        searches = reply.usage.web_searches
+        if searches:
+            parts.append(f"{searches:,} web search{'es' if searches != 1 else ''}")
     if reply.cost_usd is not None:
+        # litellm's price includes the provider's search fees where it knows them.
         parts.append(f"${reply.cost_usd:.4f}")
     first, total = _seconds(reply)
     if first is not None:
@@ -78,3 +84,20 @@ def session_totals(session: Session) -> str:
         over = " (over)" if spent(session) > session.budget_usd else ""
         line += f" of a ${session.budget_usd:.2f} budget{over}"
     return line
+
+
+def thought_summary(reply: Reply, words: int, thinking: bool = False) -> str:
+    """How long ``reply`` thought (so far, when ``thinking``) and how many words:
+    "Thought for 34 s · 1,240 words" (the pane, the post)."""
+    counted = f"{words:,} word{'s' if words != 1 else ''}"
+    if reply.reasoning_started_at is None:  # kept without a time (an older file)
+        return f"Thought · {counted}"
+    end = reply.first_token_at or reply.finished_at or now()
+    seconds = _whole_seconds(reply.reasoning_started_at, end)
+    if thinking:
+        return f"Thinking… {seconds} s · {counted}"
+    return f"Thought for {seconds} s · {counted}"
+
+
+def _whole_seconds(start: datetime, end: datetime) -> int:
+    return max(0, round((end - start).total_seconds()))

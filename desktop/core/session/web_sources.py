@@ -61,11 +61,17 @@ def marker_places(text: str, sources: list[WebSource]) -> list[tuple[int, list[i
     return sorted((at, sorted(numbers)) for at, numbers in places.items())
 
 
+# The most numbers written at one place; the rest are counted ("[+9,995]").
+MAX_MARKS_AT_ONE_PLACE = 5
+
+
 def with_markers(text: str, sources: list[WebSource]) -> str:
     """The answer with ``[n]`` after each place it cites source n."""
     pieces, last = [], 0
     for at, numbers in marker_places(text, sources):
-        pieces += [text[last:at], "".join(f"[{n}]" for n in numbers)]
+        marks = "".join(f"[{n}]" for n in numbers[:MAX_MARKS_AT_ONE_PLACE])
+        more = len(numbers) - MAX_MARKS_AT_ONE_PLACE
+        pieces += [text[last:at], marks + (f"[+{more:,}]" if more > 0 else "")]
         last = at
     return "".join([*pieces, text[last:]])
 
@@ -77,7 +83,8 @@ def source_line(number: int, source: WebSource) -> str:
 
 
 def sources_summary(sources: list[WebSource]) -> str:
-    """How many sources an answer has and how many it cites: "3 sources, 2 cited"."""
-    cited = sum(1 for s in sources if s.cited)
-    total = f"{len(sources):,} source{'s' if len(sources) != 1 else ''}"
-    return f"{total}, {cited:,} cited" if cited and cited != len(sources) else total
+    """How many of an answer's sources it cites: "2 cited", "1 of 3 cited"."""
+    cited, total = sum(1 for s in sources if s.cited), len(sources)
+    if cited == total:
+        return f"{total:,} cited"
+    return f"{total:,} searched, none cited" if not cited else f"{cited:,} of {total:,} cited"

@@ -283,6 +283,7 @@ POST_ITEM = Codec(
     Field("show", Choice(ItemShow)),
     Field("start", OPT_INT),
     Field("end", OPT_INT),
+    Field("reasoning", FLAG),
 )
 
 BLOCKS = Tagged(

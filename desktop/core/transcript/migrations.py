@@ -83,7 +83,7 @@ def reasoning(document: dict[str, Any]) -> dict[str, Any]:
     known) and the web pages it rests on (``sources``, none); usage counts
     ``reasoning_tokens`` and ``web_searches`` (null: not known); a seat says whether it
     searches the web (``web_search``, false); a quote carries its ``sources`` and
-    ``reasoning`` (none).
+    ``reasoning`` (none); a post item shows no reasoning (``reasoning``, false).
 
     A version-2 object cannot hold this version's fields, so one already named so was
     another tool's: it is kept, as ``<name>_from_version_2``, never read as ours.
@@ -96,6 +96,11 @@ def reasoning(document: dict[str, Any]) -> dict[str, Any]:
         _set_aside(seat, ("web_search", "search_context"))
         seat.setdefault("web_search", False)
         seat.setdefault("search_context", None)
+    post = document.get("post")
+    for block in _objects(post.get("blocks")) if isinstance(post, dict) else ():
+        for item in _objects(block.get("items")):
+            _set_aside(item, ("reasoning",))
+            item.setdefault("reasoning", False)
     for turn in turns:
         for quote in _objects(turn.get("quotes")):
             _set_aside(quote, ("sources", "reasoning"))

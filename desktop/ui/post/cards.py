@@ -1,5 +1,6 @@
 """An exchange as a picture, styled like a pane: the seat's name and reaction, the
-prompt, the answer with its Markdown rendered and code highlighted.
+prompt, the answer with its Markdown rendered and code highlighted, and its sources in
+a footer.
 
 720 px wide at 2× scale. A long answer becomes several pictures, cut between blocks
 (a block taller than a whole picture is cut where it must), never cropped. The HTML
@@ -23,6 +24,7 @@ WIDTH = 720
 SCALE = 2
 MARGIN = 28
 PAGE_HEIGHT = 1400  # logical px of text a picture holds at most
+MAX_FOOTER = 12  # sources a card lists under its answer
 _CSS = """
 h1, h2, h3 { margin-top: 10px; margin-bottom: 6px; }
 p { margin-top: 0; margin-bottom: 9px; }
@@ -32,6 +34,7 @@ blockquote { color: #444444; }
 mark { background-color: #ffec80; }
 .seat { font-size: 19px; font-weight: 600; }
 .prompt { background-color: #efede6; color: #333333; }
+.sources { font-size: 12px; color: #555555; }
 .k, .kn, .kd, .ow { color: #8959a8; font-weight: 600; }
 .s, .s1, .s2, .sd { color: #b5651d; }
 .c, .c1, .cm { color: #6a9955; }
@@ -84,15 +87,33 @@ def _document(section: Section, exchange: Exchange, with_prompt: bool) -> QTextD
     if section.reaction:
         name += " " + html.escape(shown(section.reaction))
     prompt = html.escape(shown(exchange.prompt.strip())).replace("\n", "<br>")
-    answer = markdown_html(exchange.answer, exchange.highlights)
+    answer = markdown_html(exchange.answer, exchange.highlights, exchange.sources)
     if exchange.show is ItemShow.EXCERPT:
         answer = f"<p>…</p>{answer}<p>…</p>"
+    answer += _footer(exchange)
     asked = (
         f'<table class="prompt" width="100%" cellpadding="8"><tr><td><b>Prompt:</b> {prompt}'
         "</td></tr></table><p></p>"
     )
     document.setHtml(f'<p class="seat">{name}</p>{asked if with_prompt else ""}{answer}')
     return document
+
+
+def _footer(exchange: Exchange) -> str:
+    """The sources under the answer, in small print: a picture holds no link, so each
+    address is written out (the first :data:`MAX_FOOTER` of them; the rest counted)."""
+    if not exchange.sources:
+        return ""
+    lines = [
+        f"[{n}] {html.escape(shown(' '.join(s.title.split())))}"
+        + (" — " if s.title.strip() else "")
+        + html.escape(shown(s.url))
+        for n, s in enumerate(exchange.sources[:MAX_FOOTER], 1)
+    ]
+    more = len(exchange.sources) - MAX_FOOTER
+    if more > 0:
+        lines.append(f"… and {more:,} more")
+    return f'<p class="sources"><b>Sources</b><br>{"<br>".join(lines)}</p>'
 
 
 def _page_breaks(document: QTextDocument) -> list[tuple[float, float]]:

@@ -15,6 +15,7 @@ from functools import partial
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -103,6 +104,13 @@ class SectionEditor(QWidget):
         for show, label in SHOWS:
             self.show_as.addItem(label, show)
         self.show_as.activated.connect(self._choose_show)
+        self.with_reasoning = QCheckBox("Show its reasoning too (folded under the answer)")
+        self.with_reasoning.setAccessibleName("Show the reasoning")
+        self.with_reasoning.clicked.connect(
+            lambda on: self._set(
+                reasoning=on, text="Show the reasoning" if on else "Hide the reasoning"
+            )
+        )
         self.prompt = QPlainTextEdit()
         self.prompt.setAccessibleName("Prompt as shown")
         self.prompt.setMaximumHeight(90)
@@ -142,6 +150,7 @@ class SectionEditor(QWidget):
         column.addLayout(item_buttons)
         item_form = QFormLayout()
         item_form.addRow("Show", self.show_as)
+        item_form.addRow("", self.with_reasoning)
         item_form.addRow("Prompt", self.prompt)
         item_form.addRow("", prompt_row)
         column.addLayout(item_form)
@@ -216,6 +225,11 @@ class SectionEditor(QWidget):
         self.edited_note.setText(note)
         if item is not None:
             self.show_as.setCurrentIndex(self.show_as.findData(item.show))
+        # Offered where there is a reasoning to show, and an answer to show it with.
+        thought = reply is not None and bool(reply.reasoning.strip())
+        self.with_reasoning.setVisible(thought)
+        self.with_reasoning.setEnabled(item is not None and item.show is not ItemShow.PROMPT)
+        self.with_reasoning.setChecked(item is not None and item.reasoning)
         text = reply.text if reply is not None else ""
         if self.answer.toPlainText() != text:
             self.answer.setPlainText(text)

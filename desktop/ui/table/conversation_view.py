@@ -148,6 +148,13 @@ class ConversationView(QTextBrowser):
             lines = "<br>".join(html.escape(line) for line in text.splitlines())
             cursor.insertHtml(f"<p><i>{lines}</i></p>")
 
+    def add_html_note(self, markup: str) -> None:
+        """Append a note built as HTML by a caller that escaped every stranger's word
+        in it (a reply's sources)."""
+        with self._edit() as cursor:
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            cursor.insertHtml(f"<p><small>{markup}</small></p>")
+
     # -- streaming -----------------------------------------------------------------------
 
     def begin_stream(self, reply_id: str = "") -> None:

@@ -18,16 +18,24 @@ from PySide6.QtWidgets import QTextEdit
 from desktop.core.records.model import Annotation, AnnotationKind
 
 _WORD = re.compile(r"\w+")
+# A source's number as the pane draws it after the words that cite it ("found[2]"): not
+# part of the answer's own text, so words are matched across it.
+_MARKER = re.compile(r"\[\d{1,6}\]")
+_BETWEEN = r"(?:\W|\[\d{1,6}\])+"
+
+
+def _tokens(words: str) -> list[str]:
+    return _WORD.findall(_MARKER.sub(" ", words))
 
 
 def locate(text: str, words: str, near: float = 0.0) -> tuple[int, int] | None:
     """Where the words of ``words`` stand in ``text`` in that order, anything but
     letters and digits between them; of several, the one nearest ``near`` (a fraction
     of ``text``). None when they are not there."""
-    tokens = _WORD.findall(words)
+    tokens = _tokens(words)
     if not tokens:
         return None
-    pattern = re.compile(r"\W+".join(re.escape(t) for t in tokens))
+    pattern = re.compile(_BETWEEN.join(re.escape(t) for t in tokens))
     found = [(m.start(), m.end()) for m in pattern.finditer(text)]
     if not found:
         return None
@@ -69,10 +77,10 @@ def find_words(document: QTextDocument, start: int, end: int, words: str) -> tup
     cursor.setPosition(start)
     cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
     shown = cursor.selectedText().replace("\u2029", "\n")
-    tokens = _WORD.findall(words)
+    tokens = _tokens(words)
     if not tokens:
         return None
-    pattern = re.compile(r"\W+".join(re.escape(t) for t in tokens), re.IGNORECASE)
+    pattern = re.compile(_BETWEEN.join(re.escape(t) for t in tokens), re.IGNORECASE)
     found = pattern.search(shown)
     return (start + found.start(), start + found.end()) if found else None
 

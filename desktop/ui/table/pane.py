@@ -25,12 +25,14 @@ from desktop.core.records.model import (
     Turn,
     TurnKind,
 )
-from desktop.core.session.totals import cost_of, reply_numbers
+from desktop.core.session.totals import cost_of, reply_numbers, thought_summary
+from desktop.core.session.web_sources import with_markers
 from desktop.providers.keys import provider_of
 from desktop.ui.table import marks
 from desktop.ui.table.conversation_view import ConversationView
 from desktop.ui.table.reply_actions import REPLY_ACTIONS
-from desktop.ui.table.thought_panel import ThoughtPanel, summary_of
+from desktop.ui.table.source_list import sources_html
+from desktop.ui.table.thought_panel import ThoughtPanel
 from desktop.ui.widgets.elided_label import ElidedLabel
 
 STATE_NAMES = {
@@ -48,6 +50,11 @@ TURN_HEADINGS = {
     TurnKind.FORWARD: "You forwarded",
     TurnKind.DEBATE_ROUND: "Debate round",
 }
+
+
+def _marked(reply: Reply) -> str:
+    """The answer as drawn: with a ``[n]`` after each place it cites source n."""
+    return with_markers(reply.text, reply.sources) if reply.sources else reply.text
 
 
 def shown_user_text(turn: Turn, seat_id: str) -> str:
@@ -217,7 +224,7 @@ class SeatPane(QFrame):
         if reply is None:
             return
         if reply.status.is_final:
-            self.view.add_reply(reply.text, reply.id)
+            self.view.add_reply(_marked(reply), reply.id)
             self._add_note(reply)
         else:
             self.view.begin_stream(reply.id)
@@ -229,7 +236,9 @@ class SeatPane(QFrame):
             return
         self.thought.follow(reply)
         if reply.status.is_final:
-            self.view.finish_stream(reply.text)
+            # Markers go in once the answer is whole: OpenAI and Gemini say where they
+            # cite only at the end, and marking each redraw would copy the text each time.
+            self.view.finish_stream(_marked(reply))
             self._add_note(reply)
             self.show_marks()
         else:
@@ -241,7 +250,9 @@ class SeatPane(QFrame):
             # Counted as it streamed when the panel followed it: splitting a 5 MB thought
             # again here stalled the window for 80 ms (bench/README.md).
             words = self.thought.words_of(reply)
-            self.view.add_note(f"💭 {summary_of(reply, words)}")
+            self.view.add_note(f"💭 {thought_summary(reply, words)}")
+        if reply.sources:
+            self.view.add_html_note(sources_html(reply.sources))
         self._add_deliveries(reply)
         if reply.status is ReplyStatus.ERROR and reply.error is not None:
             message, action = reply.error.message, error_action(reply)

@@ -10,14 +10,12 @@ window. Words are counted as the text arrives, never by reading it all again.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from desktop.core.records.model import Reply
-from desktop.core.utils.stamps import now
+from desktop.core.session.totals import thought_summary
 from desktop.ui.utils.shown import shown
 
 MAX_SHOWN = 200_000  # characters of reasoning the panel holds at most
@@ -90,7 +88,7 @@ class ThoughtPanel(QWidget):
         """The line's words: how long the reply thought, and how much."""
         if self._reply is None:
             return ""
-        return summary_of(self._reply, self.words, self.thinking)
+        return thought_summary(self._reply, self.words, self.thinking)
 
     def _say(self) -> None:
         self.line.setText(self.summary())
@@ -136,19 +134,3 @@ class ThoughtPanel(QWidget):
             self._fill()
             self.text.moveCursor(QTextCursor.MoveOperation.End)
         self.text.setVisible(on)
-
-
-def summary_of(reply: Reply, words: int, thinking: bool = False) -> str:
-    """How long ``reply`` thought (so far, when ``thinking``) and how many words."""
-    counted = f"{words:,} word{'s' if words != 1 else ''}"
-    if reply.reasoning_started_at is None:  # kept without a time (an older file)
-        return f"Thought · {counted}"
-    end = reply.first_token_at or reply.finished_at or now()
-    seconds = _seconds(reply.reasoning_started_at, end)
-    if thinking:
-        return f"Thinking… {seconds} s · {counted}"
-    return f"Thought for {seconds} s · {counted}"
-
-
-def _seconds(start: datetime, end: datetime) -> int:
-    return max(0, round((end - start).total_seconds()))
