@@ -124,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show = commands.add_parser("show", help="print a saved transcript readably")
     show.add_argument("session", type=Path, metavar="SESSION.json")
+    show.add_argument(
+        "--sent",
+        metavar="REPLY_ID",
+        help="print, as JSON, exactly what that reply was sent: the messages as its seat "
+        "received them, each attachment as it went, and the settings (never a key)",
+    )
     cli_post.add_commands(commands)
     cli_library.add_commands(commands)
     cli_models.add_commands(commands)
@@ -143,7 +149,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "show":
-        return _show(args.session)
+        return _show(args.session, args.sent)
     if args.command == "ask":
         return _ask(parser, args)
     if args.command in ("export", "post"):
@@ -156,7 +162,7 @@ def _main(argv: Sequence[str] | None) -> int:
     return EXIT_OK
 
 
-def _show(path: Path) -> int:
+def _show(path: Path, reply_id: str | None = None) -> int:
     try:
         loaded = load_session(path)
     except TranscriptError as exc:
@@ -164,7 +170,17 @@ def _show(path: Path) -> int:
         return EXIT_USAGE
     for warning in loaded.warnings:
         complain(warning)
-    write(render_session(loaded.session))
+    if reply_id is None:
+        write(render_session(loaded.session))
+        return EXIT_OK
+    from desktop.core.session.sent import as_json, what_was_sent
+
+    try:
+        sent = what_was_sent(loaded.session, reply_id)
+    except KeyError:
+        complain(f"{path} has no reply {reply_id!r}; `roundtable show {path}` lists them")
+        return EXIT_USAGE
+    write(as_json(sent) + "\n")
     return EXIT_OK
 
 

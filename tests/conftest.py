@@ -45,6 +45,7 @@ WIRE_PREFIX: dict[WireFormat, str] = {
     "anthropic": "anthropic",
     "gemini": "gemini",
     "ollama": "ollama_chat",
+    "responses": "openai",  # for a model litellm's data sends to the Responses API
 }
 
 

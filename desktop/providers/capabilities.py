@@ -54,7 +54,21 @@ def can_search(model: str) -> bool:
     claude = claude_can_search(model)
     if claude is not None:
         return claude
-    return _says(litellm_runtime.load().supports_web_search, model)
+    litellm = litellm_runtime.load()
+    if _facts(litellm, model).get("mode") == "responses":
+        # litellm 1.110.2 sends these through its Responses API bridge, which refuses
+        # web_search_options outright (the whole request would fail).
+        return False
+    return _says(litellm.supports_web_search, model)
+
+
+def _facts(litellm: object, model: str) -> dict[str, object]:
+    costs = getattr(litellm, "model_cost", {})
+    for key in (model, model.split("/", 1)[-1]):
+        found = costs.get(key)
+        if isinstance(found, dict):
+            return found
+    return {}
 
 
 def claude_can_search(model: str) -> bool | None:

@@ -27,6 +27,9 @@ def load() -> ModuleType:
             import litellm
 
             litellm.suppress_debug_info = True
+            # OpenAI's Responses API models (gpt-5-pro and the like) say what they
+            # thought only when asked for a summary of it: the pane shows it.
+            litellm.reasoning_auto_summary = True
             for name in _NOISY_LOGGERS:
                 logger = logging.getLogger(name)
                 logger.handlers.clear()

@@ -21,12 +21,20 @@ from desktop.core.records.changes import (
     Change,
     ReplyAdded,
     ReplyChanged,
+    ReplyPart,
     SessionReplaced,
     StateChanged,
     TurnAdded,
 )
-from desktop.core.records.events import Finished, Started, TextDelta
-from desktop.core.records.model import ReplyStatus, Seat, Session, TurnKind
+from desktop.core.records.events import (
+    Channel,
+    Finished,
+    SourcesFound,
+    Started,
+    TextDelta,
+    UsageReport,
+)
+from desktop.core.records.model import ReplyStatus, Seat, Session, TurnKind, WebSource
 from desktop.core.session.document import SessionDocument
 from desktop.core.session.recovery import Draft, RecoveryStore
 from desktop.core.session.turns import CONTINUE_PROMPT
@@ -419,3 +427,32 @@ async def test_the_draft_is_read_when_autosaved_and_the_json_is_made_off_the_loo
     assert await document.autosave(), "unchanged: nothing to write"
     assert len(threads) == 1
     await document.shutdown()
+
+
+async def test_each_reply_change_says_what_of_the_reply_changed() -> None:
+    gateway = ScriptedGateway()
+    document = SessionDocument(gateway, Session(seats=[Seat("A", "m/a")]))
+    said: list[frozenset[ReplyPart]] = []
+    document.subscribe(lambda c: said.append(c.parts) if isinstance(c, ReplyChanged) else None)
+    gateway.feed(
+        "m/a",
+        Started(),
+        TextDelta("Hmm.", Channel.REASONING),
+        TextDelta("Yes."),
+        TextDelta(" Indeed."),
+        SourcesFound((WebSource("https://a"),)),
+        UsageReport(1, 2, None),
+        Finished(),
+    )
+    await document.send("Q?")
+    status, text = ReplyPart.STATUS, ReplyPart.TEXT
+    assert said == [
+        {status, ReplyPart.NUMBERS},  # waiting, and when it was asked
+        {ReplyPart.REASONING, status},  # thinking: now streaming
+        {text},
+        {text},
+        {ReplyPart.SOURCES},
+        {ReplyPart.NUMBERS},
+        {status, ReplyPart.NUMBERS},  # complete
+        {ReplyPart.NUMBERS},  # when it ended: nothing to draw again
+    ]

@@ -209,3 +209,28 @@ def test_loading_a_version_with_no_way_forward_names_the_file(tmp_path: Path) ->
         load_session(path)
     assert caught.value.path == path
     assert "there is no migration from version 0 to version 1" in caught.value.problem
+
+
+def test_version_2_fields_named_as_version_3_s_evidence_are_set_aside_not_read() -> None:
+    from desktop.core.transcript.migrations import reasoning
+
+    seat: dict[str, object] = {"id": "s", "web_search": "yes please"}
+    quote = {"seat_id": "s", "reply_id": "r", "seat_label": "S", "text": "t", "sources": 3}
+    reply = {"id": "r", "seat_id": "s", "sources": ["http://x"], "usage": {"web_searches": "x"}}
+    item = {"turn_id": "t", "reasoning": "shown"}
+    document = {
+        "seats": [seat],
+        "turns": [{"quotes": [quote], "replies": [reply]}],
+        "post": {"blocks": [{"kind": "section", "items": [item]}]},
+        "sources": [{"seats": [{"id": "o", "search_context": 5}], "turns": []}],
+    }
+    reasoning(document)
+    assert (seat["web_search"], seat["web_search_from_version_2"]) == (False, "yes please")
+    assert (quote["sources"], quote["sources_from_version_2"]) == ([], 3)
+    assert (reply["sources"], reply["sources_from_version_2"]) == ([], ["http://x"])
+    assert reply["usage"] == {"web_searches": None, "web_searches_from_version_2": "x",
+                              "reasoning_tokens": None}  # fmt: skip
+    assert reply["sent_with"] is None
+    assert (item["reasoning"], item["reasoning_from_version_2"]) == (False, "shown")
+    imported = document["sources"][0]["seats"][0]
+    assert (imported["search_context"], imported["search_context_from_version_2"]) == (None, 5)

@@ -36,6 +36,7 @@ from desktop.core.records.model import (
     ReplyStatus,
     SearchContext,
     Seat,
+    SentWith,
     Session,
     Source,
     Turn,
@@ -63,6 +64,7 @@ MODEL_TYPES = (
     ReasoningBlock,
     Citation,
     WebSource,
+    SentWith,
     ReplyError,
     Delivery,
     Reply,
@@ -215,6 +217,19 @@ def delivery_fields(attachment_ids: list[str]) -> Fields:
     }
 
 
+def sent_with_fields() -> Fields:
+    return {
+        "model": texts,
+        "api_base": texts,
+        "temperature": st.floats(min_value=0, max_value=2),
+        "max_tokens": sizes,
+        "reasoning_effort": texts,
+        "web_search": st.booleans(),
+        "search_context": texts,
+        "extra": extras,
+    }
+
+
 def reply_fields(seat_ids: list[str], attachment_ids: list[str]) -> Fields:
     deliveries = st.lists(
         st.builds(Delivery, **delivery_fields(attachment_ids)), min_size=1, max_size=2
@@ -240,6 +255,7 @@ def reply_fields(seat_ids: list[str], attachment_ids: list[str]) -> Fields:
         "model_reported": texts,
         "retry_of": ids,
         "deliveries": deliveries,
+        "sent_with": st.builds(SentWith, **sent_with_fields()),
         "extra": extras,
     }
 
@@ -405,6 +421,7 @@ def test_the_strategies_fill_every_field_of_every_model_type() -> None:
         ReasoningBlock: reasoning_block_fields(),
         Citation: citation_fields(),
         WebSource: web_source_fields(),
+        SentWith: sent_with_fields(),
         ReplyError: reply_error_fields(),
         Delivery: delivery_fields(["a"]),
         Reply: reply_fields([seat.id], ["a"]),

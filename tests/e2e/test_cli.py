@@ -399,3 +399,41 @@ api_base = "{fake.api_base("openai")}"
     assert "🔎 Sources (1 cited):" in shown.stdout
     assert "[1] Evil\ufffdtxt.exe title — https://example.org/x" in shown.stdout, "bidi shown"
     assert "1 web search" in shown.stdout
+
+
+def test_show_sent_prints_what_a_reply_was_sent_as_json_without_a_key(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    fake.script("cli-b", Stream(text="Beta's first."))
+    out = tmp_path / "s.json"
+    note = tmp_path / "note.txt"
+    note.write_text("Café notes: the memo.\n", encoding="utf-8")
+    result = roundtable(
+        "ask", "--lineup", str(lineup(tmp_path, fake)), "Is a hot dog a sandwich?",
+        "--attach", str(note), "--debate-round", "-o", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    shown = roundtable("show", str(out)).stdout
+    document = json.loads(out.read_text(encoding="utf-8"))
+    alpha = document["seats"][0]["id"]
+    debate = next(r for r in document["turns"][1]["replies"] if r["seat_id"] == alpha)
+    assert f"  reply {debate['id']}" in shown, "show lists the ids --sent takes"
+    sent = roundtable("show", str(out), "--sent", debate["id"])
+    assert sent.returncode == 0, sent.stderr
+    request = json.loads(sent.stdout)
+    assert request["seat"] == "Alpha"
+    assert request["settings"]["model"] == "openai/cli-a"
+    roles = [m["role"] for m in request["messages"]]
+    assert roles == ["user", "assistant", "user"]
+    first = request["messages"][0]["content"]
+    assert first[0]["type"] == "attachment"
+    assert first[0]["name"] == "note.txt"
+    assert first[0]["text"] == "Café notes: the memo.\n"
+    assert first[0]["note"]
+    assert "[Answer from Beta]\nBeta's first." in request["messages"][2]["content"]
+    assert "[Answer from Alpha]" not in request["messages"][2]["content"]
+    assert fake.requests("cli-a")[-1].user_texts()[-1] == request["messages"][2]["content"]
+    assert_no_keys(sent.stdout)
+    missing = roundtable("show", str(out), "--sent", "nope")
+    assert missing.returncode == 2
+    assert "has no reply 'nope'" in missing.stderr

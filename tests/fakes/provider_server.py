@@ -1,8 +1,9 @@
 """A fake LLM provider server on 127.0.0.1 that speaks the real streaming wire formats.
 
-It answers OpenAI chat-completions SSE, Anthropic messages SSE and Gemini
-``streamGenerateContent?alt=sse`` (CRLF framing), so litellm's real HTTP path is
-exercised. Each test scripts behaviour per model name (the part after the provider
+It answers OpenAI chat-completions SSE, OpenAI's Responses API SSE (which litellm
+uses for the models its data marks "responses", such as gpt-5-pro), Anthropic messages
+SSE, Gemini ``streamGenerateContent?alt=sse`` (CRLF framing) and Ollama's NDJSON, so
+litellm's real HTTP path is exercised. Each test scripts behaviour per model name (the part after the provider
 prefix): a streamed answer (chunking, delays, a cut mid-stream, a malformed event), an
 HTTP error, a hang, or a replay of a recorded stream. Every request is logged so tests
 can assert exactly what each seat was sent, and client disconnects are recorded with a
@@ -25,7 +26,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-WireFormat = Literal["openai", "anthropic", "gemini", "ollama"]
+WireFormat = Literal["openai", "anthropic", "gemini", "ollama", "responses"]
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,12 @@ class LoggedRequest:
                 role = "assistant" if content.get("role") == "model" else "user"
                 out.append((role, _join_parts(content.get("parts", []))))
             return out
+        if self.wire == "responses":
+            for item in self.body.get("input", []):
+                content = item.get("content")
+                text = content if isinstance(content, str) else _join_parts(content or [])
+                out.append((item.get("role", "user"), text))
+            return out
         if self.wire == "anthropic" and self.body.get("system"):
             system = self.body["system"]
             out.append(("system", system if isinstance(system, str) else _join_parts(system)))
@@ -198,6 +205,7 @@ class FakeProviderServer:
         # Requests with images and PDFs are megabytes; aiohttp refuses over 1 MB by default.
         app = web.Application(client_max_size=256 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._openai)
+        app.router.add_post("/v1/responses", self._responses)
         app.router.add_post("/v1/messages", self._anthropic)
         app.router.add_post("/v1beta/models/{target}", self._gemini)
         app.router.add_post("/api/chat", self._ollama)
@@ -236,7 +244,12 @@ class FakeProviderServer:
 
     def api_base(self, wire: WireFormat) -> str:
         """The api_base to give litellm for a model of this wire format."""
-        bases = {"openai": f"{self.url}/v1", "anthropic": self.url, "gemini": f"{self.url}/v1beta"}
+        bases = {
+            "openai": f"{self.url}/v1",
+            "responses": f"{self.url}/v1",
+            "anthropic": self.url,
+            "gemini": f"{self.url}/v1beta",
+        }
         return bases.get(wire, self.url)  # Ollama: the server's own address
 
     # -- scripting and inspection --------------------------------------------------------
@@ -288,6 +301,12 @@ class FakeProviderServer:
         model = body["model"]
         self._record("openai", model, request, body)
         return await self._answer(request, "openai", model, body)
+
+    async def _responses(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        model = body["model"]
+        self._record("responses", model, request, body)
+        return await self._answer(request, "responses", model, body)
 
     async def _anthropic(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
@@ -355,7 +374,7 @@ class FakeProviderServer:
                 self._disconnected(model)
                 raise
         text = behaviour.text if behaviour.text is not None else _echo(wire, body)
-        events = _encode(wire, behaviour, text, model)
+        events = _encode(wire, behaviour, text, model, body)
         text_index = -1  # index of the current text chunk
         try:
             for is_text, event in events:
@@ -456,7 +475,9 @@ def _frame(wire: WireFormat, data: str, event: str | None = None) -> bytes:
     return f"{head}data: {data}\n\n".encode()
 
 
-def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bool, bytes]]:
+def _encode(
+    wire: WireFormat, s: Stream, text: str, model: str, body: dict[str, Any]
+) -> list[tuple[bool, bytes]]:
     """The whole stream as (is_text_chunk, bytes) events in the given wire format."""
     reported = s.model or model
     prompt_tokens, completion_tokens = s.usage
@@ -596,6 +617,10 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
             (False, _frame(wire, dump({"type": "message_stop"}), "message_stop")),
         ]
 
+    if wire == "responses":
+        asked = bool((body.get("reasoning") or {}).get("summary"))
+        return _responses_events(s, text, pieces, thoughts, reported, asked)
+
     if wire == "ollama":
 
         def line(p: str, done: bool, thinking: str | None = None) -> bytes:
@@ -661,6 +686,76 @@ def _encode(wire: WireFormat, s: Stream, text: str, model: str) -> list[tuple[bo
         *[(True, gemini_chunk(t, False, thought=True)) for t in thoughts],
         *[(True, gemini_chunk(p, i == len(answer) - 1)) for i, p in enumerate(answer)],
     ]
+
+
+def _responses_events(
+    s: Stream, text: str, pieces: list[str], thoughts: list[str], model: str, asked_summary: bool
+) -> list[tuple[bool, bytes]]:
+    """A stream of OpenAI's Responses API, as its reference documents each event: a
+    reasoning item whose summary streams first, then the message's output text, its
+    url_citation annotations, and response.completed with the usage."""
+    numbers = iter(range(1_000_000))
+    out: list[tuple[bool, bytes]] = []
+
+    def event(kind: str, is_text: bool = False, /, **fields: Any) -> None:
+        body = {"type": kind, "sequence_number": next(numbers), **fields}
+        out.append((is_text, _frame("responses", json.dumps(body), kind)))
+
+    response = {"id": "resp_fake", "object": "response", "created_at": 1, "model": model,
+                "status": "in_progress", "output": [], "usage": None}  # fmt: skip
+    event("response.created", response=response)
+    event("response.in_progress", response=response)
+    output: list[dict[str, Any]] = []
+    if thoughts and asked_summary:  # as OpenAI does: a summary only when asked for one
+        summary = "".join(thoughts)
+        item = {"id": "rs_fake", "type": "reasoning", "summary": []}
+        event("response.output_item.added", output_index=0, item=item)
+        where: dict[str, Any] = {"item_id": "rs_fake", "output_index": 0, "summary_index": 0}
+        event("response.reasoning_summary_part.added", **where,
+              part={"type": "summary_text", "text": ""})  # fmt: skip
+        for piece in thoughts:
+            event("response.reasoning_summary_text.delta", True, **where, delta=piece)
+        event("response.reasoning_summary_text.done", **where, text=summary)
+        part = {"type": "summary_text", "text": summary}
+        event("response.reasoning_summary_part.done", **where, part=part)
+        done = {"id": "rs_fake", "type": "reasoning", "summary": [part]}
+        event("response.output_item.done", output_index=0, item=done)
+        output.append(done)
+    index = len(output)
+    answer = text + "".join(c.text for c in s.cites)
+    message: dict[str, Any] = {"id": "msg_fake", "type": "message", "status": "in_progress", "role": "assistant",
+               "content": []}  # fmt: skip
+    event("response.output_item.added", output_index=index, item=message)
+    where = {"item_id": "msg_fake", "output_index": index, "content_index": 0}  # the message's
+    event("response.content_part.added", **where,
+          part={"type": "output_text", "text": "", "annotations": []})  # fmt: skip
+    for piece in [*pieces, *(c.text for c in s.cites)]:
+        event("response.output_text.delta", True, **where, delta=piece, logprobs=[])
+    annotations = [
+        {"type": "url_citation", "url": c.url, "title": c.title, "start_index": start,
+         "end_index": start + len(c.text)}
+        for c, start in _cited_places(text, s.cites)
+    ]  # fmt: skip
+    for number, annotation in enumerate(annotations):
+        event("response.output_text.annotation.added", **where, annotation_index=number,
+              annotation=annotation)  # fmt: skip
+    event("response.output_text.done", **where, text=answer, logprobs=[])
+    text_part: dict[str, Any] = {"type": "output_text", "text": answer, "annotations": annotations}
+    event("response.content_part.done", **where, part=text_part)
+    message = {**message, "status": "completed", "content": [text_part]}
+    event("response.output_item.done", output_index=index, item=message)
+    output.append(message)
+    prompt_tokens, completion_tokens = s.usage
+    usage = {
+        "input_tokens": prompt_tokens,
+        "input_tokens_details": {"cached_tokens": 0},
+        "output_tokens": completion_tokens,
+        "output_tokens_details": {"reasoning_tokens": 10 * len(thoughts)},
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+    event("response.completed",
+          response={**response, "status": "completed", "output": output, "usage": usage})  # fmt: skip
+    return out
 
 
 def _cited_places(text: str, cites: tuple[Cite, ...]) -> list[tuple[Cite, int]]:

@@ -82,3 +82,24 @@ async def test_thinking_is_kept_with_the_reply_and_never_sent_to_another_seat(
     again = load_session(path).session.turns[0].replies[0]
     assert (again.reasoning, again.finish_reason) == (THOUGHT, "stop")
     assert again.reasoning_blocks == reply.reasoning_blocks
+
+
+async def test_a_responses_api_model_streams_the_summary_of_its_thinking_through_the_worker(
+    fake: FakeProviderServer, worker: WorkerGateway
+) -> None:
+    # gpt-5.5-pro is one of the models litellm's data sends to the Responses API.
+    fake.script("gpt-5.5-pro", Stream(text=ANSWER, thinking=THOUGHT, chunks=5))
+    seat = seat_for(fake, "responses", "gpt-5.5-pro")
+    request = request_for(seat.model, seat.api_base, reasoning_effort="high")
+    events = await collect(worker, request)
+    sent = fake.requests("gpt-5.5-pro")[-1]
+    assert sent.path == "/v1/responses"
+    assert sent.body["reasoning"]["effort"] == "high"
+    assert sent.body["reasoning"]["summary"], "the summary of its thinking asked for"
+    assert reasoning_of(events).strip() == THOUGHT
+    assert text_of(events) == ANSWER
+    [usage] = [e for e in events if isinstance(e, UsageReport)]
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.reasoning_tokens) == (12, 34, 50)
+    finished = events[-1]
+    assert isinstance(finished, Finished)
+    assert finished.finish_reason == "stop"

@@ -175,3 +175,16 @@ async def test_an_excerpt_carries_only_the_sources_cited_within_it(
     assert CITES[1].url in sent
     assert CITES[0].url not in sent
     assert f"{CITES[1].text}[1]" in sent, "renumbered within the excerpt"
+
+
+async def test_a_responses_api_model_is_sent_no_search_litellm_would_refuse(
+    fake: FakeProviderServer, worker: WorkerGateway
+) -> None:
+    # litellm's Responses API bridge refuses web_search_options outright: the seat
+    # answers without searching instead of failing.
+    seat = searching_seat(fake, "responses", "gpt-5.5-pro")
+    document = SessionDocument(worker, Session(seats=[seat]))
+    await document.send("News?")
+    reply = document.session.turns[0].replies[0]
+    assert reply.status.value == "complete", reply.error
+    assert "tools" not in fake.requests("gpt-5.5-pro")[-1].body

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from desktop.core.records.model import Reply, Turn
@@ -40,12 +41,27 @@ class ReplyAdded:
     reply: Reply
 
 
+class ReplyPart(StrEnum):
+    """What of a reply a change touched, so a screen redraws only that."""
+
+    STATUS = "status"  # waiting, streaming, complete, stopped, failed (and its error)
+    TEXT = "text"  # the answer
+    REASONING = "reasoning"  # the thinking, or its seals
+    SOURCES = "sources"
+    NUMBERS = "numbers"  # usage, cost, times, the model that answered
+    DELIVERIES = "deliveries"  # how its attachments went
+
+
+EVERY_PART = frozenset(ReplyPart)
+
+
 @dataclass(frozen=True)
 class ReplyChanged:
-    """A reply's text, status, numbers or deliveries changed."""
+    """Parts of a reply changed: ``parts`` says which."""
 
     turn: Turn
     reply: Reply
+    parts: frozenset[ReplyPart] = EVERY_PART
 
 
 @dataclass(frozen=True)

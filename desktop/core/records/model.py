@@ -240,6 +240,21 @@ class Delivery:
 
 
 @dataclass
+class SentWith:
+    """The settings a reply was asked with, as they were then (a seat's may change
+    later): the model and where it was sent, and the request's parameters."""
+
+    model: str
+    api_base: str | None = None
+    temperature: float | None = None
+    max_tokens: int | None = None
+    reasoning_effort: str | None = None
+    web_search: bool = False
+    search_context: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Reply:
     """One seat's answer to one turn."""
 
@@ -265,6 +280,8 @@ class Reply:
     retry_of: str | None = None
     # How each attachment of the request went to this seat (empty when there were none).
     deliveries: list[Delivery] = field(default_factory=list)
+    # The settings it was asked with (None: not known, an older file).
+    sent_with: SentWith | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

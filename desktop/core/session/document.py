@@ -28,6 +28,7 @@ from desktop.core.records.changes import (
     Problem,
     ReplyAdded,
     ReplyChanged,
+    ReplyPart,
     Saved,
     SeatsChanged,
     SessionReplaced,
@@ -321,12 +322,12 @@ class SessionDocument:
         """Stop every streaming reply, keeping their text."""
         self.engine.stop_all()
 
-    def _reply_changed(self, turn: Turn, reply: Reply) -> None:
+    def _reply_changed(self, turn: Turn, reply: Reply, parts: frozenset[ReplyPart]) -> None:
         # A reply of a session that was replaced may still report its last change.
         if not any(t is turn for t in reversed(self.session.turns)):
             return
         self._touch(by_user=False)  # a reply stopped after a discard is not worth keeping
-        self._emit(ReplyChanged(turn, reply))
+        self._emit(ReplyChanged(turn, reply, parts))
 
     # -- saving --------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from typing import TYPE_CHECKING
 
+from desktop.core.records.changes import ReplyPart
 from desktop.core.records.events import (
     Channel,
     Delivered,
@@ -33,6 +34,7 @@ from desktop.core.records.model import (
     ReplyError,
     ReplyStatus,
     Seat,
+    SentWith,
     Session,
     Turn,
     Usage,
@@ -45,7 +47,7 @@ from desktop.core.utils.stamps import now
 if TYPE_CHECKING:
     from desktop.core.trust import Approvals
 
-ChangeListener = Callable[[Turn, Reply], None]
+ChangeListener = Callable[[Turn, Reply, frozenset[ReplyPart]], None]
 
 
 class Engine:
@@ -63,6 +65,7 @@ class Engine:
         self._on_change = on_change
         self.approvals = approvals
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._told: dict[str, ReplyStatus] = {}  # each running reply's status as last said
 
     def start(self, session: Session, turn: Turn) -> asyncio.Future[list[object]]:
         """Start streaming every waiting reply of ``turn`` at once; the future ends
@@ -78,6 +81,8 @@ class Engine:
             (reply, request_for(session, turn, reply, self.gateway.team_gateway))
             for reply in pending
         ]
+        for reply, request in requests:
+            reply.sent_with = sent_with(request)
         tasks = [
             self._start(turn, reply, request, session.seat(reply.seat_id))
             for reply, request in requests
@@ -131,24 +136,29 @@ class Engine:
         task.add_done_callback(lambda _: self._tasks.pop(reply.id, None))
         return task
 
-    def _changed(self, turn: Turn, reply: Reply) -> None:
-        if self._on_change is not None:
-            self._on_change(turn, reply)
+    def _changed(self, turn: Turn, reply: Reply, parts: frozenset[ReplyPart]) -> None:
+        """Say what of ``reply`` changed; its status, whenever it differs from the last
+        one said."""
+        if self._told.get(reply.id) is not reply.status:
+            self._told[reply.id] = reply.status
+            parts |= {ReplyPart.STATUS}
+        if self._on_change is not None and parts:
+            self._on_change(turn, reply, parts)
 
     async def _stream(
         self, turn: Turn, reply: Reply, request: ReplyRequest, refusal: str | None
     ) -> None:
         reply.status = ReplyStatus.WAITING
         reply.started_at = now()
-        self._changed(turn, reply)
+        self._told.pop(reply.id, None)  # a reply asked again says its status again
+        self._changed(turn, reply, _NUMBERS)
         try:
             if refusal is not None:  # the gateway is never asked: no key leaves
                 self._fail(reply, ErrorKind.BAD_REQUEST, refusal)
                 return
             async with aclosing(self.gateway.stream(request)) as events:
                 async for event in events:
-                    self._apply(reply, event)
-                    self._changed(turn, reply)
+                    self._changed(turn, reply, self._apply(reply, event))
             if not reply.status.is_final:
                 self._fail(reply, ErrorKind.NETWORK, "The answer ended before it was finished.")
         except asyncio.CancelledError:
@@ -159,28 +169,35 @@ class Engine:
             self._fail(reply, ErrorKind.INTERNAL, f"Unexpected error: {detail}")
         finally:
             reply.finished_at = now()
-            self._changed(turn, reply)
+            self._changed(turn, reply, _NUMBERS)
+            self._told.pop(reply.id, None)
 
-    def _apply(self, reply: Reply, event: object) -> None:
+    def _apply(self, reply: Reply, event: object) -> frozenset[ReplyPart]:
+        """Record ``event`` on ``reply``; what of it changed (besides its status)."""
         match event:
             case Delivered(deliveries=deliveries):
                 reply.deliveries = list(deliveries)
+                return _DELIVERIES
             case Started():
-                pass
+                return frozenset()
             case TextDelta(text=text, channel=Channel.REASONING):
                 if reply.reasoning_started_at is None:
                     reply.reasoning_started_at = now()
                     reply.status = ReplyStatus.STREAMING
                 reply.reasoning += text
+                return _REASONING
             case TextDelta(text=text):
                 if reply.first_token_at is None:
                     reply.first_token_at = now()
                     reply.status = ReplyStatus.STREAMING
                 reply.text += text
+                return _TEXT
             case ReasoningSealed(blocks=blocks):
                 reply.reasoning_blocks = list(blocks)
+                return _REASONING
             case SourcesFound(sources=found):
                 add_sources(reply.sources, found)
+                return _SOURCES
             case UsageReport(
                 prompt_tokens=p,
                 completion_tokens=c,
@@ -190,17 +207,40 @@ class Engine:
             ):
                 reply.usage = Usage(p, c, r, searches)
                 reply.cost_usd = cost
+                return _NUMBERS
             case Finished(finish_reason=why, model_reported=model):
                 reply.model_reported = model
                 reply.finish_reason = why
                 reply.status = ReplyStatus.COMPLETE
+                return _NUMBERS
             case Failed(kind=kind, message=message, retry_after=wait):
                 self._fail(reply, kind, message, wait)
+        return frozenset()
 
     @staticmethod
     def _fail(reply: Reply, kind: ErrorKind, message: str, wait: float | None = None) -> None:
         reply.status = ReplyStatus.ERROR
         reply.error = ReplyError(kind, message, wait)
+
+
+_TEXT = frozenset({ReplyPart.TEXT})
+_REASONING = frozenset({ReplyPart.REASONING})
+_SOURCES = frozenset({ReplyPart.SOURCES})
+_NUMBERS = frozenset({ReplyPart.NUMBERS})
+_DELIVERIES = frozenset({ReplyPart.DELIVERIES})
+
+
+def sent_with(request: ReplyRequest) -> SentWith:
+    """The settings a request asks with, to keep with its reply."""
+    return SentWith(
+        model=request.model,
+        api_base=request.api_base,
+        temperature=request.temperature,
+        max_tokens=request.max_tokens,
+        reasoning_effort=request.reasoning_effort,
+        web_search=request.web_search,
+        search_context=request.search_context,
+    )
 
 
 def request_for(

@@ -77,6 +77,7 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
         seat = session.seat(reply.seat_id)
         retry = " (retry)" if reply.retry_of else ""
         lines.append(f"▌ {seat.label}{retry} — {reply_stats(reply)}")
+        lines.append(f"  reply {reply.id}")  # for `roundtable show --sent`
         # How this turn's files went to the seat (earlier turns' files were said there).
         for delivery in reply.deliveries:
             if delivery.attachment_id in turn.attachment_ids:

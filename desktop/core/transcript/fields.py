@@ -29,6 +29,7 @@ from desktop.core.records.model import (
     ReplyStatus,
     SearchContext,
     Seat,
+    SentWith,
     Session,
     Source,
     Turn,
@@ -158,6 +159,17 @@ DELIVERY = Codec(
     Field("note", TEXT),
 )
 
+SENT_WITH = Codec(
+    SentWith,
+    Field("model", TEXT),
+    Field("api_base", OPT_TEXT),
+    Field("temperature", OPT_NUMBER),
+    Field("max_tokens", OPT_INT),
+    Field("reasoning_effort", OPT_TEXT),
+    Field("web_search", FLAG),
+    Field("search_context", OPT_TEXT),
+)
+
 REPLY = Codec(
     Reply,
     Field("id", TEXT),
@@ -178,6 +190,7 @@ REPLY = Codec(
     Field("model_reported", OPT_TEXT),
     Field("retry_of", OPT_TEXT),
     Field("deliveries", Objects(DELIVERY, absent_ok=True)),
+    Field("sent_with", Nested(SENT_WITH)),
 )
 
 QUOTE = Codec(

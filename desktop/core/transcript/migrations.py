@@ -80,7 +80,8 @@ def reasoning(document: dict[str, Any]) -> dict[str, Any]:
     """Version 2 → 3: a reply keeps what its model thought before answering
     (``reasoning``, "" when none came: version 2 did not keep it), when that began
     (``reasoning_started_at``), how the answer ended (``finish_reason``, null: not
-    known) and the web pages it rests on (``sources``, none); usage counts
+    known), the web pages it rests on (``sources``, none) and the settings it was
+    asked with (``sent_with``, null: not known); usage counts
     ``reasoning_tokens`` and ``web_searches`` (null: not known); a seat says whether it
     searches the web (``web_search``, false); a quote carries its ``sources`` and
     ``reasoning`` (none); a post item shows no reasoning (``reasoning``, false).
@@ -110,13 +111,14 @@ def reasoning(document: dict[str, Any]) -> dict[str, Any]:
             _set_aside(
                 reply,
                 ("reasoning", "reasoning_blocks", "reasoning_started_at", "finish_reason",
-                 "sources"),
+                 "sources", "sent_with"),
             )  # fmt: skip
             reply.setdefault("reasoning", "")
             reply.setdefault("reasoning_blocks", [])
             reply.setdefault("reasoning_started_at", None)
             reply.setdefault("finish_reason", None)
             reply.setdefault("sources", [])
+            reply.setdefault("sent_with", None)
             if isinstance(reply.get("usage"), dict):
                 _set_aside(reply["usage"], ("reasoning_tokens", "web_searches"))
                 reply["usage"].setdefault("reasoning_tokens", None)

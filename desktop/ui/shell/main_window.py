@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
         pane.retry_requested.connect(self.turns.retry)
         pane.continue_requested.connect(self.turns.continue_reply)
         pane.forward_requested.connect(self.turns.forward)
+        pane.sent_requested.connect(self._show_sent)
         pane.quote_requested.connect(self.composer.quote)
         pane.key_requested.connect(self.turns.add_key)
         pane.remove_requested.connect(self.turns.remove_seat)
@@ -269,6 +270,13 @@ class MainWindow(QMainWindow):
         )
         pane.set_provider_ready(self._provider_ready)
         self.annotations.attach(pane, self.menus.annotation_actions)
+
+    def _show_sent(self, reply_id: str) -> None:
+        from desktop.ui.table.sent_dialog import SentDialog
+
+        dialog = SentDialog(self.document.session, reply_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def set_provider_ready(self, ready: bool) -> None:
         """Whether the provider worker is warm; waiting panes say so when it is not."""

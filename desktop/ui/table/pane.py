@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.records.changes import EVERY_PART, ReplyPart
 from desktop.core.records.model import (
     AnnotationKind,
     ErrorKind,
@@ -50,6 +51,14 @@ TURN_HEADINGS = {
     TurnKind.FORWARD: "You forwarded",
     TurnKind.DEBATE_ROUND: "Debate round",
 }
+
+
+# What the thinking line shows (the answer's start ends "Thinking…"), and what the
+# conversation draws of a reply.
+_THOUGHT_PARTS = frozenset({ReplyPart.REASONING, ReplyPart.TEXT, ReplyPart.STATUS})
+_DRAWN_PARTS = frozenset(
+    {ReplyPart.TEXT, ReplyPart.STATUS, ReplyPart.SOURCES, ReplyPart.DELIVERIES}
+)
 
 
 def _marked(reply: Reply) -> str:
@@ -95,6 +104,7 @@ class SeatPane(QFrame):
     retry_requested = Signal(str)
     continue_requested = Signal(str)
     forward_requested = Signal(str)
+    sent_requested = Signal(str)  # a reply's id: show what it was sent
     quote_requested = Signal(str)
     key_requested = Signal(str)  # the provider whose key is missing or wrong
     remove_requested = Signal(str)  # the seat id
@@ -230,11 +240,16 @@ class SeatPane(QFrame):
             self.view.begin_stream(reply.id)
             self.view.update_stream(reply.text)
 
-    def reply_changed(self, reply: Reply) -> None:
-        """A reply of this seat changed: draw the stream, or the final answer once."""
+    def reply_changed(self, reply: Reply, parts: frozenset[ReplyPart] = EVERY_PART) -> None:
+        """``parts`` of a reply of this seat changed: draw only what they touch (the
+        stream's tail, the thinking line, the final answer once, the numbers)."""
         if reply is not self.reply:
             return
-        self.thought.follow(reply)
+        if parts & _THOUGHT_PARTS:
+            self.thought.follow(reply)
+        if not parts & _DRAWN_PARTS:
+            self._update_header()  # numbers only: the header says them
+            return
         if reply.status.is_final:
             # Markers go in once the answer is whole: OpenAI and Gemini say where they
             # cite only at the end, and marking each redraw would copy the text each time.
@@ -357,6 +372,7 @@ class SeatPane(QFrame):
                 "retry": self.retry_requested,
                 "continue": self.continue_requested,
                 "forward": self.forward_requested,
+                "sent": self.sent_requested,
             }[key]
             signal.emit(reply.id)
 

@@ -49,10 +49,10 @@ class PaneStrip(QSplitter):
             case ReplyAdded(turn=turn, reply=reply):
                 for pane in self.panes:
                     pane.reply_added(turn, reply)
-            case ReplyChanged(reply=reply):
+            case ReplyChanged(reply=reply, parts=parts):
                 for pane in self.panes:
                     if pane.seat.id == reply.seat_id:
-                        pane.reply_changed(reply)
+                        pane.reply_changed(reply, parts)
             case AnnotationsChanged():
                 for pane in self.panes:
                     pane.show_marks()

@@ -39,6 +39,13 @@ REPLY_ACTIONS = (
         "Quote this answer into the composer",
         "Ctrl+Shift+Q",
     ),
+    ReplyAction(
+        "sent",
+        "Sent…",
+        "What was &sent…",
+        "The exact messages and settings this answer replied to",
+        "Ctrl+Shift+I",
+    ),
     ReplyAction("key", "Add key…", "Add &key…", "Store this provider's API key in the OS keyring"),
     ReplyAction(
         "remove",
