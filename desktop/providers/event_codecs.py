@@ -100,6 +100,7 @@ CODECS = (
             Field("cost_usd", AMOUNT),
             Field("reasoning_tokens", COUNT),
             Field("web_searches", COUNT),
+            Field("search_fee_usd", AMOUNT),
         ),
     ),
     EventCodec(

@@ -22,7 +22,15 @@ from desktop.core.records.events import (
     UsageReport,
 )
 from desktop.core.records.model import ErrorKind, ReasoningBlock
-from desktop.providers import capabilities, keys, litellm_runtime, parts, routing, web_citations
+from desktop.providers import (
+    capabilities,
+    keys,
+    litellm_runtime,
+    parts,
+    routing,
+    search_fees,
+    web_citations,
+)
 from desktop.providers.errors import Classified, classify
 
 
@@ -198,6 +206,7 @@ class LiteLLMGateway:
                         getattr(usage, "cost", None),
                         reasoning if isinstance(reasoning, int) else None,
                         web_citations.web_searches(usage),
+                        search_fees.fee_of(litellm, provider, kwargs, usage),
                     )
         if seals:
             yield ReasoningSealed(tuple(seals[i] for i in sorted(seals)))

@@ -53,6 +53,8 @@ def test_a_replys_thinking_tokens_are_said_apart_within_its_output() -> None:
     assert reply_numbers(reply).startswith("12 in · 100 out · $0.0200")
     reply.usage = Usage(12, 100, web_searches=2)
     assert reply_numbers(reply).startswith("12 in · 100 out · 2 web searches · $0.0200")
+    reply.usage = Usage(12, 100, web_searches=1, search_fee_usd=0.01)
+    assert reply_numbers(reply).startswith("12 in · 100 out · 1 web search ($0.0100) · $0.0200")
 
 
 def test_show_prints_what_a_seat_thought_set_apart_before_its_answer() -> None:

@@ -191,6 +191,7 @@ def usage_fields() -> Fields:
         "completion_tokens": counts,
         "reasoning_tokens": counts,
         "web_searches": counts,
+        "search_fee_usd": amounts,
         "extra": extras,
     }
 

@@ -72,6 +72,12 @@ async def test_each_provider_s_citations_become_sources_with_the_places_they_cit
     if wire in ("anthropic", "gemini"):  # the wires that count their searches
         assert reply.usage is not None
         assert reply.usage.web_searches == 1
+    # litellm's price per search for each model (its cost map), and inside the cost.
+    fee = {"openai": 0.025, "anthropic": 0.01, "gemini": 0.035}[wire]
+    assert reply.usage is not None
+    assert reply.usage.search_fee_usd == pytest.approx(fee)
+    assert reply.cost_usd is not None
+    assert reply.cost_usd >= fee
 
 
 @pytest.mark.parametrize(

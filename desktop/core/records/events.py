@@ -154,6 +154,7 @@ class UsageReport:
     cost_usd: float | None
     reasoning_tokens: int | None = None
     web_searches: int | None = None
+    search_fee_usd: float | None = None  # the part of ``cost_usd`` searching cost
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,7 @@ class Usage:
     # Web searches the provider ran for the answer (their fees are in the reply's cost
     # where litellm prices them).
     web_searches: int | None = None
+    search_fee_usd: float | None = None  # of the reply's cost, what searching cost
     extra: dict[str, Any] = field(default_factory=dict)
 
 

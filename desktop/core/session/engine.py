@@ -204,8 +204,9 @@ class Engine:
                 cost_usd=cost,
                 reasoning_tokens=r,
                 web_searches=searches,
+                search_fee_usd=fee,
             ):
-                reply.usage = Usage(p, c, r, searches)
+                reply.usage = Usage(p, c, r, searches, fee)
                 reply.cost_usd = cost
                 return _NUMBERS
             case Finished(finish_reason=why, model_reported=model):

@@ -47,9 +47,11 @@ def reply_stats(reply: Reply) -> str:
         parts.append(f"{tokens_in} → {tokens_out} tokens")
         if reply.usage.reasoning_tokens:
             parts.append(f"{reply.usage.reasoning_tokens:,} of them thinking")
-        if reply.usage.web_searches:
-            searches = reply.usage.web_searches
+        searches, fee = reply.usage.web_searches, reply.usage.search_fee_usd
+        if searches:
             parts.append(f"{searches:,} web search{'es' if searches != 1 else ''}")
+        if fee is not None:
+            parts.append(f"search fees ${fee:.4f} of the cost")
     parts.append("cost unknown" if reply.cost_usd is None else f"${reply.cost_usd:.4f}")
     if reply.model_reported:
         parts.append(reply.model_reported)

@@ -33,9 +33,14 @@ def reply_numbers(reply: Reply | None) -> str:
         # The thinking is part of the output (and priced as output): said apart, in it.
         of_which = f" ({thinking:,} thinking)" if thinking else ""
         parts.append(f"{tokens_in} in · {tokens_out} out{of_which}")
-        searches = reply.usage.web_searches
-        if searches:
-            parts.append(f"{searches:,} web search{'es' if searches != 1 else ''}")
+        searches, fee = reply.usage.web_searches, reply.usage.search_fee_usd
+        if searches or fee:
+            said = (
+                f"{searches:,} web search{'es' if searches != 1 else ''}"
+                if searches
+                else "web search"
+            )
+            parts.append(f"{said} (${fee:.4f})" if fee is not None else said)
     if reply.cost_usd is not None:
         # litellm's price includes the provider's search fees where it knows them.
         parts.append(f"${reply.cost_usd:.4f}")

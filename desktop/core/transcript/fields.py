@@ -130,6 +130,7 @@ USAGE = Codec(
     Field("completion_tokens", OPT_INT),
     Field("reasoning_tokens", OPT_INT),
     Field("web_searches", OPT_INT),
+    Field("search_fee_usd", OPT_NUMBER),
 )
 
 CITATION = Codec(

@@ -81,8 +81,8 @@ def reasoning(document: dict[str, Any]) -> dict[str, Any]:
     (``reasoning``, "" when none came: version 2 did not keep it), when that began
     (``reasoning_started_at``), how the answer ended (``finish_reason``, null: not
     known), the web pages it rests on (``sources``, none) and the settings it was
-    asked with (``sent_with``, null: not known); usage counts
-    ``reasoning_tokens`` and ``web_searches`` (null: not known); a seat says whether it
+    asked with (``sent_with``, null: not known); usage counts ``reasoning_tokens``,
+    ``web_searches`` and ``search_fee_usd`` (null: not known); a seat says whether it
     searches the web (``web_search``, false); a quote carries its ``sources`` and
     ``reasoning`` (none); a post item shows no reasoning (``reasoning``, false).
 
@@ -120,9 +120,10 @@ def reasoning(document: dict[str, Any]) -> dict[str, Any]:
             reply.setdefault("sources", [])
             reply.setdefault("sent_with", None)
             if isinstance(reply.get("usage"), dict):
-                _set_aside(reply["usage"], ("reasoning_tokens", "web_searches"))
+                _set_aside(reply["usage"], ("reasoning_tokens", "web_searches", "search_fee_usd"))
                 reply["usage"].setdefault("reasoning_tokens", None)
                 reply["usage"].setdefault("web_searches", None)
+                reply["usage"].setdefault("search_fee_usd", None)
     return document
 
 

@@ -114,14 +114,14 @@ class LineupDialog(QDialog):
         box.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "A removed seat leaves the table; its answers stay in the session. "
-                "Images and PDFs: auto (the model's known abilities), yes or no. "
-                "Reasoning: default, low, medium or high (sent only to models that reason). "
-                "Web search: off, on, or how much it reads (low, medium, high)."
-            )
+        guide = QLabel(
+            "A removed seat leaves the table; its answers stay in the session. "
+            "Images and PDFs: auto (the model's known abilities), yes or no. "
+            "Reasoning: default, low, medium or high (sent only to models that reason). "
+            "Web search: off, on, or how much it reads (low, medium, high)."
         )
+        guide.setWordWrap(True)  # never wider than the table it explains
+        layout.addWidget(guide)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         layout.addWidget(box)
