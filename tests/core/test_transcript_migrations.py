@@ -229,7 +229,7 @@ def test_version_2_fields_named_as_version_3_s_evidence_are_set_aside_not_read()
     assert (quote["sources"], quote["sources_from_version_2"]) == ([], 3)
     assert (reply["sources"], reply["sources_from_version_2"]) == ([], ["http://x"])
     assert reply["usage"] == {"web_searches": None, "web_searches_from_version_2": "x",
-                              "reasoning_tokens": None}  # fmt: skip
+                              "reasoning_tokens": None, "search_fee_usd": None}  # fmt: skip
     assert reply["sent_with"] is None
     assert (item["reasoning"], item["reasoning_from_version_2"]) == (False, "shown")
     imported = document["sources"][0]["seats"][0]
