@@ -15,13 +15,22 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop import __version__, cli_library, cli_models, cli_post
 from desktop.cli_output import complain, tell, write
 from desktop.core import attachments
-from desktop.core.records.model import Attachment, ReplyStatus, Seat, Session, Turn, TurnKind
+from desktop.core.records.model import (
+    Attachment,
+    ChairMode,
+    ReplyStatus,
+    Seat,
+    Session,
+    Turn,
+    TurnKind,
+)
 from desktop.core.session.autosaver import AUTOSAVE_SECONDS
 from desktop.core.session.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.session.document import SessionDocument
@@ -43,7 +52,9 @@ class _Step(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         steps = list(getattr(namespace, "steps", None) or [])
-        kind = TurnKind.FOLLOW_UP if option_string == "--follow-up" else TurnKind.DEBATE_ROUND
+        kind = {"--follow-up": TurnKind.FOLLOW_UP, "--peer-review": TurnKind.PEER_REVIEW}.get(
+            option_string or "", TurnKind.DEBATE_ROUND
+        )
         steps.append((kind, values))
         namespace.steps = steps
 
@@ -83,6 +94,33 @@ def build_parser() -> argparse.ArgumentParser:
         const=None,
         metavar="INSTRUCTION",
         help="each seat gets the others' latest answers (optional instruction)",
+    )
+    ask.add_argument(
+        "--peer-review",
+        action=_Step,
+        dest="steps",
+        nargs=0,
+        help="each seat ranks the others' latest answers, read anonymised",
+    )
+    ask.add_argument(
+        "--chair",
+        metavar="SEAT_OR_MODEL",
+        help="last, a chair weighs the seats' latest answers: a seat of the lineup (its "
+        "label; one with chair = true sits apart) or a litellm model id",
+    )
+    ask.add_argument(
+        "--chair-mode",
+        choices=[m.value for m in ChairMode],
+        default=ChairMode.SYNTHESIS.value,
+        help="what the chair writes (default: %(default)s; custom takes --chair-instruction)",
+    )
+    ask.add_argument(
+        "--chair-instruction", default="", metavar="TEXT", help="a custom chair's task"
+    )
+    ask.add_argument(
+        "--chair-named",
+        action="store_true",
+        help="let the chair see whose each answer is (it reads them anonymised otherwise)",
     )
     ask.add_argument(
         "--attach",
@@ -211,7 +249,26 @@ def _ask(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     _warn_of_seats_that_cannot_search(seats)
     session = Session(title=args.title, seats=seats)
     steps = [(TurnKind.PROMPT, args.prompt), *(args.steps or [])]
+    if args.chair is not None:
+        mode = ChairMode(args.chair_mode)
+        if mode is ChairMode.CUSTOM and not args.chair_instruction.strip():
+            parser.error("--chair-mode custom needs --chair-instruction TEXT")
+        chair_id = _chair_seat(session, args.chair).id
+        ask = _ChairAsk(chair_id, mode, args.chair_instruction, not args.chair_named)
+        steps.append((TurnKind.CHAIR, ask))
+    elif any(s.chair for s in seats):
+        complain("the lineup has a chair; say --chair with its label to ask it")
     return asyncio.run(_run(session, limits, steps, files, output, args.timeout, args.gateway))
+
+
+def _chair_seat(session: Session, named: str) -> Seat:
+    """The seat of the lineup labelled ``named``, or a chair apart with that model."""
+    for seat in session.seats:
+        if seat.label == named or seat.model == named:
+            return seat
+    chair = Seat(f"Chair ({named})", named, chair=True)
+    session.seats.append(chair)
+    return chair
 
 
 def _warn_of_seats_that_cannot_search(seats: list[Seat]) -> None:
@@ -232,7 +289,7 @@ def _warn_of_seats_that_cannot_search(seats: list[Seat]) -> None:
 async def _run(
     session: Session,
     limits: attachments.AttachmentLimits,
-    steps: list[tuple[TurnKind, str | None]],
+    steps: list[Step],
     files: list[Attachment],
     output: Path,
     silence_limit: float,
@@ -248,7 +305,8 @@ async def _run(
     gateway.team_gateway = team_gateway
     try:
         # The prompt's files are checked against the turn limit before any request.
-        first = document.add_prompt(steps[0][1] or "", attachments=files)
+        prompt = steps[0][1]
+        first = document.add_prompt(prompt if isinstance(prompt, str) else "", attachments=files)
     except attachments.AttachmentError as exc:
         complain(f"cannot attach {exc}")
         return EXIT_USAGE
@@ -314,9 +372,28 @@ async def _save(document: SessionDocument) -> bool:
     return True
 
 
-def _add(document: SessionDocument, kind: TurnKind, text: str | None) -> Turn:
+@dataclass(frozen=True)
+class _ChairAsk:
+    """The chair step: who, asked what, and whether it reads the answers anonymised."""
+
+    chair_id: str
+    mode: ChairMode
+    instruction: str
+    anonymous: bool
+
+
+Step = tuple[TurnKind, "str | _ChairAsk | None"]
+
+
+def _add(document: SessionDocument, kind: TurnKind, text: str | _ChairAsk | None) -> Turn:
+    if isinstance(text, _ChairAsk):
+        return document.add_chair(
+            text.chair_id, text.mode, instruction=text.instruction, anonymous=text.anonymous
+        )
     if kind is TurnKind.DEBATE_ROUND:
         return document.add_debate_round(instruction=text or DEFAULT_DEBATE_INSTRUCTION)
+    if kind is TurnKind.PEER_REVIEW:
+        return document.add_peer_review()
     return document.add_prompt(text or "")
 
 
@@ -326,6 +403,8 @@ def _describe(kind: TurnKind) -> str:
         TurnKind.FOLLOW_UP: "follow-up",
         TurnKind.DEBATE_ROUND: "debate round",
         TurnKind.FORWARD: "forward",
+        TurnKind.CHAIR: "chair",
+        TurnKind.PEER_REVIEW: "peer review",
     }[kind]
 
 

@@ -24,6 +24,7 @@ from desktop.core.records.model import (
     AnnotationKind,
     Attachment,
     AttachmentKind,
+    ChairMode,
     Citation,
     Delivery,
     DeliveryHow,
@@ -137,6 +138,7 @@ def seat_fields() -> Fields:
         "removed": st.just(True),
         "vision": st.booleans(),
         "pdf": st.booleans(),
+        "chair": st.booleans(),
         "web_search": st.booleans(),
         "search_context": st.sampled_from(SearchContext),
         "extra": extras,
@@ -273,6 +275,9 @@ def turn_fields(seat_ids: list[str], attachment_ids: list[str]) -> Fields:
         "replies": st.lists(
             st.builds(Reply, **reply_fields(seat_ids, attachment_ids)), min_size=1, max_size=3
         ),
+        "mode": st.sampled_from(ChairMode),
+        "anonymous": st.booleans(),
+        "blind": st.booleans(),
         "extra": extras,
     }
 
@@ -287,6 +292,8 @@ def annotation_fields(target_ids: list[str]) -> Fields:
         "note": texts,
         "created_at": times,
         "exact": texts,
+        "versus": st.sampled_from(target_ids),
+        "tie": st.booleans(),
         "extra": extras,
     }
 

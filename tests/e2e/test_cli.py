@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import re
 import signal
 import subprocess
 from pathlib import Path
@@ -437,3 +438,39 @@ def test_show_sent_prints_what_a_reply_was_sent_as_json_without_a_key(
     missing = roundtable("show", str(out), "--sent", "nope")
     assert missing.returncode == 2
     assert "has no reply 'nope'" in missing.stderr
+
+
+def test_ask_with_a_peer_review_and_a_chair_apart_shows_the_key_and_the_rankings(
+    tmp_path: Path, fake: FakeProviderServer
+) -> None:
+    chair = f"""
+[[seat]]
+label = "The chair"
+model = "openai/judge-model"
+api_base = "{fake.api_base("openai")}"
+chair = true
+"""
+    fake.script("cli-a", Stream(text="A sandwich, by the hinge."),
+                Stream(text="FINAL RANKING:\n1. Response X\n2. Response Y"))  # fmt: skip
+    out = tmp_path / "s.json"
+    result = roundtable(
+        "ask", "--lineup", str(lineup(tmp_path, fake, chair)), "Is a hot dog a sandwich?",
+        "--peer-review", "--chair", "The chair", "--chair-mode", "compare", "-o", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(document, SCHEMA)
+    assert [t["kind"] for t in document["turns"]] == ["prompt", "peer_review", "chair"]
+    assert document["turns"][2]["mode"] == "compare"
+    sent = json.dumps(fake.requests("judge-model")[-1].body)
+    for name in ("Alpha", "Beta", "Gamma", "cli-a", "cli-b", "cli-c"):
+        assert name not in sent
+    shown = roundtable("show", str(out)).stdout
+    assert "── Turn 2: Peer review" in shown
+    assert "ranking not read: the ranking names Response X, which it was not given" in shown
+    assert "── Turn 3: Chair → The chair" in shown
+    assert re.search(r"🔑 Response A = (Alpha|Beta|Gamma) · Response B = ", shown)
+    bad = roundtable("ask", "--lineup", str(lineup(tmp_path, fake)), "Q", "--chair", "x",
+                     "--chair-mode", "custom", "-o", str(out))  # fmt: skip
+    assert bad.returncode == 2
+    assert "--chair-mode custom needs --chair-instruction" in bad.stderr

@@ -22,6 +22,17 @@ class TurnKind(StrEnum):
     FOLLOW_UP = "follow_up"
     FORWARD = "forward"
     DEBATE_ROUND = "debate_round"
+    CHAIR = "chair"  # a chair weighs the seats' latest answers
+    PEER_REVIEW = "peer_review"  # each seat ranks the others' answers
+
+
+class ChairMode(StrEnum):
+    """What a chair is asked to write about the answers it reads."""
+
+    SYNTHESIS = "synthesis"  # the best combined answer
+    COMPARE = "compare"  # where they agree and disagree, as a table
+    FACT_CHECK = "fact_check"  # the claims that need a source
+    CUSTOM = "custom"  # the user's own instruction
 
 
 class ReplyStatus(StrEnum):
@@ -86,6 +97,9 @@ class Seat:
     # Whether the model takes images / PDFs; None means "as litellm's model data says".
     vision: bool | None = None
     pdf: bool | None = None
+    # A chair that is not at the table: it only weighs the seats' answers, shown apart
+    # from the panes, and is never sent a turn of the table's.
+    chair: bool = False
     # Whether the seat may search the web for its answers (litellm's web_search_options),
     # and how much it reads (None: the provider's default).
     web_search: bool = False
@@ -298,6 +312,13 @@ class Turn:
     quotes: list[Quote] = field(default_factory=list)
     created_at: datetime = field(default_factory=now)
     replies: list[Reply] = field(default_factory=list)
+    # A chair turn's mode (None for every other kind).
+    mode: ChairMode | None = None
+    # The quotes are labelled "Response A", "Response B", … in a shuffled order, so the
+    # model reading them cannot tell whose each is (each quote keeps whose it is).
+    anonymous: bool = False
+    # Which model answered is withheld from the author until she votes.
+    blind: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def latest_reply(self, seat_id: str) -> Reply | None:
@@ -313,6 +334,7 @@ class AnnotationKind(StrEnum):
     COMMENT = "comment"
     STAR = "star"
     REACTION = "reaction"
+    VOTE = "vote"  # the author's verdict: see Annotation.versus
 
 
 @dataclass
@@ -329,6 +351,10 @@ class Annotation:
     # The words start..end held when the mark was made: a range is re-found and checked
     # by them if the text it points into ever differs.
     exact: str | None = None
+    # A vote: with no ``versus``, its target is the best answer of its turn (it beat every
+    # other); with one, the target beat that reply, or tied with it (``tie``).
+    versus: str | None = None
+    tie: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -368,8 +394,13 @@ class Session:
 
     @property
     def active_seats(self) -> list[Seat]:
-        """The seats at the table now, in pane order."""
-        return [seat for seat in self.seats if not seat.removed]
+        """The seats at the table now, in pane order (a chair is not at the table)."""
+        return [seat for seat in self.seats if not seat.removed and not seat.chair]
+
+    @property
+    def chairs(self) -> list[Seat]:
+        """The chairs that are not at the table, in the order they were added."""
+        return [seat for seat in self.seats if seat.chair and not seat.removed]
 
     def seat(self, seat_id: str) -> Seat:
         """The seat with this id; KeyError if there is none."""

@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from desktop.core.records.events import ATTACHMENT_PART, Message, attachment_part
-from desktop.core.records.model import Quote, ReplyStatus, Session, Turn
+from desktop.core.records.model import Quote, ReplyStatus, Session, Turn, TurnKind
 from desktop.core.session.web_sources import cited_within, source_line, with_markers
 
 # A message's content: plain text, or a list of parts when it carries attachments.
@@ -25,6 +25,9 @@ DEFAULT_DEBATE_INSTRUCTION = (
 )
 
 DEFAULT_FORWARD_INSTRUCTION = "What do you think of this answer from another assistant?"
+
+# Turns whose replies weigh the answers rather than answer the question.
+VERDICT_KINDS = frozenset({TurnKind.CHAIR, TurnKind.PEER_REVIEW})
 
 
 def quote_block(quote: Quote) -> str:
@@ -130,10 +133,13 @@ def latest_quotes(
     session: Session, seat_ids: list[str], with_reasoning: bool = False
 ) -> list[Quote]:
     """Each seat's latest answer with text, for a debate round, with its sources (and
-    its reasoning when ``with_reasoning``: the user chose to send the thinking too)."""
+    its reasoning when ``with_reasoning``: the user chose to send the thinking too). A
+    verdict (a chair's, a seat's peer review) is no answer to the question: passed over."""
     quotes: list[Quote] = []
     for seat_id in seat_ids:
         for turn in reversed(session.turns):
+            if turn.kind in VERDICT_KINDS:
+                continue
             reply = turn.latest_reply(seat_id)
             if reply is not None and reply.text:
                 quotes.append(forward_quote(session, reply.id, with_reasoning=with_reasoning))

@@ -36,8 +36,8 @@ from desktop.core.records.changes import (
     TurnAdded,
 )
 from desktop.core.records.events import Gateway
-from desktop.core.records.model import Attachment, Reply, Seat, Session, Turn
-from desktop.core.session import conversation, turns
+from desktop.core.records.model import Attachment, ChairMode, Reply, Seat, Session, Turn
+from desktop.core.session import conversation, turns, verdict_turns
 from desktop.core.session.autosaver import Autosaver
 from desktop.core.session.engine import Engine
 from desktop.core.session.recovery import Draft, Recovered, RecoveryStore
@@ -261,6 +261,23 @@ class SessionDocument:
         """Append a debate round: each seat gets the other seats' latest answers, with
         their sources (and their reasoning when ``with_reasoning``)."""
         return self._append(turns.debate_round(self.session, targets, instruction, with_reasoning))
+
+    def add_chair(
+        self,
+        chair_id: str,
+        mode: ChairMode = ChairMode.SYNTHESIS,
+        seat_ids: Iterable[str] | None = None,
+        instruction: str = "",
+        anonymous: bool = True,
+    ) -> Turn:
+        """Append a chair's turn: it reads the seats' latest answers (anonymised unless
+        ``anonymous`` is False) and writes what ``mode`` asks."""
+        turn = verdict_turns.chair(self.session, chair_id, mode, seat_ids, instruction, anonymous)
+        return self._append(turn)
+
+    def add_peer_review(self) -> Turn:
+        """Append a peer-review round: each seat ranks the others' anonymised answers."""
+        return self._append(verdict_turns.peer_review(self.session))
 
     def add_continue(self, reply_id: str) -> Turn:
         """Append a turn asking a seat whose answer was cut to go on."""

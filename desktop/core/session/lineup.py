@@ -7,7 +7,8 @@
     # reasoning_effort ("low", "medium" or "high"), vision and pdf (true/false:
     # whether the model takes images / PDFs, when litellm's model data is wrong or
     # does not know the model), web_search (true: the seat may search the web) and
-    # search_context_size ("low", "medium" or "high": how much it reads)
+    # search_context_size ("low", "medium" or "high": how much it reads) and chair
+    # (true: a chair apart from the table, which only weighs the seats' answers)
 
 A mistake gets a message naming the file, the seat and the field.
 """
@@ -33,6 +34,7 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "vision": (bool, "true or false"),
     "pdf": (bool, "true or false"),
     "web_search": (bool, "true or false"),
+    "chair": (bool, "true or false"),
     "search_context_size": (str, '"low", "medium" or "high"'),
 }
 
@@ -131,6 +133,7 @@ def _seat(table: Any, where: str) -> Seat:
         vision=table.get("vision"),
         pdf=table.get("pdf"),
         web_search=table.get("web_search", False),
+        chair=table.get("chair", False),
         search_context=SearchContext(context) if context is not None else None,
     )
 

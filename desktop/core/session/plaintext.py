@@ -16,6 +16,7 @@ from desktop.core.records.model import (
 )
 from desktop.core.session import totals
 from desktop.core.session.conversation import quote_block
+from desktop.core.session.verdict_turns import key_of, peer_scores, ranking_of
 from desktop.core.session.web_sources import source_line, sources_summary, with_markers
 
 _KIND_NAMES = {
@@ -23,6 +24,8 @@ _KIND_NAMES = {
     TurnKind.FOLLOW_UP: "Follow-up",
     TurnKind.FORWARD: "Forward",
     TurnKind.DEBATE_ROUND: "Debate round",
+    TurnKind.CHAIR: "Chair",
+    TurnKind.PEER_REVIEW: "Peer review",
 }
 
 
@@ -75,6 +78,9 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
         lines.append("")
     for quote in turn.quotes:
         lines += [quote_block(quote), ""]
+    if turn.anonymous:  # the key: whose each letter is (never sent to a model)
+        key = " · ".join(f"{q.seat_label} = {_label(session, q.seat_id)}" for q in turn.quotes)
+        lines += [f"🔑 {key}", ""]
     for reply in turn.replies:
         seat = session.seat(reply.seat_id)
         retry = " (retry)" if reply.retry_of else ""
@@ -96,12 +102,35 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
             lines += [f"  {source_line(n, s)}" for n, s in enumerate(reply.sources, 1)]
         if reply.status is ReplyStatus.ERROR and reply.error is not None:
             lines += ["", f"  ✗ {reply.error.kind.value}: {reply.error.message}"]
+        if turn.kind is TurnKind.PEER_REVIEW and reply.status.is_final:
+            lines += ["", f"  ⇅ {_ranking_line(session, turn, reply)}"]
         marks = [
             annotation_line(a, reply.text) for a in session.annotations if a.target_id == reply.id
         ]
         lines += ["", *marks] if marks else []
         lines.append("")
+    if turn.kind is TurnKind.PEER_REVIEW:
+        scores = peer_scores(turn)
+        said = ", ".join(f"{_label(session, s)} {points}" for s, points in scores.items())
+        lines += [f"Peer review, combined (Borda points): {said or 'no ranking could be read'}", ""]
     return lines
+
+
+def _label(session: Session, seat_id: str) -> str:
+    try:
+        return session.seat(seat_id).label
+    except KeyError:
+        return "a seat not in the file"
+
+
+def _ranking_line(session: Session, turn: Turn, reply: Reply) -> str:
+    read = ranking_of(turn, reply)
+    if read.order is None:
+        return f"ranking not read: {read.problem}"
+    whose = key_of(turn)
+    return "ranked " + " > ".join(
+        f"Response {letter} ({_label(session, whose.get(letter, ''))})" for letter in read.order
+    )
 
 
 _MARKS = {

@@ -17,6 +17,7 @@ from desktop.core.records.model import (
     AnnotationKind,
     Attachment,
     AttachmentKind,
+    ChairMode,
     Citation,
     Delivery,
     DeliveryHow,
@@ -113,6 +114,7 @@ SEAT = Codec(
     Field("removed", FLAG),
     Field("vision", OPT_FLAG),
     Field("pdf", OPT_FLAG),
+    Field("chair", FLAG),
     Field("web_search", FLAG),
     Field("search_context", Choice(SearchContext, required=False)),
 )
@@ -214,6 +216,9 @@ TURN = Codec(
     Field("quotes", Objects(QUOTE)),
     Field("created_at", TIME),
     Field("replies", Objects(REPLY)),
+    Field("mode", Choice(ChairMode, required=False)),
+    Field("anonymous", FLAG),
+    Field("blind", FLAG),
 )
 
 # The bytes are not a field: they are in the session's blobs under their sha256.
@@ -285,6 +290,8 @@ ANNOTATION = Codec(
     Field("note", TEXT),
     Field("created_at", TIME),
     Field("exact", OPT_TEXT),
+    Field("versus", OPT_TEXT),
+    Field("tie", FLAG),
 )
 
 POST_TEXT = Scalar((str,), "a string", absent="")

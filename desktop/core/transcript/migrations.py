@@ -84,7 +84,9 @@ def reasoning(document: dict[str, Any]) -> dict[str, Any]:
     asked with (``sent_with``, null: not known); usage counts ``reasoning_tokens``,
     ``web_searches`` and ``search_fee_usd`` (null: not known); a seat says whether it
     searches the web (``web_search``, false); a quote carries its ``sources`` and
-    ``reasoning`` (none); a post item shows no reasoning (``reasoning``, false).
+    ``reasoning`` (none); a post item shows no reasoning (``reasoning``, false); a seat
+    is no chair, a turn no chair's (``mode``), neither anonymous nor blind, an
+    annotation no vote's (``versus``, ``tie``).
 
     A version-2 object cannot hold this version's fields, so one already named so was
     another tool's: it is kept, as ``<name>_from_version_2``, never read as ours.
@@ -94,15 +96,24 @@ def reasoning(document: dict[str, Any]) -> dict[str, Any]:
     seats = [s for part in (document, *imported) for s in _objects(part.get("seats"))]
     turns = [t for part in (document, *imported) for t in _objects(part.get("turns"))]
     for seat in seats:
-        _set_aside(seat, ("web_search", "search_context"))
+        _set_aside(seat, ("web_search", "search_context", "chair"))
         seat.setdefault("web_search", False)
         seat.setdefault("search_context", None)
+        seat.setdefault("chair", False)
+    for annotation in _objects(document.get("annotations")):
+        _set_aside(annotation, ("versus", "tie"))
+        annotation.setdefault("versus", None)
+        annotation.setdefault("tie", False)
     post = document.get("post")
     for block in _objects(post.get("blocks")) if isinstance(post, dict) else ():
         for item in _objects(block.get("items")):
             _set_aside(item, ("reasoning",))
             item.setdefault("reasoning", False)
     for turn in turns:
+        _set_aside(turn, ("mode", "anonymous", "blind"))
+        turn.setdefault("mode", None)
+        turn.setdefault("anonymous", False)
+        turn.setdefault("blind", False)
         for quote in _objects(turn.get("quotes")):
             _set_aside(quote, ("sources", "reasoning"))
             quote.setdefault("sources", [])

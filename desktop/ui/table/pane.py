@@ -50,6 +50,8 @@ TURN_HEADINGS = {
     TurnKind.FOLLOW_UP: "You followed up",
     TurnKind.FORWARD: "You forwarded",
     TurnKind.DEBATE_ROUND: "Debate round",
+    TurnKind.CHAIR: "You asked the chair",
+    TurnKind.PEER_REVIEW: "Peer review",
 }
 
 
