@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop import __version__, cli_library, cli_models, cli_post
+from desktop import __version__, cli_library, cli_models, cli_post, cli_scoreboard
 from desktop.cli_output import complain, tell, write
 from desktop.core import attachments
 from desktop.core.records.model import (
@@ -171,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_post.add_commands(commands)
     cli_library.add_commands(commands)
     cli_models.add_commands(commands)
+    cli_scoreboard.add_commands(commands)
     return parser
 
 
@@ -196,6 +197,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return cli_library.run(args)
     if args.command in cli_models.COMMANDS:
         return cli_models.run(args)
+    if args.command in cli_scoreboard.COMMANDS:
+        return cli_scoreboard.run(args)
     parser.print_help()
     return EXIT_OK
 

@@ -84,6 +84,14 @@ class AnnotationsChanged:
 
 
 @dataclass(frozen=True)
+class VotesChanged:
+    """The author voted on a turn's answers, or took a vote back (a blind turn's first
+    vote reveals who answered it)."""
+
+    turn_id: str
+
+
+@dataclass(frozen=True)
 class PostChanged:
     """The post (its title, subtitle or blocks) was edited."""
 
@@ -102,6 +110,6 @@ class Problem:
 
 Change = (
     SessionReplaced | SeatsChanged | TurnAdded | ReplyAdded | ReplyChanged | StateChanged | Saved
-    | AnnotationsChanged | PostChanged | SessionFactsChanged | Problem
+    | AnnotationsChanged | VotesChanged | PostChanged | SessionFactsChanged | Problem
 )  # fmt: skip
 Listener = Callable[[Change], None]

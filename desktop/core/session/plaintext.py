@@ -105,7 +105,11 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
         if turn.kind is TurnKind.PEER_REVIEW and reply.status.is_final:
             lines += ["", f"  ⇅ {_ranking_line(session, turn, reply)}"]
         marks = [
-            annotation_line(a, reply.text) for a in session.annotations if a.target_id == reply.id
+            _vote_line(session, a)
+            if a.kind is AnnotationKind.VOTE
+            else annotation_line(a, reply.text)
+            for a in session.annotations
+            if a.target_id == reply.id
         ]
         lines += ["", *marks] if marks else []
         lines.append("")
@@ -114,6 +118,16 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
         said = ", ".join(f"{_label(session, s)} {points}" for s, points in scores.items())
         lines += [f"Peer review, combined (Borda points): {said or 'no ranking could be read'}", ""]
     return lines
+
+
+def _vote_line(session: Session, vote: Annotation) -> str:
+    if vote.versus is None:
+        return "  🗳 voted the best answer"
+    try:
+        other = _label(session, session.find_reply(vote.versus)[1].seat_id)
+    except KeyError:
+        other = "an answer not in the file"
+    return f"  🗳 voted {'as good as' if vote.tie else 'better than'} {other}'s answer"
 
 
 def _label(session: Session, seat_id: str) -> str:
@@ -138,6 +152,7 @@ _MARKS = {
     AnnotationKind.COMMENT: "💬 comment",
     AnnotationKind.STAR: "★ starred",
     AnnotationKind.REACTION: "reaction",
+    AnnotationKind.VOTE: "🗳 voted",
 }
 
 
