@@ -14,11 +14,13 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from desktop.core.library.folder import Library, Refreshed
 from desktop.core.library.index import Entry, Hit
+from desktop.core.library.scoreboard import ModelLine, sessions_in, tally
 
 T = TypeVar("T")
 
@@ -73,6 +75,12 @@ class LibraryWorker:
                 loop.call_soon_threadsafe(progress, done, total)
 
         return await self._call(lambda library: library.refresh(told))
+
+    async def scoreboard(
+        self, tag: str | None = None, since: datetime | None = None
+    ) -> list[ModelLine]:
+        """The scoreboard over the library's sessions (each file read on the thread)."""
+        return await self._call(lambda library: tally(sessions_in(library), tag, since))
 
     async def entries(self) -> list[Entry]:
         """Every session listed, newest first."""

@@ -409,6 +409,13 @@ class Session:
                 return seat
         raise KeyError(seat_id)
 
+    def find_turn(self, turn_id: str) -> Turn:
+        """The turn with this id; KeyError if there is none."""
+        for turn in self.turns:
+            if turn.id == turn_id:
+                return turn
+        raise KeyError(turn_id)
+
     def find_reply(self, reply_id: str) -> tuple[Turn, Reply]:
         """The reply with this id and its turn; KeyError if there is none."""
         for turn in self.turns:

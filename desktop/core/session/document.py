@@ -200,10 +200,20 @@ class SessionDocument:
         kept = {seat.id for seat in seats}
         for seat in seats:
             seat.removed = False
-        gone = [replace(s, removed=True) for s in self.session.seats if s.id not in kept]
+        others = [s for s in self.session.seats if s.id not in kept]
+        # The chairs apart are not at the table: the lineup leaves them as they are.
+        gone = [s if s.chair else replace(s, removed=True) for s in others]
         self.session.seats = [*seats, *gone]
         self._touch()
         self._emit(SeatsChanged())
+
+    def add_chair_seat(self, chair: Seat) -> Seat:
+        """Seat ``chair`` apart from the table: it only weighs the seats' answers."""
+        chair.chair = True
+        self.session.seats.append(chair)
+        self._touch()
+        self._emit(SeatsChanged())
+        return chair
 
     def set_limits(self, limits: AttachmentLimits) -> None:
         """How big attachments may be, from now on (for every reader of files)."""
@@ -225,13 +235,16 @@ class SessionDocument:
         text: str,
         targets: Iterable[str] | None = None,
         attachments: Iterable[Attachment] = (),
+        blind: bool = False,
     ) -> Turn:
-        """Append the first prompt or a follow-up, with files, to all seats or to some.
+        """Append the first prompt or a follow-up, with files, to all seats or to some
+        (``blind``: who answered is withheld from the author until she votes).
 
         Raises AttachmentError (over the per-turn limit) or ValueError (no such seat, or
         a seat still answering); then nothing is added. So do the other ``add_`` methods.
         """
         turn, files = turns.prompt(self.session, text, targets, attachments, self.limits)
+        turn.blind = blind
         self.engine.check_free(self.session, turn.targets)
         for attachment in files:
             if not any(a is attachment for a in self.session.attachments):

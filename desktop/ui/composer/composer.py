@@ -129,6 +129,10 @@ class Composer(QWidget):
         self.quick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.quick.setMenu(QMenu(self.quick))
 
+        self.blind = QCheckBox("Blind")
+        self.blind.setToolTip(
+            "Hide which model answered (names, models, colours, costs) until you vote"
+        )
         self.debate = QPushButton("Debate round")
         self.debate.setToolTip("Each selected seat gets the other seats' latest answers (Ctrl+D)")
         self.debate.clicked.connect(lambda: self.debate_requested.emit(self.selected()))
@@ -144,6 +148,7 @@ class Composer(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.targets_area, 1)
         bottom.addWidget(self.reason)
+        bottom.addWidget(self.blind)
         bottom.addWidget(self.attach)
         bottom.addWidget(self.quick)
         bottom.addWidget(self.debate)
@@ -160,16 +165,20 @@ class Composer(QWidget):
         self._fill_quick_takes()
         self.refresh()
 
-    def set_seats(self, seats: list[Seat]) -> None:
-        """One toggle per seat, all selected."""
+    def set_seats(self, seats: list[Seat], names: dict[str, str] | None = None) -> None:
+        """One toggle per seat, all selected; with ``names`` (a blind round), each goes
+        by its name there ("Seat A") and they come in that order."""
         for check in self.checks.values():
             self.targets_area.discard(check)
         self.checks = {}
+        if names:
+            seats = sorted(seats, key=lambda s: names.get(s.id, "~"))
         self._seats = list(seats)
         for number, seat in enumerate(seats, 1):
-            check = QCheckBox(shown(seat.label))
+            label = names.get(seat.id, "Seat ?") if names else seat.label
+            check = QCheckBox(shown(label))
             check.setChecked(True)
-            check.setToolTip(tooltip(f"Send to {seat.label} (pane {number})"))
+            check.setToolTip(tooltip(f"Send to {label} (pane {number})"))
             check.toggled.connect(self.refresh)
             self.targets_area.append(check)
             self.checks[seat.id] = check

@@ -48,7 +48,9 @@ class TurnActions:
 
     def _send(self, text: str, targets: list[str], attachments: list[Attachment]) -> None:
         try:
-            turn = self.document.add_prompt(text, targets, attachments)
+            turn = self.document.add_prompt(
+                text, targets, attachments, blind=self.composer.blind.isChecked()
+            )
         except (AttachmentError, ValueError) as exc:
             self.composer.show_problems([str(exc)])
             return

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from desktop.core.records.changes import Change, Saved
@@ -23,6 +24,7 @@ from desktop.ui.utils.window_context import WindowContext
 
 if TYPE_CHECKING:
     from desktop.ui.library.review_actions import ReviewActions
+    from desktop.ui.library.scoreboard_view import ScoreboardView
     from desktop.ui.library.window import LibraryWindow
     from desktop.ui.table.pane import SeatPane
 
@@ -41,6 +43,7 @@ class LibraryActions:
     ) -> None:
         self.context, self.library, self.review, self.panes = context, library, review, panes
         self.window: LibraryWindow | None = None
+        self.scoreboard_view: ScoreboardView | None = None  # the last one opened
         context.document.subscribe(self._changed)
         library.moved.connect(self._moved)
 
@@ -88,6 +91,7 @@ class LibraryActions:
                 )
             )
             self.window.change_folder.connect(lambda: self.context.tasks.spawn(self._choose()))
+            self.window.scoreboard.connect(lambda: self.context.tasks.spawn(self.show_scoreboard()))
             self.window.open_sample.connect(
                 lambda: self.context.tasks.spawn(self.review.open_sample())
             )
@@ -97,6 +101,16 @@ class LibraryActions:
         self.window.activateWindow()
         self.window.query.setFocus()
         self.context.tasks.spawn(self.reload())
+
+    async def show_scoreboard(self) -> None:
+        """Library → Scoreboard: counted on the library's thread, shown when done."""
+        from desktop.ui.library.scoreboard_view import ScoreboardView
+
+        view = ScoreboardView(self.window or self.context.parent)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
+        self.scoreboard_view = view
+        view.show_lines(await self.library.worker.scoreboard())
 
     async def reload(self) -> None:
         """Bring the index up to date, with progress, then list the sessions."""

@@ -64,6 +64,7 @@ class LibraryWindow(QDialog):
     opened = Signal(str, str, str)
     change_folder = Signal()
     open_sample = Signal()
+    scoreboard = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -83,8 +84,13 @@ class LibraryWindow(QDialog):
         change = QPushButton("Change folder…")
         change.setAutoDefault(False)  # Enter in the search box opens a result, not this
         change.clicked.connect(self.change_folder)
+        board = QPushButton("Scoreboard")
+        board.setAutoDefault(False)
+        board.setToolTip("Who has won so far: the votes, strengths and peer places")
+        board.clicked.connect(self.scoreboard)
         top = QHBoxLayout()
         top.addWidget(self.folder, 1)
+        top.addWidget(board)
         top.addWidget(change)
         self.seat = QComboBox()
         self.seat.setAccessibleName("Seat or model")

@@ -29,6 +29,7 @@ KIND_NAMES = {
     AnnotationKind.COMMENT: "💬 Comment",
     AnnotationKind.STAR: "★ Star",
     AnnotationKind.REACTION: "Reaction",
+    AnnotationKind.VOTE: "🗳 Vote",
 }
 ID_ROLE = Qt.ItemDataRole.UserRole
 _MARKUP = re.compile(r"[*_`~]+")

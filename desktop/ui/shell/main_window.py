@@ -21,12 +21,14 @@ from desktop.core.session.totals import session_totals
 from desktop.ui.composer.attachment_actions import AttachmentActions
 from desktop.ui.composer.composer import Composer, local_files
 from desktop.ui.composer.turn_actions import TurnActions
+from desktop.ui.composer.verdict_actions import VerdictActions
 from desktop.ui.library.actions import LibraryActions
 from desktop.ui.library.review_actions import ReviewActions
 from desktop.ui.library.shared import SharedLibrary
 from desktop.ui.library.start_page import StartPage
 from desktop.ui.marks.annotation_actions import AnnotationActions
 from desktop.ui.marks.annotation_list import AnnotationList
+from desktop.ui.marks.vote_actions import VoteActions
 from desktop.ui.settings.endpoint_approval import EndpointApproval
 from desktop.ui.shell import window_geometry
 from desktop.ui.shell.file_actions import FileActions
@@ -69,12 +71,15 @@ class MainWindow(QMainWindow):
         self._provider_ready, self._may_close = provider_ready, False
 
         self.strip = PaneStrip(self.app_settings, self._wire_pane)
+        self._blind_names: dict[str, str] = {}  # what the composer's toggles go by
         self.composer = Composer()
         self.main_splitter = QSplitter(Qt.Orientation.Vertical)
         self.main_splitter.addWidget(self.strip)
+        self.main_splitter.addWidget(self.strip.verdicts)
         self.main_splitter.addWidget(self.composer)
         self.main_splitter.setStretchFactor(0, 5)
-        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setStretchFactor(1, 2)
+        self.main_splitter.setStretchFactor(2, 1)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.main_splitter)
         self.start_page = StartPage()
@@ -96,9 +101,11 @@ class MainWindow(QMainWindow):
         self.library = LibraryActions(context, shared, self.review, lambda: self.panes)
         self.files.save_folder = lambda: self.library.folder
         self.turns = TurnActions(context, self.composer)
+        self.verdicts = VerdictActions(context)
         self.attachments = AttachmentActions(context, self.composer)
         self.approval = EndpointApproval(context, self.strip.set_needs_approval)
         self.annotations = AnnotationActions(context, self.strip.focused, lambda: self.panes)
+        self.votes = VoteActions(context, self.strip.focused, self.annotations.undo)
         self.context, self._post_view = context, cast("PostView | None", None)
         self.annotation_list = AnnotationList(self, self.annotations)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotation_list)
@@ -127,6 +134,8 @@ class MainWindow(QMainWindow):
                 self.strip,
                 lambda: self.post_view,
                 self.show_post,
+                self.verdicts,
+                self.votes,
             )
         )
         self.review.on_change = lambda live: set_live(self.menus, self.panes, live)
@@ -237,18 +246,26 @@ class MainWindow(QMainWindow):
                 self.annotations.undo.clear()  # its commands were on the old session
                 self.annotation_list.refresh(session)
                 self.approval.offer()
-                self.composer.set_seats(session.active_seats)
+                self._blind_names = dict(self.strip.names)
+                self.composer.set_seats(session.active_seats, self._blind_names)
                 if self.document.restored_draft:  # else the composer keeps what is typed
                     self.composer.restore_draft(self.document.restored_draft)
                 self._refresh_state()
                 self.totals.setText(session_totals(session))
             case changes.SeatsChanged():
                 self.approval.refresh()
-                self.composer.set_seats(session.active_seats)
+                self._blind_names = dict(self.strip.names)
+                self.composer.set_seats(session.active_seats, self._blind_names)
             case changes.StateChanged():
                 self._refresh_state()
             case changes.AnnotationsChanged():
                 self.annotation_list.refresh(session)
+            case changes.VotesChanged() | changes.TurnAdded():
+                self.annotation_list.refresh(session)
+                if self._blind_names != self.strip.names:  # blind now, or revealed
+                    self._blind_names = dict(self.strip.names)
+                    self.composer.set_seats(session.active_seats, self._blind_names)
+                self._refresh_state()  # a blind round's title, or the revealed one
             case changes.ReplyChanged(reply=reply) if reply.status.is_final:
                 self.totals.setText(session_totals(session))
             case changes.SessionFactsChanged():  # the budget shows beside the totals
@@ -288,6 +305,8 @@ class MainWindow(QMainWindow):
     def _refresh_state(self) -> None:
         document = self.document
         name = document.path.name if document.path else "Untitled session"
+        if self.strip.blind:  # a file's name can name the models too
+            name = "Blind round"
         suffix = " (read-only)" if document.read_only else ""
         self.setWindowTitle(shown(f"{name}[*]{suffix} — Roundtable"))
         self.setWindowModified(document.dirty)

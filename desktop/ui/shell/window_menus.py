@@ -18,10 +18,12 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 from desktop.ui.composer.attachment_actions import AttachmentActions
 from desktop.ui.composer.composer import Composer
 from desktop.ui.composer.turn_actions import TurnActions
+from desktop.ui.composer.verdict_actions import VerdictActions
 from desktop.ui.library.actions import LibraryActions
 from desktop.ui.library.review_actions import ReviewActions
 from desktop.ui.marks.annotation_actions import AnnotationActions
 from desktop.ui.marks.annotation_list import AnnotationList
+from desktop.ui.marks.vote_actions import VoteActions
 from desktop.ui.settings import team_gateway
 from desktop.ui.settings.endpoint_approval import EndpointApproval
 from desktop.ui.settings.keys_dialog import open_keys
@@ -70,6 +72,8 @@ class MenuParts:
     strip: PaneStrip
     post_view: Callable[[], PostView]  # made when first asked for
     show_post: Callable[[bool], None]
+    verdicts: VerdictActions
+    votes: VoteActions
 
 
 def build_menus(parts: MenuParts) -> Menus:
@@ -136,6 +140,8 @@ def build_menus(parts: MenuParts) -> Menus:
     live.append(
         add("&Session", "&Debate round…", lambda: turns.debate(composer.selected()), "Ctrl+D")
     )
+    live.append(add("&Session", "Ask the c&hair…", parts.verdicts.ask_chair, "Ctrl+J"))
+    live.append(add("&Session", "&Peer review round", parts.verdicts.peer_review))
     live.append(add("&Session", "Seats at the &table…", turns.edit_lineup, "Ctrl+T"))
     add("&Session", "Approve &endpoints…", lambda: parts.approval.offer(asked=True))
     add("&Session", "Ta&gs…", lambda: tasks.spawn(edit_tags(context, undo_stack)))
@@ -182,6 +188,8 @@ def build_menus(parts: MenuParts) -> Menus:
             "Ctrl+Shift+P",
         ),
         add("&Reply", "React to s&eat…", lambda: notes.react(to_seat=True)),
+        add("&Reply", "&Vote best answer", parts.votes.best, "Ctrl+Shift+V"),
+        add("&Reply", "Vote &against another…", parts.votes.versus),
         add("&Reply", "Compare &with…", lambda: parts.review.compare(parts.strip.focused())),
         add(
             "&Reply",

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.records.changes import EVERY_PART, ReplyPart
 from desktop.core.records.model import (
+    Annotation,
     AnnotationKind,
     ErrorKind,
     Reply,
@@ -63,18 +64,30 @@ _DRAWN_PARTS = frozenset(
 )
 
 
+def _vote_flag(vote: Annotation) -> str:
+    if vote.versus is None:
+        return "🗳 best"
+    return "🗳 tie" if vote.tie else "🗳 better"
+
+
 def _marked(reply: Reply) -> str:
     """The answer as drawn: with a ``[n]`` after each place it cites source n."""
     return with_markers(reply.text, reply.sources) if reply.sources else reply.text
 
 
-def shown_user_text(turn: Turn, seat_id: str) -> str:
-    """What the pane shows of a turn: the text, and whose answers came with it.
+def shown_user_text(turn: Turn, seat_id: str, whose: dict[str, str] | None = None) -> str:
+    """What the pane shows of a turn: the text, and whose answers came with it (for an
+    anonymised turn, the key: whose each letter is, by ``whose``, labels by seat id).
 
     The quoted answers are in their own panes already; repeating them in full (as raw
     Markdown) buried the instruction and the reply under them.
     """
-    labels = [q.seat_label for q in turn.quotes if q.seat_id != seat_id]
+    labels = [
+        f"{q.seat_label} ({whose[q.seat_id]})" if turn.anonymous and whose and q.seat_id in whose
+        else q.seat_label
+        for q in turn.quotes
+        if q.seat_id != seat_id
+    ]  # fmt: skip
     if not labels:
         return turn.text
     names = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
@@ -120,6 +133,8 @@ class SeatPane(QFrame):
         self._mark_cache: marks.MarkCache = {}
         self._provider_ready = True
         self._needs_approval = ""
+        # While a blind turn waits for the author's vote: the name it goes by ("Seat B").
+        self.blind_name: str | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(f"Pane: {seat.label}")
 
@@ -225,7 +240,7 @@ class SeatPane(QFrame):
         files = [self._session.attachment(i) for i in turn.attachment_ids]
         self.view.add_user_turn(
             TURN_HEADINGS[turn.kind],
-            shown_user_text(turn, self.seat.id),
+            shown_user_text(turn, self.seat.id, {s.id: s.label for s in self._session.seats}),
             [f"{a.name} · {describe(a)}" for a in files],
             turn.id,
         )
@@ -294,6 +309,17 @@ class SeatPane(QFrame):
         if lines:
             self.view.add_note("\n".join(lines))
 
+    def set_blind(self, name: str | None) -> None:
+        """Go by ``name`` ("Seat A") and show nothing that gives the model away (its
+        label, model, colour, cost, the request it was sent), or, with None, be shown
+        again as what it is."""
+        self.blind_name = name
+        self.model.setVisible(name is None)
+        self.setAccessibleName(f"Pane: {name or self.seat.label}")
+        self.buttons["sent"].setVisible(name is None)
+        self._update_header()
+        self.show_marks()
+
     def set_needs_approval(self, why: str) -> None:
         """This seat sends nothing until the user approves ``why`` ("": it may send)."""
         self._needs_approval = why
@@ -328,6 +354,7 @@ class SeatPane(QFrame):
         marks = [a for a in self._session.annotations if reply and a.target_id == reply.id]
         flags = [a.note for a in marks if a.kind is AnnotationKind.REACTION]
         flags += ["★ starred"] if any(a.kind is AnnotationKind.STAR for a in marks) else []
+        flags += [_vote_flag(a) for a in marks if a.kind is AnnotationKind.VOTE]
         numbers = " · ".join([*flags, numbers] if numbers else flags)
         seat_reactions = [
             a.note
@@ -335,6 +362,8 @@ class SeatPane(QFrame):
             if a.target_id == self.seat.id and a.kind is AnnotationKind.REACTION
         ]
         title = " ".join([self.seat.label, *seat_reactions])
+        if self.blind_name is not None:  # nothing that gives the model away
+            title, numbers = self.blind_name, " · ".join(flags)
         if title != self.title.full_text():
             self.title.set_full_text(title)
         self.numbers.setText(numbers)
@@ -391,7 +420,7 @@ class SeatPane(QFrame):
 
     def show_marks(self) -> None:
         """Draw the highlights and comments on the answers, and the star, again."""
-        colour = QColor(self.seat.colour or "#e6b800")
+        colour = QColor("#e6b800" if self.blind_name else self.seat.colour or "#e6b800")
         self.view.setExtraSelections(
             marks.extra_selections(
                 self.view.document(),

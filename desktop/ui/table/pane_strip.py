@@ -16,10 +16,13 @@ from desktop.core.records.changes import (
     SeatsChanged,
     SessionReplaced,
     TurnAdded,
+    VotesChanged,
 )
-from desktop.core.records.model import Session
+from desktop.core.records.model import Session, TurnKind
+from desktop.core.session.voting import blind_names, revealed
 from desktop.ui.table.pane import SeatPane
 from desktop.ui.table.scroll_sync import aligned_position
+from desktop.ui.table.verdict_bar import VerdictBar
 from desktop.ui.utils.app_settings import AppSettings
 
 
@@ -31,6 +34,12 @@ class PaneStrip(QSplitter):
         self.settings = settings
         self._wire = wire
         self.panes: list[SeatPane] = []
+        # The chairs apart from the table, and the peer review's ranking, under the panes
+        # (the window puts ``verdicts`` there).
+        self.verdicts = VerdictBar()
+        self.blind_turn_id: str | None = None
+        self.names: dict[str, str] = {}  # by seat id, while blind: "Seat A", …
+        self.chair_panes: list[SeatPane] = []
         self.sync_scrolling = False
         self._sync_guard = False
         self.setChildrenCollapsible(False)
@@ -43,27 +52,61 @@ class PaneStrip(QSplitter):
         match change:
             case SessionReplaced() | SeatsChanged():
                 self.rebuild(session)
+            case TurnAdded(turn=turn) if turn.blind:
+                self.rebuild(session)  # the panes shuffled and named until the vote
             case TurnAdded(turn=turn):
-                for pane in self.panes:
+                for pane in self.every_pane:
                     pane.append_turn(session, turn)
+                self.verdicts.show_peer_review(session)
+            case VotesChanged():
+                if self.blind_turn_id != _blind_turn_id(session):
+                    self.rebuild(session)  # revealed (or, undone, hidden again)
+                for pane in self.every_pane:
+                    pane.show_marks()
             case ReplyAdded(turn=turn, reply=reply):
-                for pane in self.panes:
+                for pane in self.every_pane:
                     pane.reply_added(turn, reply)
-            case ReplyChanged(reply=reply, parts=parts):
-                for pane in self.panes:
+            case ReplyChanged(turn=turn, reply=reply, parts=parts):
+                for pane in self.every_pane:
                     if pane.seat.id == reply.seat_id:
                         pane.reply_changed(reply, parts)
+                if turn.kind is TurnKind.PEER_REVIEW and reply.status.is_final:
+                    self.verdicts.show_peer_review(session)
             case AnnotationsChanged():
-                for pane in self.panes:
+                for pane in self.every_pane:
                     pane.show_marks()
+
+    @property
+    def blind(self) -> bool:
+        """Whether the table is blind now: its newest blind turn awaits a vote."""
+        return self.blind_turn_id is not None
+
+    @property
+    def every_pane(self) -> list[SeatPane]:
+        """The panes at the table, then the chairs' apart."""
+        return [*self.panes, *self.chair_panes]
 
     def rebuild(self, session: Session) -> None:
         """A pane per seat at the table, each drawing its whole conversation."""
-        for pane in self.panes:
+        for pane in self.every_pane:
             pane.setParent(None)
             pane.deleteLater()
-        self.panes = []
-        for seat in session.active_seats:
+        self.panes, self.chair_panes = [], []
+        self.blind_turn_id = _blind_turn_id(session)
+        names = blind_names(session.find_turn(self.blind_turn_id)) if self.blind_turn_id else {}
+        self.names = names
+        for chair in session.chairs:
+            pane = SeatPane(chair)
+            self._wire(pane)
+            self.verdicts.chairs.addWidget(pane)
+            self.chair_panes.append(pane)
+            pane.rebuild(session)
+        self.verdicts.chairs_shown(bool(self.chair_panes))
+        self.verdicts.show_peer_review(session)
+        seats = session.active_seats
+        if names:  # shuffled, so neither the order nor the name gives a model away
+            seats = sorted(seats, key=lambda s: names.get(s.id, "~"))
+        for seat in seats:
             pane = SeatPane(seat)
             self._wire(pane)
             pane.view.verticalScrollBar().valueChanged.connect(
@@ -72,6 +115,8 @@ class PaneStrip(QSplitter):
             self.addWidget(pane)
             self.panes.append(pane)
             pane.rebuild(session)
+            if names:
+                pane.set_blind(names.get(seat.id, "Seat ?"))
         self._apply_widths()
 
     def set_needs_approval(self, why: dict[str, str]) -> None:
@@ -93,7 +138,7 @@ class PaneStrip(QSplitter):
     def focused(self) -> SeatPane | None:
         """The pane holding the keyboard focus, if any."""
         focus = QApplication.focusWidget()
-        for pane in self.panes:
+        for pane in self.every_pane:
             if focus is not None and (focus is pane or pane.isAncestorOf(focus)):
                 return pane
         return None
@@ -147,3 +192,12 @@ class PaneStrip(QSplitter):
         total = sum(sizes)
         if total > 0:
             self.settings.set_pane_widths([size / total for size in sizes])
+
+
+def _blind_turn_id(session: Session) -> str | None:
+    """The newest turn that is blind and has no vote yet, if the newest blind turn is
+    one (a table is blind until the author votes on its latest blind round)."""
+    for turn in reversed(session.turns):
+        if turn.blind:
+            return None if revealed(session, turn) else turn.id
+    return None
