@@ -50,6 +50,8 @@ from desktop.core.records.post_blocks import (
     ItemShow,
     Post,
     PostItem,
+    ScoreboardBlock,
+    ScoreLine,
     SectionBlock,
     TextBlock,
 )
@@ -76,6 +78,8 @@ MODEL_TYPES = (
     TextBlock,
     AttributionBlock,
     SectionBlock,
+    ScoreLine,
+    ScoreboardBlock,
     Source,
     Session,
 )
@@ -331,11 +335,39 @@ def section_fields(seat_ids: list[str], turn_ids: list[str], reply_ids: list[str
     }
 
 
+def score_line_fields() -> Fields:
+    return {
+        "model": texts,
+        "label": texts,
+        "votes": counts,
+        "wins": counts,
+        "losses": counts,
+        "ties": counts,
+        "strength": amounts,
+        "low": amounts,
+        "high": amounts,
+        "peer_rank": amounts,
+        "stars": counts,
+        "reactions": counts,
+        "extra": extras,
+    }
+
+
+def scoreboard_fields() -> Fields:
+    return {
+        "lines": st.lists(st.builds(ScoreLine, **score_line_fields()), max_size=3),
+        "taken_at": times,
+        "tag": texts,
+        "extra": extras,
+    }
+
+
 def post_fields(ids_in_session: list[str]) -> Fields:
     blocks = st.lists(
         st.builds(TextBlock, **text_block_fields())
         | st.builds(AttributionBlock, **attribution_fields())
-        | st.builds(SectionBlock, **section_fields(ids_in_session, ids_in_session, ids_in_session)),
+        | st.builds(SectionBlock, **section_fields(ids_in_session, ids_in_session, ids_in_session))
+        | st.builds(ScoreboardBlock, **scoreboard_fields()),
         min_size=3,
         max_size=5,
     )
@@ -440,6 +472,8 @@ def test_the_strategies_fill_every_field_of_every_model_type() -> None:
         TextBlock: text_block_fields(),
         AttributionBlock: attribution_fields(),
         SectionBlock: section_fields([seat.id], [turn.id], ["r"]),
+        ScoreLine: score_line_fields(),
+        ScoreboardBlock: scoreboard_fields(),
         Source: source_fields([seat], [turn]),
         Session: session_fields([seat], [], [turn]),
     }

@@ -139,3 +139,37 @@ def test_the_library_shows_the_scoreboard(make_ui: Maker, tmp_path: Path, qtbot:
     assert cell(0, 6) == "10", "its wins in blind turns: 5 votes, 2 beaten in each"
     assert all(cell(row, 7)[:1].isdigit() for row in range(3)), "a strength for each"
     view.grab().save("/tmp/shot-scoreboard.png")
+
+
+def test_the_post_takes_the_scoreboard_as_a_block(
+    make_ui: Maker, fake: FakeProviderServer, tmp_path: Path, qtbot: QtBot
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from desktop.core.records.post_blocks import ScoreboardBlock
+    from tests.core.test_scoreboard import round_of, table
+
+    folder = tmp_path / "Library"
+    folder.mkdir()
+    voted = table()
+    for _ in range(3):
+        turn = round_of(voted)
+        voted.annotations.append(Annotation(AnnotationKind.VOTE, turn.replies[2].id))
+    save_session(voted, folder / "votes.json")
+    ui = make_ui(three_seats(fake))
+    ui.window.library.use_folder(folder)
+    ui.send("Q?")
+    ui.settle()
+    QTest.keyClick(ui.window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    view = ui.window.post_view
+    qtbot.waitUntil(lambda: view.isVisible() and view.preview_ready)
+    next(b for b in view.findChildren(QPushButton) if b.text() == "Add scoreboard").click()
+    qtbot.waitUntil(
+        lambda: any(isinstance(b, ScoreboardBlock) for b in ui.document.session.post.blocks)
+    )
+    [block] = [b for b in ui.document.session.post.blocks if isinstance(b, ScoreboardBlock)]
+    assert block.lines[0].model == "gemini/gemini"
+    qtbot.waitUntil(lambda: "Scoreboard of" in view.preview.toPlainText())
+    ui.window.annotations.undo.undo()
+    assert not any(isinstance(b, ScoreboardBlock) for b in ui.document.session.post.blocks)

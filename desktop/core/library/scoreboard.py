@@ -17,8 +17,10 @@ from typing import Any
 from desktop.core.library.bradley_terry import Outcome, with_intervals
 from desktop.core.library.folder import Library
 from desktop.core.records.model import AnnotationKind, Reply, Session, Turn, TurnKind
+from desktop.core.records.post_blocks import ScoreboardBlock, ScoreLine
 from desktop.core.session.verdict_turns import peer_scores
 from desktop.core.transcript import TranscriptError, load_session
+from desktop.core.utils.stamps import now
 
 MIN_VOTES = 5  # a strength from fewer votes says more about chance than about the model
 JSON_KEYS = ("model", "label", "votes", "wins", "losses", "ties", "strength", "low", "high",
@@ -77,9 +79,10 @@ def tally(
 
 
 def _count(session: Session, lines: dict[str, ModelLine], outcomes: list[Outcome]) -> None:
-    models = {seat.id: seat.model for seat in session.seats}
+    models = {seat.id: seat.model for seat in session.seats if not seat.chair}
     for seat in session.seats:
-        lines.setdefault(seat.model, ModelLine(seat.model, seat.label)).label = seat.label
+        if not seat.chair:  # a chair apart judges; it is no contestant
+            lines.setdefault(seat.model, ModelLine(seat.model, seat.label)).label = seat.label
     replies: dict[str, tuple[Turn, Reply]] = {
         r.id: (t, r) for t in session.turns for r in t.replies
     }
@@ -152,6 +155,16 @@ def sessions_in(library: Library) -> Iterator[Session]:
             yield load_session(path).session
         except (TranscriptError, OSError):
             continue
+
+
+def taken(lines: list[ModelLine], tag: str | None = None) -> ScoreboardBlock:
+    """The board as a post's block, as it stands now."""
+    kept = [
+        ScoreLine(m.model, m.label, m.votes, m.wins, m.losses, m.ties, m.strength, m.low,
+                  m.high, m.peer_rank, m.stars, m.reactions)
+        for m in lines
+    ]  # fmt: skip
+    return ScoreboardBlock(kept, now(), tag)
 
 
 def strength_text(line: ModelLine) -> str:

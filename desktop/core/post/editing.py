@@ -21,6 +21,7 @@ from desktop.core.records.model import Attachment, Source
 from desktop.core.records.post_blocks import (
     AttributionBlock,
     Post,
+    PostBlock,
     PostItem,
     SectionBlock,
     TextBlock,
@@ -105,6 +106,13 @@ def subtitle(text: str) -> Edit:
 def add_text(index: int, markdown: str = "") -> Edit:
     def edit(post: Post) -> None:
         post.blocks.insert(index, TextBlock(markdown))
+
+    return edit
+
+
+def add_block(index: int, block: PostBlock) -> Edit:
+    def edit(post: Post) -> None:
+        post.blocks.insert(index, block)
 
     return edit
 

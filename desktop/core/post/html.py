@@ -31,7 +31,9 @@ from desktop.core.post.plan import (
     Commentary,
     Exchange,
     PostPlan,
+    Scoreboard,
     Section,
+    score_cells,
 )
 from desktop.core.records.model import WebSource
 from desktop.core.records.post_blocks import ItemShow
@@ -210,6 +212,8 @@ def render_html(plan: PostPlan, card_images: CardImages | None = None) -> str:
             body.append(f'<p class="attribution">{_text(part.line)}</p>')
         elif isinstance(part, Section):
             body.append(_section(part, card_images))
+        elif isinstance(part, Scoreboard):
+            body.append(_scoreboard(part))
     title = _text(plan.title or "Post")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -269,6 +273,14 @@ def _exchange(section: Section, exchange: Exchange, card_images: CardImages | No
         out.append(reasoning_html(exchange))
         out.append(f'<div class="{kind}" id="{exchange.anchor}">{answer}</div>')
         out.append(sources_html(exchange))
+        out += [f'<p class="vote">🗳 {_text(vote)}.</p>' for vote in exchange.votes]
+        if exchange.key:
+            keyed = " · ".join(
+                f"{_text(letter)} = "
+                + (f'<a href="#{anchor}">{_text(label)}</a>' if anchor else _text(label))
+                for letter, label, anchor in exchange.key
+            )
+            out.append(f'<p class="key">🔑 {keyed}</p>')
         for comment in exchange.comments:
             quoted = f"“{_text(comment.exact)}” — " if comment.exact else ""
             out.append(f'<aside class="comment">{quoted}{_text(comment.note)}</aside>')
@@ -278,6 +290,19 @@ def _exchange(section: Section, exchange: Exchange, card_images: CardImages | No
         )
     out.append("</div>")
     return "\n".join(out)
+
+
+def _scoreboard(board: Scoreboard) -> str:
+    heads = ("Model", "Votes", "Won", "Lost", "Tied", "Strength (95 %)", "Peer place")
+    head = "".join(f"<th>{h}</th>" for h in heads)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_text(cell)}</td>" for cell in score_cells(line)) + "</tr>"
+        for line in board.lines
+    )
+    return (
+        f'<table class="scoreboard"><caption>{_text(board.caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _text(text: str) -> str:
@@ -306,6 +331,9 @@ section.seat { border-left: 4px solid; padding-left: 20px; margin: 2.5em 0; }
 .origin { font-size: .85em; color: #666; font-style: italic; }
 mark { background: #ffec80; padding: 0 1px; }
 sup.cite { font-size: .7em; color: #1a5fb4; }
+table.scoreboard { font-family: "Noto Sans", sans-serif; font-size: .85em; margin: 1.5em 0; }
+table.scoreboard caption { font-weight: 600; text-align: left; padding-bottom: 4px; }
+.vote, .key { font-family: "Noto Sans", sans-serif; font-size: .85em; color: #555; }
 .sources { font-family: "Noto Sans", sans-serif; font-size: .8em; color: #555; }
 .sources p { margin: .6em 0 .2em; font-weight: 600; }
 .sources ol { margin: 0; padding-left: 1.6em; } .sources li { overflow-wrap: anywhere; }

@@ -27,7 +27,9 @@ from desktop.core.post.plan import (
     Exchange,
     PostError,
     PostPlan,
+    Scoreboard,
     Section,
+    score_cells,
 )
 from desktop.core.records.post_blocks import ItemShow
 from desktop.core.session.web_sources import MAX_MARKS_AT_ONE_PLACE, marker_places
@@ -170,6 +172,8 @@ def render_markdown(plan: PostPlan, card_paths: CardPaths | None = None) -> str:
             out.append(_line(part.line))
         elif isinstance(part, Section):
             out += _section(part, card_paths)
+        elif isinstance(part, Scoreboard):
+            out.append(_scoreboard(part))
     markdown = "\n\n".join(p for p in out if p) + "\n"
     cards = [e for e in plan.exchanges if e.show is ItemShow.CARD]
     pictures = [p for e in cards for p in card_paths(e)] if card_paths is not None else []
@@ -202,6 +206,10 @@ def _section(section: Section, card_paths: CardPaths | None) -> list[str]:
             out.append(f'<a id="{exchange.anchor}"></a>')
             out.append(_blockquote(answer))
             out += _footnotes(exchange)
+            out += [f"*🗳 {_line(vote)}.*" for vote in exchange.votes]
+            if exchange.key:
+                keyed = " · ".join(_keyed(*entry) for entry in exchange.key)
+                out.append(f"*🔑 {keyed}*")
         if exchange.origin:
             out.append(f"*{_line(exchange.origin[0].upper() + exchange.origin[1:])}.*")
     return out
@@ -245,6 +253,12 @@ def _footnotes(exchange: Exchange) -> list[str]:
     return ["\n".join(notes)] if notes else []
 
 
+def _keyed(letter: str, label: str, anchor: str) -> str:
+    """ "Response A = [Claude](#reply-…)": whose the letter was, linked to its answer."""
+    who = f"[{_line(label)}](#{anchor})" if anchor else _line(label)
+    return f"{_line(letter)} = {who}"
+
+
 def _linkable(url: str) -> bool:
     """An address an autolink may carry: http(s), nothing hidden, no space or bracket."""
     return (
@@ -252,6 +266,20 @@ def _linkable(url: str) -> bool:
         and shown(url) == url
         and not any(c.isspace() or c in "<>" for c in url)
     )
+
+
+def _scoreboard(board: Scoreboard) -> str:
+    """The board as a Markdown table (GitHub's, which most blog editors take)."""
+    rows = [f"**{_line(board.caption)}**", "",
+            "| Model | Votes | Won | Lost | Tied | Strength (95 %) | Peer place |",
+            "|---|---:|---:|---:|---:|---|---:|"]  # fmt: skip
+    for line in board.lines:
+        rows.append("| " + " | ".join(_cell(c) for c in score_cells(line)) + " |")
+    return "\n".join(rows)
+
+
+def _cell(text: str) -> str:
+    return _line(text).replace("|", "\\|")
 
 
 def _quoted_prompt(exchange: Exchange) -> str:

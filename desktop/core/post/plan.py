@@ -11,6 +11,7 @@ at that range are a warning naming the block.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from desktop.core.records.post_blocks import (
     Post,
     PostBlock,
     PostItem,
+    ScoreboardBlock,
+    ScoreLine,
     SectionBlock,
     TextBlock,
 )
@@ -68,6 +71,11 @@ class Exchange:
     # What the seat thought before answering, when the post shows it; "" otherwise.
     reasoning: str = ""
     thought: str = ""  # how long it thought and how much: "Thought for 34 s · 1,240 words"
+    # The author's votes on this answer, as a reader reads them ("the best answer").
+    votes: tuple[str, ...] = ()
+    # An anonymised turn's key: each "Response X" with whose answer it was and the
+    # anchor of that answer in the post ("" when it is not in the post).
+    key: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -95,7 +103,15 @@ class Attribution:
     line: str
 
 
-Part = Commentary | Attribution | Section
+@dataclass(frozen=True)
+class Scoreboard:
+    """Who had won so far, when the author took it: a table in every export."""
+
+    lines: tuple[ScoreLine, ...]
+    caption: str  # "Scoreboard of 7 December 2026, 14 sessions tagged news"
+
+
+Part = Commentary | Attribution | Section | Scoreboard
 
 
 @dataclass
@@ -139,11 +155,14 @@ def plan_post(session: Session) -> PostPlan:
         elif isinstance(block, AttributionBlock):
             attributions.append((len(plan.parts), block))
             plan.parts.append(Attribution(""))
+        elif isinstance(block, ScoreboardBlock):
+            plan.parts.append(_scoreboard(block))
         else:
             plan.warnings.append(
                 f"block {index} is a {block.kind!r} block from a newer Roundtable: left out"
             )
     anchors = {e.reply.id: e.anchor for e in plan.exchanges if e.reply is not None}
+    _link_keys(plan, lookup, anchors)
     for place, block in texts:
         where = f"block {place + 1} (text)"
         plan.parts[place] = Commentary(_quotes(block.markdown, lookup, anchors, where, plan))
@@ -273,11 +292,59 @@ def _exchange(lookup: Lookup, seat: Seat, item: PostItem, where: str, number: in
         origin=lookup.origins.get(turn.id),
         number=number,
         sources=tuple(sources),
+        votes=tuple(_vote_words(lookup, a) for a in marks if a.kind is AnnotationKind.VOTE),
         reasoning=_bounded(reply.reasoning) if thinking and reply is not None else "",
         thought=thought_summary(reply, len(reply.reasoning.split()))
         if thinking and reply is not None
         else "",
     )
+
+
+def score_cells(line: ScoreLine) -> tuple[str, ...]:
+    """A scoreboard line as a table's cells: model (label), votes, won, lost, tied,
+    strength with its interval ("not enough votes" without one), peer place."""
+    if line.strength is None or line.low is None or line.high is None:
+        strength = "not enough votes"
+    else:
+        strength = f"{line.strength:.0f} ({line.low:.0f}–{line.high:.0f})"
+    peer = f"{line.peer_rank:g}" if line.peer_rank is not None else "—"
+    return (f"{line.label} ({line.model})", str(line.votes), str(line.wins), str(line.losses),
+            str(line.ties), strength, peer)  # fmt: skip
+
+
+def _scoreboard(block: ScoreboardBlock) -> Scoreboard:
+    when = f" of {reader_date(block.taken_at)}" if block.taken_at is not None else ""
+    tagged = f", the sessions tagged “{block.tag}”" if block.tag else ""
+    return Scoreboard(tuple(block.lines), f"Scoreboard{when}{tagged}")
+
+
+def _vote_words(lookup: Lookup, vote: Annotation) -> str:
+    """A vote as the post's reader reads it."""
+    if vote.versus is None:
+        return "The author's pick: the best answer"
+    found = lookup.replies.get(vote.versus)
+    other = lookup.seats.get(found[1].seat_id) if found is not None else None
+    whose = f"{other.label}'s" if other is not None else "another"
+    return f"The author's vote: {'as good as' if vote.tie else 'better than'} {whose} answer"
+
+
+def _link_keys(plan: PostPlan, lookup: Lookup, anchors: dict[str, str]) -> None:
+    """Give each exchange of an anonymised turn its key, linked to the answers in the
+    post (a chair's "Response B" then leads to what it rests on)."""
+    for section in plan.sections:
+        keyed = []
+        for exchange in section.exchanges:
+            if not exchange.turn.anonymous or not exchange.answer:
+                keyed.append(exchange)
+                continue
+            key = []
+            for quote in exchange.turn.quotes:
+                seat = lookup.seats.get(quote.seat_id)
+                label = seat.label if seat is not None else "a seat not in the file"
+                key.append((quote.seat_label, label, anchors.get(quote.reply_id, "")))
+            keyed.append(dataclasses.replace(exchange, key=tuple(key)))
+        index = plan.parts.index(section)
+        plan.parts[index] = dataclasses.replace(section, exchanges=tuple(keyed))
 
 
 # The most sources listed under one answer in a post (the rest are counted, and kept in

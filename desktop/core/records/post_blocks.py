@@ -9,6 +9,7 @@ record of what was sent and answered.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -72,6 +73,37 @@ class SectionBlock:
 
 
 @dataclass
+class ScoreLine:
+    """One model's line on a scoreboard, as it stood when the block was taken (see
+    ``desktop.core.library.scoreboard``: a strength is None under its vote threshold)."""
+
+    model: str
+    label: str
+    votes: int = 0
+    wins: int = 0
+    losses: int = 0
+    ties: int = 0
+    strength: float | None = None
+    low: float | None = None
+    high: float | None = None
+    peer_rank: float | None = None
+    stars: int = 0
+    reactions: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ScoreboardBlock:
+    """Who has won so far, across the library, as it stood at ``taken_at`` (a post says
+    what was true when it was written; the author takes it again to bring it up to date)."""
+
+    lines: list[ScoreLine] = field(default_factory=list)
+    taken_at: datetime | None = None
+    tag: str | None = None  # the sessions it counted, when only some
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class UnknownBlock:
     """A block of a kind this release does not know (a newer Roundtable's): kept as it
     was read and written back unchanged; it can be moved or removed, not edited, and is
@@ -81,7 +113,7 @@ class UnknownBlock:
     data: dict[str, Any]  # the block as read, ``kind`` included
 
 
-PostBlock = TextBlock | AttributionBlock | SectionBlock | UnknownBlock
+PostBlock = TextBlock | AttributionBlock | SectionBlock | ScoreboardBlock | UnknownBlock
 
 
 @dataclass

@@ -43,6 +43,8 @@ from desktop.core.records.post_blocks import (
     ItemShow,
     Post,
     PostItem,
+    ScoreboardBlock,
+    ScoreLine,
     SectionBlock,
     TextBlock,
     UnknownBlock,
@@ -307,11 +309,34 @@ POST_ITEM = Codec(
     Field("reasoning", FLAG),
 )
 
+SCORE_LINE = Codec(
+    ScoreLine,
+    Field("model", TEXT),
+    Field("label", TEXT),
+    Field("votes", Scalar((int,), "a whole number", absent=0)),
+    Field("wins", Scalar((int,), "a whole number", absent=0)),
+    Field("losses", Scalar((int,), "a whole number", absent=0)),
+    Field("ties", Scalar((int,), "a whole number", absent=0)),
+    Field("strength", OPT_NUMBER),
+    Field("low", OPT_NUMBER),
+    Field("high", OPT_NUMBER),
+    Field("peer_rank", OPT_NUMBER),
+    Field("stars", Scalar((int,), "a whole number", absent=0)),
+    Field("reactions", Scalar((int,), "a whole number", absent=0)),
+)
+
 BLOCKS = Tagged(
     {
         "text": Codec(TextBlock, Field("kind", Const("text")), Field("markdown", TEXT)),
         "attribution": Codec(
             AttributionBlock, Field("kind", Const("attribution")), Field("text", OPT_TEXT)
+        ),
+        "scoreboard": Codec(
+            ScoreboardBlock,
+            Field("kind", Const("scoreboard")),
+            Field("lines", Objects(SCORE_LINE)),
+            Field("taken_at", OPT_TIME),
+            Field("tag", OPT_TEXT),
         ),
         "section": Codec(
             SectionBlock,

@@ -23,6 +23,7 @@ from desktop.ui.utils import dialogs
 from desktop.ui.utils.window_context import WindowContext
 
 if TYPE_CHECKING:
+    from desktop.core.records.post_blocks import ScoreboardBlock
     from desktop.ui.library.review_actions import ReviewActions
     from desktop.ui.library.scoreboard_view import ScoreboardView
     from desktop.ui.library.window import LibraryWindow
@@ -101,6 +102,12 @@ class LibraryActions:
         self.window.activateWindow()
         self.window.query.setFocus()
         self.context.tasks.spawn(self.reload())
+
+    async def take_scoreboard(self) -> ScoreboardBlock:
+        """The library's scoreboard as it stands, as a post's block."""
+        from desktop.core.library.scoreboard import taken
+
+        return taken(await self.library.worker.scoreboard())
 
     async def show_scoreboard(self) -> None:
         """Library → Scoreboard: counted on the library's thread, shown when done."""

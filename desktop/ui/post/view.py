@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -47,6 +47,7 @@ from desktop.core.records.post_blocks import (
     AttributionBlock,
     Post,
     PostBlock,
+    ScoreboardBlock,
     SectionBlock,
     TextBlock,
     UnknownBlock,
@@ -118,10 +119,18 @@ class PostView(QWidget):
 
     rendered = Signal()
 
-    def __init__(self, context: WindowContext, undo: QUndoStack) -> None:
+    def __init__(
+        self,
+        context: WindowContext,
+        undo: QUndoStack,
+        take_scoreboard: Callable[[], Awaitable[PostBlock]] | None = None,
+    ) -> None:
+        """``take_scoreboard`` counts the library's votes into a scoreboard block (the
+        library is the window's; without it, no scoreboard can be added)."""
         super().__init__()
         self.document, self.undo, self.say = context.document, undo, context.say
         self.tasks = context.tasks
+        self.take_scoreboard = take_scoreboard
         self.editing = PostEditing(self.document)
         self.output = PostOutput(context, self)
         self.title, self.subtitle = QLineEdit(), QLineEdit()
@@ -160,6 +169,7 @@ class PostView(QWidget):
         for label, slot in (
             ("Add text", self.add_text),
             ("Add section", self._section_menu),
+            ("Add scoreboard", self.add_scoreboard),
             ("Attribution", self.toggle_attribution),
             ("Up", lambda: self.move_block(-1)),
             ("Down", lambda: self.move_block(1)),
@@ -247,6 +257,9 @@ class PostView(QWidget):
             return shown(f"Text: {first[:70] or '(empty)'}")
         if isinstance(block, AttributionBlock):
             return shown(f"Attribution: {block.text or '(generated)'}")
+        if isinstance(block, ScoreboardBlock):
+            count = len(block.lines)
+            return f"Scoreboard: {count} model{'' if count == 1 else 's'}"
         seat = Lookup(self.document.session).seats.get(block.seat_id)
         name = block.heading or (seat.label if seat else "?")
         reaction = f" {block.reaction}" if block.reaction else ""
@@ -316,6 +329,21 @@ class PostView(QWidget):
         self._push(edits.add_text(row), "Add commentary")
         self.blocks.setCurrentRow(row)
         self.text.setFocus()
+
+    def add_scoreboard(self) -> None:
+        """Who has won so far across the library, as a block after the selected one."""
+        if self.take_scoreboard is None:
+            self.say("The scoreboard needs the library, which this window has not.")
+            return
+        self.tasks.spawn(self._add_scoreboard(self.take_scoreboard))
+
+    async def _add_scoreboard(self, take: Callable[[], Awaitable[PostBlock]]) -> None:
+        self.say("Counting the votes in the library…")
+        block = await take()
+        row = self.blocks.currentRow() + 1
+        self._push(edits.add_block(row, block), "Add scoreboard")
+        self.blocks.setCurrentRow(row)
+        self.say("Scoreboard added: it is the board as it stands today.")
 
     def add_from(self, imported: Imported) -> bool:
         """Another session's exchanges and a section for them, as one undo step."""

@@ -160,7 +160,9 @@ class MainWindow(QMainWindow):
         if self._post_view is None:
             from desktop.ui.post.view import PostView
 
-            self._post_view = PostView(self.context, self.annotations.undo)  # one Undo
+            self._post_view = PostView(  # one Undo
+                self.context, self.annotations.undo, self.library.take_scoreboard
+            )
             self.pages.addWidget(self._post_view)
         return self._post_view
 

@@ -1,0 +1,90 @@
+"""Verdicts in the post: a chair's comparison as a section with its key linked to the
+answers it rests on, the author's votes under the answers, and the scoreboard as a
+table, exported by the real CLI and opened in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from desktop.core.library.scoreboard import taken, tally
+from desktop.core.records.model import (
+    Annotation,
+    AnnotationKind,
+    ChairMode,
+    Quote,
+    Reply,
+    ReplyStatus,
+    Seat,
+    Turn,
+    TurnKind,
+)
+from desktop.core.records.post_blocks import Post, PostItem, SectionBlock, TextBlock
+from desktop.core.transcript import save_session
+from tests.core.test_scoreboard import round_of, table
+from tests.e2e.test_post_export import CHROMIUM, RAN, open_in_chromium, roundtable
+
+COMPARE = (
+    "| claim | Response A | Response B |\n|---|---|---|\n| a taco | yes | no |\n\n"
+    "Response A makes the stronger case."
+)
+
+
+def test_a_post_with_a_chair_votes_and_the_scoreboard_in_every_export(tmp_path: Path) -> None:
+    session = table()
+    claude, _, gemini = session.seats
+    for winner in (0, 0, 1, 0, 0, 2):
+        turn = round_of(session)
+        session.annotations.append(Annotation(AnnotationKind.VOTE, turn.replies[winner].id))
+    last = session.turns[-1]
+    chair = Seat("The chair", "openai/o3", chair=True)
+    session.seats.append(chair)
+    verdict = Turn(TurnKind.CHAIR, "Compare them.", [chair.id], mode=ChairMode.COMPARE,
+                   anonymous=True)  # fmt: skip
+    verdict.quotes = [Quote(gemini.id, last.replies[2].id, "Response A", "Gemini says so."),
+                      Quote(claude.id, last.replies[0].id, "Response B", "Claude says so.")]  # fmt: skip
+    verdict.replies = [Reply(chair.id, status=ReplyStatus.COMPLETE, text=COMPARE)]
+    session.turns.append(verdict)
+    board = taken(tally([session]))
+    session.post = Post(
+        title="Who won the week",
+        blocks=[
+            TextBlock("Gemini took the last round."),
+            board,
+            SectionBlock(gemini.id, reaction="🎤", items=[PostItem(last.id)]),
+            SectionBlock(claude.id, items=[PostItem(last.id)]),
+            SectionBlock(chair.id, items=[PostItem(verdict.id)]),
+        ],
+    )
+    path = tmp_path / "week.json"
+    save_session(session, path)
+
+    markdown = tmp_path / "post.md"
+    done = roundtable("export", str(path), "--to", "markdown", "-o", str(markdown))
+    assert (done.returncode, done.stderr) == (0, "")
+    text = markdown.read_text(encoding="utf-8")
+    assert "| Model | Votes | Won | Lost | Tied | Strength (95 %) | Peer place |" in text
+    assert re.search(
+        r"\| Claude \(anthropic/claude\) \| 10 \| 8 \| 2 \| 0 \| \d+ \(\d+–\d+\) \| — \|", text
+    )
+    assert "*🗳 The author's pick: the best answer.*" in text
+    anchor = re.search(r'<a id="(reply-[\w-]+)"></a>\n\n> Gemini says so', text)
+    assert anchor is not None
+    assert f"Response A = [Gemini](#{anchor.group(1)})" in text, "the key links the answer"
+
+    page = tmp_path / "post.html"
+    done = roundtable("export", str(path), "--to", "html", "-o", str(page))
+    assert (done.returncode, done.stderr) == (0, "")
+    html = page.read_text(encoding="utf-8")
+    assert '<table class="scoreboard"><caption>Scoreboard of ' in html
+    assert f'<p class="key">🔑 Response A = <a href="#{anchor.group(1)}">Gemini</a>' in html
+    assert '<p class="vote">🗳 The author' in html
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    seen = open_in_chromium(page, tmp_path / "verdicts.png")
+    assert seen.page_requests == []
+    assert RAN not in seen.dom
+    assert "Strength (95 %)" in seen.dom
+    assert "The chair (openai/o3)" not in html, "a chair apart is no contestant"
