@@ -51,7 +51,12 @@ def test_a_view_is_redrawn_at_most_every_redraw_ms(qtbot: QtBot) -> None:
         count = len(queue.log)
         qtbot.waitUntil(lambda: len(queue.log) > count, timeout=5000)  # noqa: B023
     times = [t for _, t in queue.log]
-    assert all((b - a) * 1000 >= REDRAW_MS for a, b in itertools.pairwise(times))
+    # The queue reads its clock just before a redraw, the recorder its own just after:
+    # on a loaded machine the two readings can be a few ms apart (a GC pause, a thread
+    # switch), so the gaps are measured with that slack; a queue that redrew early
+    # (the 6 ms slot) is still caught.
+    slack_ms = 5
+    assert all((b - a) * 1000 >= REDRAW_MS - slack_ms for a, b in itertools.pairwise(times))
 
 
 def test_a_discarded_view_is_not_redrawn(qtbot: QtBot) -> None:
