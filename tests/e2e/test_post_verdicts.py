@@ -81,6 +81,9 @@ def test_a_post_with_a_chair_votes_and_the_scoreboard_in_every_export(tmp_path: 
     assert '<table class="scoreboard"><caption>Scoreboard of ' in html
     assert f'<p class="key">🔑 Response A = <a href="#{anchor.group(1)}">Gemini</a>' in html
     assert '<p class="vote">🗳 The author' in html
+    # The chair's own words link each letter to the answer it names, outside code only.
+    assert f'<a href="#{anchor.group(1)}">Response A</a> makes the stronger case.' in html
+    assert "<th>Response A</th>" not in html, "a table heading, linked too"
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     seen = open_in_chromium(page, tmp_path / "verdicts.png")
@@ -88,3 +91,20 @@ def test_a_post_with_a_chair_votes_and_the_scoreboard_in_every_export(tmp_path: 
     assert RAN not in seen.dom
     assert "Strength (95 %)" in seen.dom
     assert "The chair (openai/o3)" not in html, "a chair apart is no contestant"
+
+
+def test_letters_are_linked_in_prose_never_in_code_links_or_to_answers_not_in_the_post() -> None:
+    from desktop.core.post.html import link_letters
+
+    key = (("Response A", "Gemini", "reply-a"), ("Response B", "Claude", ""))
+    fragment = (
+        "<p>Response A wins; Response B and Response C lose.</p>"
+        '<pre><code>Response A = 1</code></pre><p><a href="https://x.example">Response A</a></p>'
+        "<p><code>Response A</code> twice: Response A.</p>"
+    )
+    linked = link_letters(fragment, key)
+    assert linked.count('<a href="#reply-a">Response A</a>') == 2
+    assert "<code>Response A = 1</code>" in linked
+    assert '<a href="https://x.example">Response A</a>' in linked
+    assert "<code>Response A</code>" in linked
+    assert "Response B and Response C lose" in linked, "no anchor, no link"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.core.records.model import Annotation, AnnotationKind, ChairMode
@@ -95,13 +95,29 @@ def test_a_blind_round_names_no_model_until_the_vote(
     assert sorted(p.title.full_text() for p in ui.window.panes) == ["Seat A", "Seat B", "Seat C"]
     assert "Blind round" in ui.window.windowTitle()
     ui.window.grab().save("/tmp/shot-blind-before.png")
+    # A debate round before the vote names the quoted seats by their blind names too.
+    from desktop.ui.composer.debate_dialog import DebateDialog
+
+    ui.window.composer.debate.click()
+    ui.open_dialog(DebateDialog, "the debate's instruction").accept()
+    ui.settle()
+    shown = visible_texts(ui)
+    assert "Sent with the answers of Seat " in shown
+    for name in ("Alpha", "Beta", "Gamma", "ui-a", "ui-b", "ui-c"):
+        assert name not in shown, f"{name} shown in the debate round before the vote"
     first = ui.window.panes[0]
+    ui.window.activateWindow()  # the dialog had it
+    ui.wait(lambda: QApplication.activeWindow() is ui.window, "the window to be active again")
     first.focus_conversation()
+    ui.wait(lambda: ui.window.strip.focused() is first, "the focus in the first pane")
     ui.window.votes.best()
     ui.wait(lambda: not ui.window.strip.blind, "the reveal")
     shown = visible_texts(ui)
     assert all(name in shown for name in ("Alpha", "Beta", "Gamma"))
-    assert "🗳 best" in shown
+    [vote] = [a for a in ui.document.session.annotations if a.kind is AnnotationKind.VOTE]
+    voted = ui.document.session.turns[0].latest_reply(first.seat.id)
+    assert voted is not None
+    assert vote.target_id == voted.id, "on the blind round, though a debate followed it"
     ui.window.grab().save("/tmp/shot-blind-after.png")
 
 
@@ -173,3 +189,21 @@ def test_the_post_takes_the_scoreboard_as_a_block(
     qtbot.waitUntil(lambda: "Scoreboard of" in view.preview.toPlainText())
     ui.window.annotations.undo.undo()
     assert not any(isinstance(b, ScoreboardBlock) for b in ui.document.session.post.blocks)
+
+
+def test_the_post_does_not_open_while_a_blind_round_awaits_the_vote(
+    make_ui: Maker, fake: FakeProviderServer
+) -> None:
+    ui = make_ui(three_seats(fake))
+    ui.window.composer.blind.setChecked(True)
+    turn = ui.document.add_prompt("Which?", blind=True)
+    ui.document.start(turn)
+    ui.settle()
+    ui.window.show_post(True)
+    assert ui.window.pages.currentWidget() is not ui.window.post_view
+    assert "Vote on the blind round first" in ui.window.statusBar().currentMessage()
+    ui.window.panes[0].focus_conversation()
+    ui.window.votes.best()
+    ui.wait(lambda: not ui.window.strip.blind, "the reveal")
+    ui.window.show_post(True)
+    assert ui.window.pages.currentWidget() is ui.window.post_view

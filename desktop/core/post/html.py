@@ -270,6 +270,8 @@ def _exchange(section: Section, exchange: Exchange, card_images: CardImages | No
     elif exchange.show is not ItemShow.PROMPT:
         kind = "excerpt" if exchange.show is ItemShow.EXCERPT else "answer"
         answer = markdown_html(exchange.answer, exchange.highlights, exchange.sources)
+        if exchange.key:  # a chair's "Response B" leads to the answer it names
+            answer = link_letters(answer, exchange.key)
         out.append(reasoning_html(exchange))
         out.append(f'<div class="{kind}" id="{exchange.anchor}">{answer}</div>')
         out.append(sources_html(exchange))
@@ -290,6 +292,37 @@ def _exchange(section: Section, exchange: Exchange, card_images: CardImages | No
         )
     out.append("</div>")
     return "\n".join(out)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_LETTER = re.compile(r"\bResponse ([A-Z])\b")
+_NO_LINKS_IN = ("a", "code", "pre")
+
+
+def link_letters(fragment: str, key: tuple[tuple[str, str, str], ...]) -> str:
+    """``fragment`` (safe HTML) with each "Response X" in its text a link to the answer
+    the key says X was, where that answer is in the post; never inside a link or code."""
+    anchors = {letter.removeprefix("Response "): anchor for letter, _, anchor in key if anchor}
+    out: list[str] = []
+    closed_by: list[str] = []  # the tags we are inside that take no link
+    for piece in _TAG.split(fragment):
+        if piece.startswith("<"):
+            name = piece.strip("</>").split()[0].lower() if piece.strip("</>") else ""
+            if name in _NO_LINKS_IN:
+                if piece.startswith("</"):
+                    if closed_by:
+                        closed_by.pop()
+                elif not piece.endswith("/>"):
+                    closed_by.append(name)
+            out.append(piece)
+        elif closed_by:
+            out.append(piece)
+        else:
+            out.append(_LETTER.sub(
+                lambda m: f'<a href="#{anchors[m[1]]}">{m[0]}</a>' if m[1] in anchors else m[0],
+                piece,
+            ))  # fmt: skip
+    return "".join(out)
 
 
 def _scoreboard(board: Scoreboard) -> str:

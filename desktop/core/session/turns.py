@@ -7,11 +7,13 @@ who is sent what, for the window and the CLI alike.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from desktop.core.attachments.limits import AttachmentLimits, check_turn_size
 from desktop.core.records.model import Attachment, Quote, Reply, Session, Turn, TurnKind
 from desktop.core.session import conversation
+from desktop.core.session.voting import names_while_blind
 
 CONTINUE_PROMPT = (
     "Your previous answer was cut off. Continue exactly where it stopped, without repeating "
@@ -87,7 +89,7 @@ def forward(
     """One seat's reply (or an excerpt of it) sent to other seats, with the user's words
     and its sources (its reasoning too when ``with_reasoning``)."""
     quote = conversation.forward_quote(session, reply_id, excerpt, with_reasoning)
-    return _turn(session, TurnKind.FORWARD, instruction, chosen, [quote])
+    return _turn(session, TurnKind.FORWARD, instruction, chosen, _blinded(session, [quote]))
 
 
 def debate_round(
@@ -103,12 +105,18 @@ def debate_round(
     """
     wanted = targets(session, chosen)
     seat_ids = [s.id for s in session.active_seats]
-    quotes = conversation.latest_quotes(session, seat_ids, with_reasoning)
+    quotes = _blinded(session, conversation.latest_quotes(session, seat_ids, with_reasoning))
     for seat_id in wanted:
         if not any(q.seat_id != seat_id for q in quotes):
             label = session.seat(seat_id).label
             raise ValueError(f"a debate round needs another seat's answer to show {label}")
     return _turn(session, TurnKind.DEBATE_ROUND, instruction, wanted, quotes)
+
+
+def _blinded(session: Session, quotes: list[Quote]) -> list[Quote]:
+    """Quotes labelled by the seats' blind names while a blind round awaits the vote."""
+    names = names_while_blind(session)
+    return [dataclasses.replace(q, seat_label=names.get(q.seat_id, q.seat_label)) for q in quotes]
 
 
 def continue_after_cut(session: Session, reply_id: str) -> Turn:

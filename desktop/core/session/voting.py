@@ -83,6 +83,22 @@ def revealed(session: Session, turn: Turn) -> bool:
     return not turn.blind or bool(votes_on(session, turn))
 
 
+def awaiting_vote(session: Session) -> Turn | None:
+    """The session's newest blind turn, while it awaits the author's vote."""
+    for turn in reversed(session.turns):
+        if turn.blind:
+            return None if revealed(session, turn) else turn
+    return None
+
+
+def names_while_blind(session: Session) -> dict[str, str]:
+    """The names the seats go by while a blind turn awaits the vote (empty otherwise):
+    quotes sent meanwhile use them too, so no answer that quotes another can give a
+    seat's name away."""
+    turn = awaiting_vote(session)
+    return blind_names(turn) if turn is not None else {}
+
+
 def blind_names(turn: Turn) -> dict[str, str]:
     """The names a blind turn's seats go by until the vote: "Seat A", "Seat B", … in an
     order shuffled by the turn's id (the same every time it is drawn, unguessable from

@@ -9,7 +9,7 @@ from PySide6.QtGui import QCursor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMenu
 
 from desktop.core.records.model import Annotation, Reply
-from desktop.core.session.voting import Votes, blind_names, revealed
+from desktop.core.session.voting import Votes, awaiting_vote, blind_names, revealed
 from desktop.ui.table.pane import SeatPane
 from desktop.ui.utils.shown import shown
 from desktop.ui.utils.window_context import WindowContext
@@ -84,8 +84,13 @@ class VoteActions:
         self.undo.push(_Cast(self.votes, vote, "Vote a tie" if tie else "Vote better"))
 
     def _reply(self) -> Reply | None:
+        """The focused pane's answer to vote on: to the blind round while it awaits the
+        vote (rounds may have followed it), else its newest."""
         pane = self._focused()
         reply = pane.reply if pane is not None else None
+        blind = awaiting_vote(self.context.document.session)
+        if pane is not None and blind is not None:
+            reply = blind.latest_reply(pane.seat.id) or reply
         if reply is None:
             self.context.say("Put the focus in a pane with an answer first (Ctrl+1…9).")
         return reply

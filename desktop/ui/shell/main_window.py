@@ -168,6 +168,10 @@ class MainWindow(QMainWindow):
 
     def show_post(self, on: bool) -> None:
         """Turn the window into the post editor and its preview, or back (Ctrl+P)."""
+        if on and self.strip.blind:  # the post names every seat: it would give them away
+            self.menus.post.setChecked(False)
+            self.say("Vote on the blind round first (Reply → Vote): the post names every seat.")
+            return
         self.pages.setCurrentWidget(self.post_view if on else self.main_splitter)
         self.menus.post.setChecked(on)
         if on:

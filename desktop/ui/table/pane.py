@@ -75,24 +75,34 @@ def _marked(reply: Reply) -> str:
     return with_markers(reply.text, reply.sources) if reply.sources else reply.text
 
 
-def shown_user_text(turn: Turn, seat_id: str, whose: dict[str, str] | None = None) -> str:
+def shown_user_text(
+    turn: Turn,
+    seat_id: str,
+    whose: dict[str, str] | None = None,
+    aliases: dict[str, str] | None = None,
+) -> str:
     """What the pane shows of a turn: the text, and whose answers came with it (for an
     anonymised turn, the key: whose each letter is, by ``whose``, labels by seat id).
+    ``aliases`` (a blind round's "Seat A", …) stand for seats' names wherever named.
 
     The quoted answers are in their own panes already; repeating them in full (as raw
     Markdown) buried the instruction and the reply under them.
     """
-    labels = [
-        f"{q.seat_label} ({whose[q.seat_id]})" if turn.anonymous and whose and q.seat_id in whose
-        else q.seat_label
-        for q in turn.quotes
-        if q.seat_id != seat_id
-    ]  # fmt: skip
+    names = {**(whose or {}), **(aliases or {})}
+    labels = []
+    for quote in turn.quotes:
+        if quote.seat_id == seat_id:
+            continue
+        name = names.get(quote.seat_id)
+        if turn.anonymous and name:
+            labels.append(f"{quote.seat_label} ({name})")
+        else:
+            labels.append((aliases or {}).get(quote.seat_id, quote.seat_label))
     if not labels:
         return turn.text
-    names = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    said = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
     answers = "the answer" if len(labels) == 1 else "the answers"
-    return f"{turn.text}\n\nSent with {answers} of {names}."
+    return f"{turn.text}\n\nSent with {answers} of {said}."
 
 
 def error_action(reply: Reply) -> str:
@@ -133,8 +143,10 @@ class SeatPane(QFrame):
         self._mark_cache: marks.MarkCache = {}
         self._provider_ready = True
         self._needs_approval = ""
-        # While a blind turn waits for the author's vote: the name it goes by ("Seat B").
+        # While a blind turn waits for the author's vote: the name it goes by ("Seat B"),
+        # and the names every seat goes by (set before the pane draws its conversation).
         self.blind_name: str | None = None
+        self.aliases: dict[str, str] = {}
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(f"Pane: {seat.label}")
 
@@ -240,7 +252,9 @@ class SeatPane(QFrame):
         files = [self._session.attachment(i) for i in turn.attachment_ids]
         self.view.add_user_turn(
             TURN_HEADINGS[turn.kind],
-            shown_user_text(turn, self.seat.id, {s.id: s.label for s in self._session.seats}),
+            shown_user_text(
+                turn, self.seat.id, {s.id: s.label for s in self._session.seats}, self.aliases
+            ),
             [f"{a.name} · {describe(a)}" for a in files],
             turn.id,
         )

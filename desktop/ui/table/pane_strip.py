@@ -19,7 +19,7 @@ from desktop.core.records.changes import (
     VotesChanged,
 )
 from desktop.core.records.model import Session, TurnKind
-from desktop.core.session.voting import blind_names, revealed
+from desktop.core.session.voting import awaiting_vote, blind_names
 from desktop.ui.table.pane import SeatPane
 from desktop.ui.table.scroll_sync import aligned_position
 from desktop.ui.table.verdict_bar import VerdictBar
@@ -97,6 +97,7 @@ class PaneStrip(QSplitter):
         self.names = names
         for chair in session.chairs:
             pane = SeatPane(chair)
+            pane.aliases = names
             self._wire(pane)
             self.verdicts.chairs.addWidget(pane)
             self.chair_panes.append(pane)
@@ -108,6 +109,7 @@ class PaneStrip(QSplitter):
             seats = sorted(seats, key=lambda s: names.get(s.id, "~"))
         for seat in seats:
             pane = SeatPane(seat)
+            pane.aliases = names
             self._wire(pane)
             pane.view.verticalScrollBar().valueChanged.connect(
                 lambda value, p=pane: self._scrolled(p, value)
@@ -195,9 +197,6 @@ class PaneStrip(QSplitter):
 
 
 def _blind_turn_id(session: Session) -> str | None:
-    """The newest turn that is blind and has no vote yet, if the newest blind turn is
-    one (a table is blind until the author votes on its latest blind round)."""
-    for turn in reversed(session.turns):
-        if turn.blind:
-            return None if revealed(session, turn) else turn.id
-    return None
+    """The blind turn awaiting the vote, if any (the table is blind until then)."""
+    turn = awaiting_vote(session)
+    return turn.id if turn is not None else None
