@@ -24,8 +24,9 @@ from desktop.core.records.model import (
     Turn,
     TurnKind,
 )
+from desktop.core.session.blinding import blind_names, revealed
 from desktop.core.session.document import SessionDocument
-from desktop.core.session.voting import Votes, blind_names, revealed
+from desktop.core.session.voting import Votes
 from desktop.core.transcript import save_session
 from tests.fakes.scripted_gateway import ScriptedGateway
 
