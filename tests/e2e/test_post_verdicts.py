@@ -73,6 +73,7 @@ def test_a_post_with_a_chair_votes_and_the_scoreboard_in_every_export(tmp_path: 
     anchor = re.search(r'<a id="(reply-[\w-]+)"></a>\n\n> Gemini says so', text)
     assert anchor is not None
     assert f"Response A = [Gemini](#{anchor.group(1)})" in text, "the key links the answer"
+    assert f"[Response A](#{anchor.group(1)}) makes the stronger case." in text, "its own words"
 
     page = tmp_path / "post.html"
     done = roundtable("export", str(path), "--to", "html", "-o", str(page))
@@ -108,3 +109,16 @@ def test_letters_are_linked_in_prose_never_in_code_links_or_to_answers_not_in_th
     assert '<a href="https://x.example">Response A</a>' in linked
     assert "<code>Response A</code>" in linked
     assert "Response B and Response C lose" in linked, "no anchor, no link"
+
+
+def test_markdown_links_the_letters_in_prose_only() -> None:
+    from desktop.core.post.markdown import safe_markdown, unsafe_markup
+
+    links = {"Response A": "#reply-a"}
+    text = "Response A wins. `Response A` in code, [Response A](https://x.example) linked.\n\n```\nResponse A\n```"
+    written = safe_markdown(text, links)
+    assert written.startswith("[Response A](#reply-a) wins.")
+    assert "`Response A` in code" in written
+    assert "[Response A](https://x.example) linked" in written
+    assert "```\nResponse A\n```" in written
+    assert unsafe_markup(written) == []

@@ -11,7 +11,7 @@ the file, linked relatively; their paths come from the caller (rendering needs Q
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from functools import cache
 from types import SimpleNamespace
 from typing import Any
@@ -80,7 +80,7 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-def safe_markdown(text: str) -> str:
+def safe_markdown(text: str, links: Mapping[str, str] | None = None) -> str:
     """A stranger's Markdown made safe to paste into an editor that renders Markdown.
 
     markdown-it parses it, and the token stream, not a pattern, says what is an image or
@@ -96,14 +96,17 @@ def safe_markdown(text: str) -> str:
     tokens = _parser().parse(shown(text.replace("\r\n", "\n")) + "\n", env)
     for token in tokens:
         if token.children is not None:
-            token.children = _safe_inline(token.children)
+            token.children = _safe_inline(token.children, links or {})
     return str(MDRenderer().render(tokens, _RENDER_OPTIONS, env)).rstrip("\n")
 
 
-def _safe_inline(children: list[Token]) -> list[Token]:
+def _safe_inline(children: list[Token], links: Mapping[str, str]) -> list[Token]:
     out: list[Token] = []
     kept: list[bool] = []  # for each link open here: whether it is written
     for token in children:
+        if token.type == "text" and links and not kept:
+            out += _linked(token.content, links)
+            continue
         if token.type == "link_open":
             kept.append(_allowed(str(token.attrGet("href") or "")))
             if kept[-1]:
@@ -116,6 +119,25 @@ def _safe_inline(children: list[Token]) -> list[Token]:
             out += _image_as_link(token, inside_link=bool(kept))
         else:
             out.append(token)
+    return out
+
+
+def _linked(text: str, links: Mapping[str, str]) -> list[Token]:
+    """Text with each of ``links``' words made a link to its in-post anchor (a chair's
+    "Response B" leads to the answer it names)."""
+    pattern = re.compile("|".join(rf"\b{re.escape(words)}\b" for words in links))
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        if match.start() > last:
+            out.append(Token("text", "", 0, content=text[last : match.start()]))
+        out += [
+            Token("link_open", "a", 1, attrs={"href": links[match.group(0)]}),
+            Token("text", "", 0, content=match.group(0)),
+            Token("link_close", "a", -1),
+        ]
+        last = match.end()
+    if last < len(text):
+        out.append(Token("text", "", 0, content=text[last:]))
     return out
 
 
@@ -230,7 +252,8 @@ def _cited(exchange: Exchange) -> str:
         shown_here = numbers[:MAX_MARKS_AT_ONE_PLACE]
         pieces += [answer[last:at], _OPEN + ",".join(map(str, shown_here)) + _CLOSE]
         last = at
-    markdown = safe_markdown("".join([*pieces, answer[last:]]))
+    letters = {letter: f"#{anchor}" for letter, _, anchor in exchange.key if anchor}
+    markdown = safe_markdown("".join([*pieces, answer[last:]]), letters)
 
     def reference(match: re.Match[str]) -> str:
         return "".join(f"[^{exchange.number}-{n}]" for n in match[1].split(","))
