@@ -46,7 +46,9 @@ class Bounded(Scalar):
 
     def read(self, data: Document, key: str, where: str) -> Any:
         value = super().read(data, key, where)
-        if value is not None and not (math.isfinite(value) and 0 <= value < self.most):
+        # An int is compared as it is: 10**400 is no float (math.isfinite would raise).
+        finite = isinstance(value, int) or (value is not None and math.isfinite(value))
+        if value is not None and not (finite and 0 <= value < self.most):
             raise DocumentProblem(f"{where}.{key} is not {self.what}")
         return value
 
@@ -128,7 +130,8 @@ def checked_event(data: object) -> Event:
     ValueError saying what is wrong otherwise."""
     if not isinstance(data, dict):
         raise ValueError("an event that is not an object")
-    codec = _BY_NAME.get(data.get("type"))  # type: ignore[arg-type]
+    kind = data.get("type")
+    codec = _BY_NAME.get(kind) if isinstance(kind, str) else None
     if codec is None:
         raise ValueError("an event of an unknown type")
     try:

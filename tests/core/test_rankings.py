@@ -46,6 +46,31 @@ def test_a_ranking_it_cannot_read_says_why(answer: str, problem: str) -> None:
     assert problem in read.problem
 
 
+@pytest.mark.parametrize(
+    ("answer", "order", "problem"),
+    [
+        # Prose that names a response before the list is not its first entry.
+        ("FINAL RANKING:\nResponse C was weakest, so:\n1. Response A\n2. Response B\n3. Response C",
+         "ABC", None),
+        ("FINAL RANKING:\n3. Response A\n1. Response B\n2. Response C", "BCA", None),
+        ("FINAL RANKING:\n1. Response B (stronger than Response C)\n2. Response A\n3. Response C",
+         None, "names two responses"),
+        ("FINAL RANKING:\nResponse A = Response B > Response C", None, "a tie"),
+        ("FINAL RANKING:\n1. Response A\n1. Response B\n2. Response C", None, "numbers"),
+        ("## Final Ranking\nI'd put Response B above Response A and Response C.", None,
+         "names no response"),
+    ],
+)  # fmt: skip
+def test_a_ranking_is_read_by_its_entries_and_numbers_never_by_prose(
+    answer: str, order: str | None, problem: str | None
+) -> None:
+    read = read_ranking(answer, ABC)
+    assert read.order == (tuple(order) if order else None)
+    if problem is not None:
+        assert read.problem is not None
+        assert problem in read.problem
+
+
 def test_a_seat_ranks_only_the_others_and_its_own_letter_is_not_taken() -> None:
     assert read_ranking("FINAL RANKING:\n1. Response C\n2. Response A", {"A", "C"}).order == (
         "C",

@@ -164,3 +164,25 @@ def test_roundtable_scoreboard_prints_fixed_keys_with_or_without_votes(
         cli.main(["scoreboard", "--frobnicate"])
     assert usage.value.code == 2
     assert cli.main(["scoreboard", "--library", str(library), "--since", "last week"]) == 2
+
+
+def test_a_seat_whose_answer_failed_is_not_beaten_and_verdicts_wait_for_a_blind_vote() -> None:
+    from desktop.core.records.model import ErrorKind, ReplyError
+    from desktop.core.session import verdict_turns
+
+    session = table()
+    turn = round_of(session)
+    failed = turn.replies[2]
+    failed.status, failed.text = ReplyStatus.ERROR, ""
+    failed.error = ReplyError(ErrorKind.NETWORK, "cut")
+    session.annotations.append(Annotation(AnnotationKind.VOTE, turn.replies[0].id))
+    board = {line.model: line for line in tally([session])}
+    assert (board["anthropic/claude"].wins, board["gemini/gemini"].losses) == (1, 0)
+    round_of(session, blind=True)
+    with pytest.raises(ValueError, match="vote on the blind round first"):
+        verdict_turns.peer_review(session)
+    with pytest.raises(ValueError, match="vote on the blind round first"):
+        verdict_turns.chair(session, session.seats[0].id)
+    many = Turn(TurnKind.PROMPT, "Q", [f"s{i}" for i in range(30)], blind=True)
+    names = blind_names(many)
+    assert len(set(names.values())) == 30

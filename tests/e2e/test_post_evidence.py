@@ -171,3 +171,33 @@ def test_ten_thousand_sources_and_a_5_mb_thought_export_bounded() -> None:
     assert f"[^1-{MAX_SOURCES_SHOWN}]:" in markdown
     assert f"[^1-{MAX_SOURCES_SHOWN + 1}]" not in markdown
     assert html.count("<li>") == MAX_SOURCES_SHOWN
+
+
+def one_cited(text: str, end: int) -> Session:
+    """A session whose one answer cites a source at characters 0..end."""
+    seat = Seat("Searcher", "anthropic/claude-sonnet-4-5")
+    sources = [WebSource("https://example.org/a", "A", [Citation(0, end)])]
+    reply = Reply(seat_id=seat.id, status=ReplyStatus.COMPLETE, text=text, sources=sources)
+    turn = Turn(TurnKind.PROMPT, "Q?", [seat.id], replies=[reply])
+    return Session(seats=[seat], turns=[turn])
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [("claim(https://evil.example/x) more", 5), ("claim\n: https://evil.example", 6)],
+)
+def test_a_footnote_reference_never_makes_what_follows_a_link_or_a_definition(
+    text: str, end: int
+) -> None:
+    markdown = render_markdown(plan_post(one_cited(text, end)))  # refuses unsafe markup
+    assert "[^1-1]\\" in markdown, "what follows the reference is escaped"
+    assert "](https://evil.example" not in markdown
+    assert "[^1-1]: https://evil" not in markdown
+
+
+def test_a_citation_inside_a_link_title_never_breaks_the_attribute() -> None:
+    text = '[x](https://e.example "AB") after'
+    html = render_html(plan_post(one_cited(text, text.index("B"))))
+    assert 'title="A</mark' not in html
+    assert "<sup" not in html.split('title="')[1].split('"')[0]
+    assert 'rel="nofollow noopener noreferrer"' in html

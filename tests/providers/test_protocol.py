@@ -105,6 +105,13 @@ def test_every_message_reads_back_as_written() -> None:
             b'{"type": "event", "id": "r", "event": {"type": "delivered", "deliveries": "ab"}}\n',
             "a delivered event.deliveries should be a list, not a string",
         ),
+        (b'{"type": "event", "id": "r", "event": {"type": []}}\n', "an event of an unknown type"),
+        (
+            b'{"type": "event", "id": "r", "event": {"type": "usage", "prompt_tokens": 1'
+            + b"0" * 400
+            + b', "completion_tokens": 1, "cost_usd": 0}}\n',
+            "a usage event.prompt_tokens is not a count",
+        ),
         (b"[" * 100_000 + b"\n", "a line of 100001 bytes that is not JSON"),
     ],
 )

@@ -129,7 +129,15 @@ def _outcomes(
         other = replies.get(versus)
         second = models.get(other[1].seat_id) if other is not None else None
         return [] if second is None or second == first else [Outcome(first, second, tie)]
-    beaten = {models.get(seat_id) for seat_id in turn.targets if seat_id != winner.seat_id}
+    # Only answers there were: a seat whose reply failed with nothing was not beaten.
+    answered = [
+        seat_id
+        for seat_id in turn.targets
+        if (reply := turn.latest_reply(seat_id)) is not None
+        and reply.status.is_final
+        and reply.text
+    ]
+    beaten = {models.get(seat_id) for seat_id in answered if seat_id != winner.seat_id}
     return [Outcome(first, loser) for loser in sorted(m for m in beaten if m and m != first)]
 
 

@@ -137,8 +137,18 @@ def markdown_html(
         pieces += [text[last:at], mark]
         last = at
     safe = clean(_MD.render("".join([*pieces, text[last:]])))
-    safe = _CITE.sub(lambda m: "".join(f"[{n}]" for n in m[1].split(",")).join(_SUP), safe)
-    return _PRIVATE.sub("", safe.replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>"))
+    # Only between tags: a holder that fell inside one (a link's title) is dropped, so
+    # it can never end an attribute.
+    out = []
+    for piece in _TAG.split(safe):
+        if piece.startswith("<"):
+            out.append(_PRIVATE.sub("", piece))
+            continue
+        piece = _CITE.sub(lambda m: "".join(f"[{n}]" for n in m[1].split(",")).join(_SUP), piece)
+        out.append(
+            _PRIVATE.sub("", piece.replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>"))
+        )
+    return "".join(out)
 
 
 _SUP = ('<sup class="cite">', "</sup>")

@@ -44,6 +44,7 @@ _MARKUP = re.compile(r"([\\`*_\[\]<>!]|&(?=#|[A-Za-z0-9]+;)|^#)")
 _OPEN, _CLOSE = "\ue002", "\ue003"
 _PLACE = re.compile(f"{_OPEN}([0-9,]+){_CLOSE}")
 _PLACE_HOLDERS = re.compile(f"[{_OPEN}{_CLOSE}]")
+_AFTER_REFERENCE = re.compile(r"(\[\^\d+-\d+\])([(\[:])")
 # The one raw HTML the export writes itself: an exchange's anchor.
 _ANCHOR = re.compile(r'(<a id="[\w-]+">)?(</a>)?\s*')
 
@@ -258,7 +259,10 @@ def _cited(exchange: Exchange) -> str:
     def reference(match: re.Match[str]) -> str:
         return "".join(f"[^{exchange.number}-{n}]" for n in match[1].split(","))
 
-    return _PLACE_HOLDERS.sub("", _PLACE.sub(reference, markdown))
+    referenced = _PLACE_HOLDERS.sub("", _PLACE.sub(reference, markdown))
+    # "[^3-1](" would read as a link, "[^3-1]:" as a definition: what follows a
+    # reference is taken as text.
+    return _AFTER_REFERENCE.sub(r"\1\\\2", referenced)
 
 
 def _footnotes(exchange: Exchange) -> list[str]:

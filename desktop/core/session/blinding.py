@@ -41,4 +41,7 @@ def blind_names(turn: Turn) -> dict[str, str]:
     the table's order)."""
     seats = list(dict.fromkeys(turn.targets))
     random.Random(turn.id).shuffle(seats)
-    return {seat_id: f"Seat {chr(ord('A') + i)}" for i, seat_id in enumerate(seats[:26])}
+    return {
+        seat_id: f"Seat {chr(ord('A') + i)}" if i < 26 else f"Seat {i + 1}"
+        for i, seat_id in enumerate(seats)
+    }

@@ -24,7 +24,6 @@ RANKING_INSTRUCTION = (
 MAX_READ = 4_000
 _MARK = re.compile(r"final\s+ranking\s*:?", re.IGNORECASE)
 _NAME = re.compile(r"\bresponse\s*[*_`]*\s*([A-Z])\b", re.IGNORECASE)
-_INLINE = re.compile(r"^[\s*_`]*([A-Z])[\s*_`]*(?:(?:>|,|;|→)[\s*_`]*([A-Z])[\s*_`]*)+$")
 
 
 @dataclass(frozen=True)
@@ -42,18 +41,26 @@ def read_ranking(answer: str, letters: set[str]) -> RankingRead:
     if not marks:
         return RankingRead(None, f"no “{RANKING_MARK}” line")
     tail = answer[marks[-1].end() : marks[-1].end() + MAX_READ]
-    order: list[str] = []
+    entries: list[tuple[int | None, str]] = []
     for line in tail.splitlines():
-        found = _letters_in(line)
-        if not found:
-            if order and line.strip():
+        read = _line(line)
+        if isinstance(read, str):
+            return RankingRead(None, read)
+        if not read:
+            if entries and line.strip():
                 break  # the ranking's lines are over; what follows is more prose
-            continue
-        order += found
-        if len(order) >= len(letters):
+            continue  # a blank line, or prose before the list
+        entries += read
+        if len(entries) >= len(letters):
             break
-    if not order:
+    if not entries:
         return RankingRead(None, "the ranking names no response")
+    numbers = [n for n, _ in entries if n is not None]
+    if numbers:
+        if len(numbers) != len(entries) or sorted(numbers) != list(range(1, len(entries) + 1)):
+            return RankingRead(None, "the ranking's numbers do not run from 1, each once")
+        entries.sort(key=lambda entry: entry[0] or 0)
+    order = [letter for _, letter in entries]
     unknown = sorted(set(order) - letters)
     if unknown:
         return RankingRead(None, f"the ranking names Response {unknown[0]}, which it was not given")
@@ -67,17 +74,55 @@ def read_ranking(answer: str, letters: set[str]) -> RankingRead:
     return RankingRead(tuple(order))
 
 
-def _letters_in(line: str) -> list[str]:
-    """The responses a line of the ranking names, in order: "2. Response C (solid)" is
-    C; "C > A > B" is C, A, B."""
-    named = [m.upper() for m in _NAME.findall(line)]
-    if named:
-        return named
-    inline = line.strip().strip(".")
-    if _INLINE.match(inline.upper()):
-        return re.findall(r"[A-Z]", inline.upper())
-    bare = re.fullmatch(r"\s*(?:\d+[.)]|[-*•])?\s*[*_`]*([A-Za-z])[*_`]*\.?\s*", line)
-    return [bare.group(1).upper()] if bare else []
+# A line of the list: an optional number or bullet, then the response, then perhaps a
+# note: "2. **Response C** (solid)", "- Response A — the best", "1) B".
+_ENTRY = re.compile(
+    r"^\s*(?:(\d{1,3})\s*[.):]|[-*•])?\s*[*_`]*\s*"
+    r"(?:(?P<named>response)\s*[*_`]*\s*)?(?P<letter>[A-Za-z])\b[*_`.]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_CHAIN_SPLIT = re.compile(r"\s*(?:>|,|;|→)\s*")
+_TIE = re.compile(r"\s(?:=|~)\s|\btied?\b", re.IGNORECASE)
+
+
+def _line(line: str) -> list[tuple[int | None, str]] | str:
+    """One line after the mark: its entries (number or None, letter), none for prose,
+    or what makes the ranking unreadable (a tie, two responses in one entry)."""
+    text = line.strip()
+    if not text:
+        return []
+    chain = _CHAIN_SPLIT.split(text.strip("."))
+    if len(chain) > 1:
+        letters = [_one(piece) for piece in chain]
+        if all(letters):
+            return [(None, str(letter)) for letter in letters]
+    if _TIE.search(text) and len(_NAME.findall(text)) > 1:
+        return "the ranking holds a tie, not an order"
+    match = _ENTRY.match(text)
+    if match is None:
+        return []
+    marked = match.group(1) is not None or text[:1] in "-*•"
+    named = match.group("named") is not None
+    if not named and not match.group("letter").isupper():
+        return []
+    rest = match.group("rest").strip()
+    # Without a number or bullet, a name is an entry only on its own or with a note
+    # after a dash or in brackets: "Response C was weakest, so:" is prose.
+    if not marked and rest and not rest.startswith(("(", "—", "–", "-", ":", "[")):
+        return []
+    if not marked and not named and rest:
+        return []
+    if _NAME.search(rest):
+        return "a line of the ranking names two responses"
+    number = int(match.group(1)) if match.group(1) is not None else None
+    return [(number, match.group("letter").upper())]
+
+
+def _one(piece: str) -> str | None:
+    """The response a piece of a one-line ranking names ("C", "Response C"), if it is
+    only that."""
+    found = re.fullmatch(r"[*_`\s]*(?:response\s*)?[*_`]*([A-Za-z])[*_`\s]*", piece, re.IGNORECASE)
+    return found.group(1).upper() if found is not None else None
 
 
 def borda(rankings: list[tuple[str, ...]]) -> dict[str, int]:

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from desktop.core.records.model import ChairMode, Quote, Reply, Session, Turn, TurnKind
 from desktop.core.session import conversation
+from desktop.core.session.blinding import names_while_blind
 from desktop.core.session.rankings import RANKING_INSTRUCTION, RankingRead, borda, read_ranking
 
 _READ_THEM = (
@@ -74,6 +75,7 @@ def chair(
     Raises ValueError for an unknown chair or seat, no answer to read, or a custom chair
     with no instruction.
     """
+    _not_while_blind(session)
     chair_seat = session.seat(chair_id)
     if chair_seat.removed:
         raise ValueError(f"{chair_seat.label} has left the table")
@@ -105,6 +107,7 @@ def peer_review(session: Session, rng: random.Random | None = None) -> Turn:
     Raises ValueError when fewer than three seats have answered (with two, each would
     rank one answer: no ranking at all).
     """
+    _not_while_blind(session)
     table = [s.id for s in session.active_seats]
     quotes = conversation.latest_quotes(session, table)
     if len(quotes) < 3:
@@ -146,6 +149,11 @@ def peer_scores(turn: Turn) -> dict[str, int]:
 def key_of(turn: Turn) -> dict[str, str]:
     """Whose each "Response X" of an anonymous turn is: letter → seat id."""
     return {q.seat_label.removeprefix("Response "): q.seat_id for q in turn.quotes}
+
+
+def _not_while_blind(session: Session) -> None:
+    if names_while_blind(session):
+        raise ValueError("vote on the blind round first: a verdict would show whose answers")
 
 
 def _question(session: Session, quotes: list[Quote]) -> str:
