@@ -18,6 +18,7 @@ addresses, titles and other fields are bounded in length.
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Any, TypeGuard
 
@@ -37,6 +38,10 @@ class SourceReader:
     def __init__(self, byte_offsets: bool = False) -> None:
         self._byte_offsets = byte_offsets
         self._answer: list[str] = []
+        self._length = 0  # characters of the answer so far
+        # Where each character of the answer starts in its UTF-8 (Gemini's offsets are
+        # bytes): worked out once for the answer as it stands, not per annotation.
+        self._byte_starts: list[int] | None = None
         self._seen: dict[str, set[tuple[int, int]]] = {}
         self._titled: set[str] = set()
         # Anthropic's citations, waiting for the text they cite.
@@ -82,8 +87,10 @@ class SourceReader:
 
     def answered(self, text: str) -> list[WebSource]:
         """More of the answer: the citations waiting for text now cite it."""
-        start = sum(len(piece) for piece in self._answer) if self._pending else 0
+        start = self._length
         self._answer.append(text)
+        self._length += len(text)
+        self._byte_starts = None
         pending, self._pending = self._pending, []
         for source in pending:
             source.cited.append(Citation(start, start + len(text)))
@@ -93,8 +100,15 @@ class SourceReader:
         if not _offset(start) or not _offset(end) or start > end:
             return None
         if self._byte_offsets:
-            encoded = "".join(self._answer).encode("utf-8")
-            start, end = (len(encoded[:i].decode("utf-8", "ignore")) for i in (start, end))
+            if self._byte_starts is None:
+                starts, at = [], 0
+                for char in "".join(self._answer):
+                    starts.append(at)
+                    at += len(char.encode("utf-8", "surrogatepass"))
+                starts.append(at)
+                self._byte_starts = starts
+            # The character a byte offset falls in (past the end: the end).
+            start, end = (bisect.bisect_right(self._byte_starts, i) - 1 for i in (start, end))
         return Citation(start, end)
 
     def _new(self, found: list[WebSource | None]) -> list[WebSource]:

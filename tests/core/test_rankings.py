@@ -114,5 +114,10 @@ def test_fuzzed_answers_never_crash_and_never_rank_wrongly(answer: str) -> None:
 
 def test_borda_counts_each_ranking_from_the_top() -> None:
     # Three seats, each ranking the other two.
-    assert borda([("B", "C"), ("C", "A"), ("A", "B")]) == {"A": 1, "B": 1, "C": 1}
-    assert borda([("B", "C"), ("B", "A"), ("A", "B")]) == {"B": 2, "A": 1, "C": 0}
+    assert borda([("B", "C"), ("C", "A"), ("A", "B")]) == {"A": 0.5, "B": 0.5, "C": 0.5}
+    assert borda([("B", "C"), ("B", "A"), ("A", "B")]) == {"B": 0.67, "A": 0.5, "C": 0.0}
+    # Four answers, one ranking unread: D, second in every ranking it is in, stays
+    # behind A, first in both of its.
+    read: list[tuple[str, ...]] = [("A", "D", "B"), ("A", "D", "C"), ("B", "D", "C")]
+    assert list(borda(read))[:2] == ["A", "B"]
+    assert borda(read)["D"] == 1.0

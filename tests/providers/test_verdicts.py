@@ -127,7 +127,7 @@ async def test_a_peer_review_never_shows_a_seat_its_own_answer_and_reads_the_ran
     for reply in turn.replies:
         read = ranking_of(turn, reply)
         assert read.order is not None, read.problem
-    assert peer_scores(turn) == {claude: 2, gemini: 1, gpt: 0}
+    assert peer_scores(turn) == {claude: 1.0, gemini: 0.5, gpt: 0.0}
 
 
 async def test_a_peer_review_needs_three_answers(

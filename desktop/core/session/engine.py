@@ -40,7 +40,7 @@ from desktop.core.records.model import (
     Usage,
 )
 from desktop.core.session import conversation
-from desktop.core.session.web_sources import add_sources
+from desktop.core.session.web_sources import SourceIndex, add_sources
 from desktop.core.utils.redaction import redact
 from desktop.core.utils.stamps import now
 
@@ -66,6 +66,7 @@ class Engine:
         self.approvals = approvals
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._told: dict[str, ReplyStatus] = {}  # each running reply's status as last said
+        self._sources: dict[str, SourceIndex] = {}  # each running reply's, by its id
 
     def start(self, session: Session, turn: Turn) -> asyncio.Future[list[object]]:
         """Start streaming every waiting reply of ``turn`` at once; the future ends
@@ -171,6 +172,7 @@ class Engine:
             reply.finished_at = now()
             self._changed(turn, reply, _NUMBERS)
             self._told.pop(reply.id, None)
+            self._sources.pop(reply.id, None)
 
     def _apply(self, reply: Reply, event: object) -> frozenset[ReplyPart]:
         """Record ``event`` on ``reply``; what of it changed (besides its status)."""
@@ -196,7 +198,8 @@ class Engine:
                 reply.reasoning_blocks = list(blocks)
                 return _REASONING
             case SourcesFound(sources=found):
-                add_sources(reply.sources, found)
+                index = self._sources.setdefault(reply.id, SourceIndex(reply.sources))
+                add_sources(reply.sources, found, index)
                 return _SOURCES
             case UsageReport(
                 prompt_tokens=p,

@@ -115,8 +115,9 @@ def _turn_text(session: Session, turn: Turn, number: int) -> list[str]:
         lines.append("")
     if turn.kind is TurnKind.PEER_REVIEW:
         scores = peer_scores(turn)
-        said = ", ".join(f"{_label(session, s)} {points}" for s, points in scores.items())
-        lines += [f"Peer review, combined (Borda points): {said or 'no ranking could be read'}", ""]
+        said = ", ".join(f"{_label(session, s)} {points:g}" for s, points in scores.items())
+        read = said or "no ranking could be read"
+        lines += [f"Peer review, combined (average Borda points): {read}", ""]
     return lines
 
 

@@ -125,11 +125,14 @@ def _one(piece: str) -> str | None:
     return found.group(1).upper() if found is not None else None
 
 
-def borda(rankings: list[tuple[str, ...]]) -> dict[str, int]:
-    """Borda count over rankings of the same responses (some may rank fewer: a seat
-    never ranks its own): in a ranking of n, the first gets n - 1 points, the last 0."""
-    points: dict[str, int] = {}
+def borda(rankings: list[tuple[str, ...]]) -> dict[str, float]:
+    """Borda points over rankings of the same responses, per ranking a response is in:
+    in a ranking of n, the first gets n - 1 points, the last 0, and each response gets
+    the average of its points (a seat never ranks its own, and a ranking that could not
+    be read is left out, so responses are in different numbers of rankings)."""
+    points: dict[str, list[int]] = {}
     for order in rankings:
         for place, letter in enumerate(order):
-            points[letter] = points.get(letter, 0) + len(order) - 1 - place
-    return dict(sorted(points.items(), key=lambda item: (-item[1], item[0])))
+            points.setdefault(letter, []).append(len(order) - 1 - place)
+    averaged = {letter: round(sum(got) / len(got), 2) for letter, got in points.items()}
+    return dict(sorted(averaged.items(), key=lambda item: (-item[1], item[0])))

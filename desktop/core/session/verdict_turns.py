@@ -132,9 +132,9 @@ def ranking_of(turn: Turn, reply: Reply) -> RankingRead:
     return read_ranking(reply.text, letters)
 
 
-def peer_scores(turn: Turn) -> dict[str, int]:
-    """The peer review's combined ranking: each seat's Borda points (by seat id, best
-    first) from the rankings that could be read."""
+def peer_scores(turn: Turn) -> dict[str, float]:
+    """The peer review's combined ranking: each seat's average Borda points (by seat
+    id, best first) from the rankings that could be read."""
     by_letter = {q.seat_label.removeprefix("Response "): q.seat_id for q in turn.quotes}
     rankings = []
     for seat_id in turn.targets:

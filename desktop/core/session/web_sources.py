@@ -13,19 +13,32 @@ from collections.abc import Iterable
 from desktop.core.records.model import Citation, WebSource
 
 
-def add_sources(sources: list[WebSource], found: Iterable[WebSource]) -> None:
+class SourceIndex:
+    """A reply's sources by address, and the places each is cited at: kept while it
+    streams, so each find costs what it brings, not the whole list again."""
+
+    def __init__(self, sources: list[WebSource]) -> None:
+        self.by_url = {source.url: source for source in sources}
+        self.places = {s.url: {(c.start, c.end) for c in s.cited} for s in sources}
+
+
+def add_sources(
+    sources: list[WebSource], found: Iterable[WebSource], index: SourceIndex | None = None
+) -> None:
     """Merge ``found`` into ``sources``: a new address is appended, a known one gains
-    the places it is now cited at (each once) and a title where it had none."""
-    by_url = {source.url: source for source in sources}
+    the places it is now cited at (each once) and a title where it had none. ``index``
+    (of ``sources``, kept up to date here) saves building one each time."""
+    index = index or SourceIndex(sources)
     for new in found:
-        kept = by_url.get(new.url)
+        kept = index.by_url.get(new.url)
         if kept is None:
             kept = WebSource(new.url, new.title, [], dict(new.extra))
             sources.append(kept)
-            by_url[new.url] = kept
+            index.by_url[new.url] = kept
+            index.places[new.url] = set()
         elif not kept.title:
             kept.title = new.title
-        places = {(c.start, c.end) for c in kept.cited}
+        places = index.places[new.url]
         for citation in new.cited:
             if (citation.start, citation.end) not in places:
                 places.add((citation.start, citation.end))
@@ -52,12 +65,10 @@ def marker_places(text: str, sources: list[WebSource]) -> list[tuple[int, list[i
     """Where the answer's citation markers go: after each cited range, the numbers (from
     1) of the sources cited there, in text order. A range past the text's end (a
     stranger's numbers) is marked at its end."""
-    places: dict[int, list[int]] = {}
+    places: dict[int, set[int]] = {}
     for number, source in enumerate(sources, 1):
         for citation in source.cited:
-            at = min(max(citation.end, 0), len(text))
-            if number not in places.setdefault(at, []):
-                places[at].append(number)
+            places.setdefault(min(max(citation.end, 0), len(text)), set()).add(number)
     return sorted((at, sorted(numbers)) for at, numbers in places.items())
 
 

@@ -1,5 +1,5 @@
 """Under the panes: the verdicts of the round. The chairs that are not at the table, a
-pane each, and the peer review's combined ranking (Borda points, each seat's own
+pane each, and the peer review's combined ranking (average Borda points, each seat's own
 ranking on hover; a ranking that could not be read says so)."""
 
 from __future__ import annotations
@@ -40,8 +40,12 @@ class VerdictBar(QWidget):
             return
         labels = {seat.id: seat.label for seat in session.seats}
         scores = peer_scores(turn)
-        said = " · ".join(f"{labels.get(s, '?')} {points}" for s, points in scores.items())
-        line = f"⇅ Peer review (Borda points): {said}" if said else "⇅ Peer review: none read yet"
+        said = " · ".join(f"{labels.get(s, '?')} {points:g}" for s, points in scores.items())
+        line = (
+            f"⇅ Peer review (average Borda points): {said}"
+            if said
+            else "⇅ Peer review: none read yet"
+        )
         self.peer.setText(shown(line))
         whose = key_of(turn)
         lines = []
