@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from desktop.cli_output import complain, tell
 from desktop.core.records.model import ReplyStatus, Seat
+from desktop.core.session import turns
 from desktop.core.session.conversation import DEFAULT_DEBATE_INSTRUCTION
 from desktop.core.session.lineup import LineupError, load_lineup, parse_lineup
 
@@ -286,7 +287,7 @@ async def _send(
     await document.send(prompt)
     for instruction in debate_rounds:
         try:
-            turn = document.add_debate_round(instruction=instruction)
+            turn = document.append(turns.debate_round(document.session, instruction=instruction))
         except ValueError as exc:  # no answers to debate: every seat failed, say
             complain(f"no debate round: {exc}")
             break

@@ -21,7 +21,8 @@ from desktop.core.records.events import (
     TextDelta,
     UsageReport,
 )
-from desktop.core.records.model import ErrorKind, ReasoningBlock
+from desktop.core.records.evidence import ReasoningBlock
+from desktop.core.records.model import ErrorKind
 from desktop.providers import (
     capabilities,
     keys,

@@ -22,7 +22,7 @@ import bisect
 import math
 from typing import Any, TypeGuard
 
-from desktop.core.records.model import Citation, WebSource
+from desktop.core.records.evidence import Citation, WebSource
 
 MAX_URL = 8192
 MAX_TITLE = 1000

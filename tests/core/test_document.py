@@ -34,10 +34,12 @@ from desktop.core.records.events import (
     TextDelta,
     UsageReport,
 )
-from desktop.core.records.model import ReplyStatus, Seat, Session, TurnKind, WebSource
+from desktop.core.records.evidence import WebSource
+from desktop.core.records.model import ReplyStatus, Seat, Session, TurnKind
+from desktop.core.session import turns
 from desktop.core.session.document import SessionDocument
 from desktop.core.session.recovery import Draft, RecoveryStore
-from desktop.core.session.turns import CONTINUE_PROMPT
+from desktop.core.session.turns import CONTINUE_PROMPT, continue_after_cut
 from desktop.core.session.writing import off_thread
 from desktop.core.utils.atomic import write_atomic
 from tests.fakes.scripted_gateway import ScriptedGateway
@@ -201,15 +203,19 @@ async def test_every_kind_of_turn_is_built_by_the_document(gateway: ScriptedGate
     first = await document.send("Q")
     assert first.kind is TurnKind.PROMPT
     gateway.answer("m/b", "Beta on Alpha")
-    forward = await document.run(document.add_forward(first.replies[0].id, [beta.id], "Thoughts?"))
+    forward = await document.run(
+        document.append(
+            turns.forward(document.session, first.replies[0].id, [beta.id], "Thoughts?")
+        )
+    )
     assert forward.kind is TurnKind.FORWARD
     assert "Alpha's view" in gateway.requests[-1].messages[-1]["content"]
     gateway.answer("m/a", "Alpha rebuts")
     gateway.answer("m/b", "Beta rebuts")
-    debate = await document.run(document.add_debate_round())
+    debate = await document.run(document.append(turns.debate_round(document.session)))
     assert debate.kind is TurnKind.DEBATE_ROUND
     gateway.answer("m/a", "…and more")
-    cont = document.add_continue(debate.replies[0].id)
+    cont = document.append(continue_after_cut(document.session, debate.replies[0].id))
     await document.start(cont)
     assert (cont.kind, cont.text, cont.targets) == (TurnKind.FOLLOW_UP, CONTINUE_PROMPT, [alpha.id])
 
@@ -325,15 +331,15 @@ async def test_a_seat_still_answering_is_sent_no_new_turn(gateway: ScriptedGatew
     running = document.start(document.add_prompt("Go on", [alpha.id]))
     await eventually(lambda: bool(gateway.requests[2:]), what="Alpha's second request")
     for refused in (
-        lambda: document.add_forward(first.replies[1].id, [alpha.id]),
-        lambda: document.add_debate_round(),
+        lambda: document.append(turns.forward(document.session, first.replies[1].id, [alpha.id])),
+        lambda: document.append(turns.debate_round(document.session)),
         lambda: document.add_retry(first.replies[0].id),
         lambda: document.add_prompt("More", [alpha.id]),
     ):
         with pytest.raises(ValueError, match="Alpha is still answering"):
             refused()
     assert len(document.session.turns) == 2
-    document.add_forward(first.replies[0].id, [beta.id])  # Beta is free
+    document.append(turns.forward(document.session, first.replies[0].id, [beta.id]))  # Beta is free
     gateway.answer("m/a", "Alpha again")
     await running
 

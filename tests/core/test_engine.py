@@ -15,6 +15,7 @@ import pytest
 from desktop.core.records.changes import Change, ReplyChanged
 from desktop.core.records.events import Gateway
 from desktop.core.records.model import ErrorKind, ReplyStatus, Seat, Session, Turn
+from desktop.core.session import turns
 from desktop.core.session.document import SessionDocument
 from desktop.core.transcript import load_session, save_session
 from tests.conftest import TEST_KEYS, seat_for
@@ -101,7 +102,9 @@ async def test_a_forward_sends_exactly_the_labelled_reply(
     source = first.latest_reply(a.id)
     assert source is not None
     turn = await document.run(
-        document.add_forward(source.id, [b.id, c.id], "What do you make of this?")
+        document.append(
+            turns.forward(document.session, source.id, [b.id, c.id], "What do you make of this?")
+        )
     )
 
     expected = (
@@ -126,7 +129,9 @@ async def test_a_debate_round_shows_each_seat_the_others_answers(
         fake.script(name, Stream(text=f"{name}'s answer"))
     document = SessionDocument(gateway, session)
     await document.send("Question")
-    await document.run(document.add_debate_round(instruction="Rebut them."))
+    await document.run(
+        document.append(turns.debate_round(document.session, instruction="Rebut them."))
+    )
 
     def block(label: str, name: str) -> str:
         return f"[Answer from {label}]\n{name}'s answer\n[End of answer from {label}]"

@@ -8,9 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from desktop.core.post.attribution import attribution_line
 from desktop.core.post.html import render_html
 from desktop.core.post.markdown import render_markdown, unsafe_markup
-from desktop.core.post.plan import PostError, attribution_line, plan_post
+from desktop.core.post.plan import PostError, plan_post
 from desktop.core.records.model import (
     Annotation,
     AnnotationKind,

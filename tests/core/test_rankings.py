@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.core.session.rankings import RANKING_MARK, borda, read_ranking
+from desktop.core.verdicts.rankings import RANKING_MARK, borda, read_ranking
 
 ABC = {"A", "B", "C"}
 

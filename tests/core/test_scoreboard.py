@@ -24,10 +24,10 @@ from desktop.core.records.model import (
     Turn,
     TurnKind,
 )
-from desktop.core.session.blinding import blind_names, revealed
 from desktop.core.session.document import SessionDocument
 from desktop.core.session.voting import Votes
 from desktop.core.transcript import save_session
+from desktop.core.verdicts.blinding import blind_names, revealed
 from tests.fakes.scripted_gateway import ScriptedGateway
 
 MODELS = ("anthropic/claude", "openai/gpt", "gemini/gemini")

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from desktop.core import transcript
 from desktop.core.attachments import describe, read_attachment, save_attachment_out, text_of
+from desktop.core.records.evidence import ReasoningBlock
 from desktop.core.records.model import (
     Annotation,
     AnnotationKind,
@@ -25,7 +26,6 @@ from desktop.core.records.model import (
     DeliveryHow,
     ErrorKind,
     Quote,
-    ReasoningBlock,
     ReasoningEffort,
     Reply,
     ReplyError,

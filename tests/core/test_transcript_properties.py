@@ -19,31 +19,28 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop.core.records.evidence import Citation, ReasoningBlock, SentWith, WebSource
 from desktop.core.records.model import (
     Annotation,
     AnnotationKind,
     Attachment,
     AttachmentKind,
     ChairMode,
-    Citation,
     Delivery,
     DeliveryHow,
     ErrorKind,
     Quote,
-    ReasoningBlock,
     ReasoningEffort,
     Reply,
     ReplyError,
     ReplyStatus,
     SearchContext,
     Seat,
-    SentWith,
     Session,
     Source,
     Turn,
     TurnKind,
     Usage,
-    WebSource,
 )
 from desktop.core.records.post_blocks import (
     AttributionBlock,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from desktop.core.records.model import Citation, WebSource
-from desktop.core.session.web_sources import (
+from desktop.core.evidence.web_sources import (
     MAX_MARKS_AT_ONE_PLACE,
     add_sources,
     cited_within,
     sources_summary,
     with_markers,
 )
+from desktop.core.records.evidence import Citation, WebSource
 
 
 def test_a_source_found_again_keeps_its_place_and_gains_citations_once() -> None:

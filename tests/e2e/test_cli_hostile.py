@@ -130,7 +130,7 @@ def test_the_windows_export_gets_every_refusal_as_the_post_error_it_reports(
 def test_show_prints_hostile_sources_and_a_huge_thought_as_plain_marked_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from desktop.core.records.model import Citation, WebSource
+    from desktop.core.records.evidence import Citation, WebSource
 
     session = debate("Sources")
     reply = session.turns[0].replies[0]

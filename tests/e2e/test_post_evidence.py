@@ -15,16 +15,8 @@ import pytest
 from desktop.core.post.html import render_html
 from desktop.core.post.markdown import render_markdown
 from desktop.core.post.plan import MAX_REASONING, MAX_SOURCES_SHOWN, plan_post
-from desktop.core.records.model import (
-    Citation,
-    Reply,
-    ReplyStatus,
-    Seat,
-    Session,
-    Turn,
-    TurnKind,
-    WebSource,
-)
+from desktop.core.records.evidence import Citation, WebSource
+from desktop.core.records.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
 from desktop.core.records.post_blocks import ItemShow, Post, PostItem, SectionBlock
 from desktop.core.session.document import SessionDocument
 from desktop.core.transcript import save_session

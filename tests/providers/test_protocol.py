@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.core.records.events import Channel, Event, Failed, Started, TextDelta, UsageReport
-from desktop.core.records.model import Citation, Delivery, ErrorKind, ReasoningBlock, WebSource
+from desktop.core.records.evidence import Citation, ReasoningBlock, WebSource
+from desktop.core.records.model import Delivery, ErrorKind
 from desktop.providers import protocol
 from tests.providers.helpers import request_for
 

@@ -12,6 +12,7 @@ import pytest_asyncio
 
 from desktop.core.records.events import Channel, Finished, TextDelta, UsageReport
 from desktop.core.records.model import Session
+from desktop.core.session import turns
 from desktop.core.session.document import SessionDocument
 from desktop.core.transcript import load_session
 from desktop.providers.worker_client import WorkerGateway
@@ -71,7 +72,7 @@ async def test_thinking_is_kept_with_the_reply_and_never_sent_to_another_seat(
 
     fake.script("deep", Stream(text="Still a sandwich."))
     fake.script("plain", Stream(text="Still a taco."))
-    await document.run(document.add_debate_round())
+    await document.run(document.append(turns.debate_round(document.session)))
     for model in ("deep", "plain"):
         sent = str(fake.requests(model)[-1].body)
         assert ANSWER in sent or model == "deep", "the answer is quoted to the other seat"

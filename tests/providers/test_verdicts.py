@@ -13,6 +13,7 @@ import pytest
 import pytest_asyncio
 
 from desktop.core.records.model import ChairMode, Seat, Session, TurnKind
+from desktop.core.session import verdict_turns
 from desktop.core.session.document import SessionDocument
 from desktop.core.session.verdict_turns import key_of, peer_scores, ranking_of
 from desktop.core.transcript import load_session
@@ -63,7 +64,8 @@ async def test_an_anonymised_chair_is_sent_no_label_or_model_and_the_key_maps_ba
     document.session.seats.append(chair)
     fake.script(chair.model.split("/")[1], Stream(text="| claim | A | B | C |\n|---|---|---|---|"))
     instruction = "Who is most convincing?" if mode is ChairMode.CUSTOM else ""
-    await document.run(document.add_chair(chair.id, mode, instruction=instruction))
+    turn = verdict_turns.chair(document.session, chair.id, mode, instruction=instruction)
+    await document.run(document.append(turn))
     sent = fake.requests(chair.model.split("/")[1])[-1]
     body = json.dumps(sent.body)
     for seat in document.session.active_seats:
@@ -91,7 +93,7 @@ async def test_a_chair_at_the_table_reads_the_others_not_itself(
 ) -> None:
     document = await answered(fake, worker)
     claude = document.session.seats[0]
-    await document.run(document.add_chair(claude.id, ChairMode.SYNTHESIS))
+    await document.run(document.append(verdict_turns.chair(document.session, claude.id)))
     message = fake.requests("claude-verdict")[-1].user_texts()[-1]
     assert ANSWERS["claude-verdict"] not in message
     assert ANSWERS["gpt-verdict"] in message
@@ -103,7 +105,7 @@ async def test_a_peer_review_never_shows_a_seat_its_own_answer_and_reads_the_ran
 ) -> None:
     document = await answered(fake, worker)
     session = document.session
-    turn = document.add_peer_review()
+    turn = document.append(verdict_turns.peer_review(document.session))
     letters = {seat_id: letter for letter, seat_id in key_of(turn).items()}
     claude, gpt, gemini = (s.id for s in session.seats)
     # Each ranks the other two: Claude puts Gemini first, the others Claude first.
@@ -137,7 +139,7 @@ async def test_a_peer_review_needs_three_answers(
     document = SessionDocument(worker, Session(seats=seats))
     await document.send("Q?")
     with pytest.raises(ValueError, match="at least three seats"):
-        document.add_peer_review()
+        verdict_turns.peer_review(document.session)
 
 
 async def test_the_letters_are_shuffled_and_follow_the_seed() -> None:

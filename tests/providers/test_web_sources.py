@@ -12,6 +12,7 @@ import pytest_asyncio
 
 from desktop.core.records.events import SourcesFound, UsageReport
 from desktop.core.records.model import SearchContext, Seat, Session
+from desktop.core.session import turns
 from desktop.core.session.document import SessionDocument
 from desktop.core.transcript import load_session
 from desktop.providers.worker_client import WorkerGateway
@@ -154,7 +155,7 @@ async def test_a_debate_round_carries_the_searcher_s_sources_and_no_one_s_thinki
     fake.script("gemini-2.5-pro", Stream(text="I reckon so.", thinking="My secret doubts."))
     document = SessionDocument(worker, Session(seats=[searcher, thinker, plain]))
     await document.send("What happened this week?")
-    await document.run(document.add_debate_round())
+    await document.run(document.append(turns.debate_round(document.session)))
     for model in ("gemini-2.5-pro", "debater"):
         sent = fake.requests(model)[-1].user_texts()[-1]
         assert "[claude-haiku-4-5's sources]" in sent
@@ -176,7 +177,11 @@ async def test_an_excerpt_carries_only_the_sources_cited_within_it(
     document = SessionDocument(worker, Session(seats=[searcher, other]))
     await document.send("News?")
     reply = document.session.turns[0].replies[0]
-    await document.run(document.add_forward(reply.id, [other.id], "Check this:", CITES[1].text))
+    await document.run(
+        document.append(
+            turns.forward(document.session, reply.id, [other.id], "Check this:", CITES[1].text)
+        )
+    )
     sent = fake.requests("reader")[-1].user_texts()[-1]
     assert CITES[1].url in sent
     assert CITES[0].url not in sent

@@ -8,16 +8,8 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from desktop.core.records.model import (
-    Citation,
-    Reply,
-    ReplyStatus,
-    Seat,
-    Session,
-    Turn,
-    TurnKind,
-    WebSource,
-)
+from desktop.core.records.evidence import Citation, WebSource
+from desktop.core.records.model import Reply, ReplyStatus, Seat, Session, Turn, TurnKind
 from desktop.ui.table.pane import SeatPane
 from desktop.ui.table.source_list import MAX_LISTED
 from tests.fakes.provider_server import Cite, FakeProviderServer, Stream

@@ -25,6 +25,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from desktop.core.evidence.web_sources import MAX_MARKS_AT_ONE_PLACE, marker_places
 from desktop.core.post.plan import (
     MAX_SOURCES_SHOWN,
     Attribution,
@@ -35,9 +36,8 @@ from desktop.core.post.plan import (
     Section,
     score_cells,
 )
-from desktop.core.records.model import WebSource
+from desktop.core.records.evidence import WebSource
 from desktop.core.records.post_blocks import ItemShow
-from desktop.core.session.web_sources import MAX_MARKS_AT_ONE_PLACE, marker_places
 from desktop.core.utils.visible_text import shown
 
 # Card pictures (PNG bytes) for an exchange shown as a card; rendering them needs Qt.

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdformat.renderer import MDRenderer
 
+from desktop.core.evidence.web_sources import MAX_MARKS_AT_ONE_PLACE, marker_places
 from desktop.core.post.plan import (
     MAX_SOURCES_SHOWN,
     Attribution,
@@ -32,7 +33,6 @@ from desktop.core.post.plan import (
     score_cells,
 )
 from desktop.core.records.post_blocks import ItemShow
-from desktop.core.session.web_sources import MAX_MARKS_AT_ONE_PLACE, marker_places
 from desktop.core.utils.visible_text import shown
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:")

@@ -17,6 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from desktop.core.evidence.web_sources import cited_within
+from desktop.core.post.attribution import attribution_line
+from desktop.core.records.evidence import WebSource
 from desktop.core.records.model import (
     Annotation,
     AnnotationKind,
@@ -25,7 +28,6 @@ from desktop.core.records.model import (
     Seat,
     Session,
     Turn,
-    WebSource,
 )
 from desktop.core.records.post_blocks import (
     QUOTE_LINK_PREFIX,
@@ -40,7 +42,6 @@ from desktop.core.records.post_blocks import (
     TextBlock,
 )
 from desktop.core.session.totals import thought_summary
-from desktop.core.session.web_sources import cited_within
 
 _UNSAFE_IN_ANCHOR = re.compile(r"[^A-Za-z0-9-]")
 
@@ -188,36 +189,6 @@ def default_post(session: Session) -> Post:
         if items:
             blocks.append(SectionBlock(seat.id, items=items))
     return Post(session.post.title, session.post.subtitle, blocks)
-
-
-# -- attribution ------------------------------------------------------------------------
-
-_VERSIONED = re.compile(r"^(?P<family>.*?\D)(?P<version>\d+(?:\.\d+)*)(?P<rest>.*)$")
-
-
-def attribution_line(seats: list[Seat]) -> str:
-    """ "[This post was drafted with assistance from A & B, C, and D.]": the seats' labels
-    in order of appearance, versions of one family grouped ("Claude Sonnet 4 & 4.5")."""
-    groups: dict[tuple[str, str], list[str]] = {}
-    for label in dict.fromkeys(seat.label.strip() for seat in seats):
-        match = _VERSIONED.match(label)
-        family, version, rest = match.groups() if match else (label, "", "")
-        groups.setdefault((family, rest), [])
-        if version and version not in groups[(family, rest)]:
-            groups[(family, rest)].append(version)
-    names = [
-        f"{family}{' & '.join(sorted(versions, key=_numbers))}{rest}"
-        for (family, rest), versions in groups.items()
-    ]
-    if not names:
-        return ""
-    if len(names) > 2:
-        names = [", ".join(names[:-1]) + ",", names[-1]]  # "A, B, and C", as she writes
-    return f"[This post was drafted with assistance from {' and '.join(names)}.]"
-
-
-def _numbers(version: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in version.split("."))
 
 
 # -- lookups ----------------------------------------------------------------------------

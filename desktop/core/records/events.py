@@ -15,14 +15,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from desktop.core.records.blobs import base64_of
-from desktop.core.records.model import (
-    Attachment,
-    AttachmentKind,
-    Delivery,
-    ErrorKind,
-    ReasoningBlock,
-    WebSource,
-)
+from desktop.core.records.evidence import ReasoningBlock, WebSource
+from desktop.core.records.model import Attachment, AttachmentKind, Delivery, ErrorKind
 
 Message = dict[str, Any]
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from desktop.core.records.evidence import ReasoningBlock, SentWith, WebSource
 from desktop.core.records.post_blocks import Post
 from desktop.core.utils.stamps import new_id, now  # also imported from here by the rest
 
@@ -161,29 +162,6 @@ class Attachment:
 
 
 @dataclass
-class Citation:
-    """Where an answer cites a source: characters ``start`` to ``end`` of its text."""
-
-    start: int
-    end: int
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class WebSource:
-    """A web page an answer rests on, as the provider named it: its address and title
-    (a stranger's words, shown as such) and where the answer cites it (none: the seat
-    searched it, or cited it without saying where). Its number in the answer is its
-    place in the reply's list, from 1; what else the provider said of it is in
-    ``extra``."""
-
-    url: str
-    title: str = ""
-    cited: list[Citation] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
 class Quote:
     """A reply (or an excerpt of it) carried into a later turn: who said it, and what.
 
@@ -197,19 +175,6 @@ class Quote:
     text: str
     sources: list[WebSource] = field(default_factory=list)
     reasoning: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ReasoningBlock:
-    """A provider's own seal on a stretch of thinking, kept as it gave it: Anthropic signs
-    its thinking (``signature``) or sends it encrypted (``kind`` "redacted_thinking",
-    its ``data``), and takes it back only so. The thought's text is the reply's
-    ``reasoning``; this keeps what cannot be made again from it."""
-
-    kind: str
-    signature: str | None = None
-    data: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -251,21 +216,6 @@ class Delivery:
     attachment_id: str
     how: DeliveryHow
     note: str
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class SentWith:
-    """The settings a reply was asked with, as they were then (a seat's may change
-    later): the model and where it was sent, and the request's parameters."""
-
-    model: str
-    api_base: str | None = None
-    temperature: float | None = None
-    max_tokens: int | None = None
-    reasoning_effort: str | None = None
-    web_search: bool = False
-    search_context: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

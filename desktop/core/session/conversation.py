@@ -11,9 +11,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from desktop.core.evidence.web_sources import cited_within, source_line, with_markers
 from desktop.core.records.events import ATTACHMENT_PART, Message, attachment_part
 from desktop.core.records.model import Quote, ReplyStatus, Session, Turn, TurnKind
-from desktop.core.session.web_sources import cited_within, source_line, with_markers
 
 # A message's content: plain text, or a list of parts when it carries attachments.
 Content = str | list[dict[str, Any]]

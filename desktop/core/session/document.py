@@ -36,8 +36,8 @@ from desktop.core.records.changes import (
     TurnAdded,
 )
 from desktop.core.records.events import Gateway
-from desktop.core.records.model import Attachment, ChairMode, Reply, Seat, Session, Turn
-from desktop.core.session import conversation, turns, verdict_turns
+from desktop.core.records.model import Attachment, Reply, Seat, Session, Turn
+from desktop.core.session import turns
 from desktop.core.session.autosaver import Autosaver
 from desktop.core.session.engine import Engine
 from desktop.core.session.recovery import Draft, Recovered, RecoveryStore
@@ -241,7 +241,7 @@ class SessionDocument:
         (``blind``: who answered is withheld from the author until she votes).
 
         Raises AttachmentError (over the per-turn limit) or ValueError (no such seat, or
-        a seat still answering); then nothing is added. So do the other ``add_`` methods.
+        a seat still answering); then nothing is added, as with :meth:`append`.
         """
         turn, files = turns.prompt(self.session, text, targets, attachments, self.limits)
         turn.blind = blind
@@ -249,52 +249,7 @@ class SessionDocument:
         for attachment in files:
             if not any(a is attachment for a in self.session.attachments):
                 self.session.attachments.append(attachment)
-        return self._append(turn)
-
-    def add_forward(
-        self,
-        reply_id: str,
-        targets: Iterable[str],
-        instruction: str = conversation.DEFAULT_FORWARD_INSTRUCTION,
-        excerpt: str | None = None,
-        with_reasoning: bool = False,
-    ) -> Turn:
-        """Append a turn sending one seat's reply (or an excerpt) to other seats, with
-        its sources (and its reasoning when ``with_reasoning``)."""
-        return self._append(
-            turns.forward(self.session, reply_id, targets, instruction, excerpt, with_reasoning)
-        )
-
-    def add_debate_round(
-        self,
-        targets: Iterable[str] | None = None,
-        instruction: str = conversation.DEFAULT_DEBATE_INSTRUCTION,
-        with_reasoning: bool = False,
-    ) -> Turn:
-        """Append a debate round: each seat gets the other seats' latest answers, with
-        their sources (and their reasoning when ``with_reasoning``)."""
-        return self._append(turns.debate_round(self.session, targets, instruction, with_reasoning))
-
-    def add_chair(
-        self,
-        chair_id: str,
-        mode: ChairMode = ChairMode.SYNTHESIS,
-        seat_ids: Iterable[str] | None = None,
-        instruction: str = "",
-        anonymous: bool = True,
-    ) -> Turn:
-        """Append a chair's turn: it reads the seats' latest answers (anonymised unless
-        ``anonymous`` is False) and writes what ``mode`` asks."""
-        turn = verdict_turns.chair(self.session, chair_id, mode, seat_ids, instruction, anonymous)
-        return self._append(turn)
-
-    def add_peer_review(self) -> Turn:
-        """Append a peer-review round: each seat ranks the others' anonymised answers."""
-        return self._append(verdict_turns.peer_review(self.session))
-
-    def add_continue(self, reply_id: str) -> Turn:
-        """Append a turn asking a seat whose answer was cut to go on."""
-        return self._append(turns.continue_after_cut(self.session, reply_id))
+        return self.append(turn)
 
     def add_retry(self, reply_id: str) -> tuple[Turn, Reply]:
         """Add a new reply from the same seat to the same turn; the old one is kept."""
@@ -305,7 +260,9 @@ class SessionDocument:
         self._emit(ReplyAdded(turn, reply))
         return turn, reply
 
-    def _append(self, turn: Turn) -> Turn:
+    def append(self, turn: Turn) -> Turn:
+        """Append ``turn``, as a turn builder made it (``turns``, ``verdict_turns``): its
+        seats must be free. ValueError otherwise; then nothing is added."""
         self.engine.check_free(self.session, turn.targets)
         self.session.turns.append(turn)
         self._touch()
@@ -334,7 +291,8 @@ class SessionDocument:
         return await self.run(self.add_prompt(text, targets, attachments))
 
     async def run(self, turn: Turn) -> Turn:
-        """Start a turn built by one of the ``add_`` methods and wait for every answer."""
+        """Start a turn added by :meth:`add_prompt` or :meth:`append` and wait for every
+        answer."""
         await self.start(turn)
         return turn
 

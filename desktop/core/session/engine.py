@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from typing import TYPE_CHECKING
 
+from desktop.core.evidence.web_sources import SourceIndex, add_sources
 from desktop.core.records.changes import ReplyPart
 from desktop.core.records.events import (
     Channel,
@@ -28,19 +29,18 @@ from desktop.core.records.events import (
     TextDelta,
     UsageReport,
 )
+from desktop.core.records.evidence import SentWith
 from desktop.core.records.model import (
     ErrorKind,
     Reply,
     ReplyError,
     ReplyStatus,
     Seat,
-    SentWith,
     Session,
     Turn,
     Usage,
 )
 from desktop.core.session import conversation
-from desktop.core.session.web_sources import SourceIndex, add_sources
 from desktop.core.utils.redaction import redact
 from desktop.core.utils.stamps import now
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from desktop.core import attachments
+from desktop.core.evidence.web_sources import source_line, sources_summary, with_markers
 from desktop.core.records.model import (
     Annotation,
     AnnotationKind,
@@ -17,7 +18,6 @@ from desktop.core.records.model import (
 from desktop.core.session import totals
 from desktop.core.session.conversation import quote_block
 from desktop.core.session.verdict_turns import key_of, peer_scores, ranking_of
-from desktop.core.session.web_sources import source_line, sources_summary, with_markers
 
 _KIND_NAMES = {
     TurnKind.PROMPT: "Prompt",

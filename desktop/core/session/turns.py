@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from desktop.core.attachments.limits import AttachmentLimits, check_turn_size
 from desktop.core.records.model import Attachment, Quote, Reply, Session, Turn, TurnKind
 from desktop.core.session import conversation
-from desktop.core.session.blinding import names_while_blind
+from desktop.core.verdicts.blinding import names_while_blind
 
 CONTINUE_PROMPT = (
     "Your previous answer was cut off. Continue exactly where it stopped, without repeating "

@@ -16,8 +16,8 @@ from dataclasses import replace
 
 from desktop.core.records.model import ChairMode, Quote, Reply, Session, Turn, TurnKind
 from desktop.core.session import conversation
-from desktop.core.session.blinding import names_while_blind
-from desktop.core.session.rankings import RANKING_INSTRUCTION, RankingRead, borda, read_ranking
+from desktop.core.verdicts.blinding import names_while_blind
+from desktop.core.verdicts.rankings import RANKING_INSTRUCTION, RankingRead, borda, read_ranking
 
 _READ_THEM = (
     "Below are the latest answers of several assistants to the same conversation, "

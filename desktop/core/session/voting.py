@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from desktop.core.records.changes import VotesChanged
 from desktop.core.records.model import Annotation, AnnotationKind, Reply, Turn
-from desktop.core.session.blinding import votes_on
+from desktop.core.verdicts.blinding import votes_on
 
 if TYPE_CHECKING:
     from desktop.core.session.document import SessionDocument

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog
 
 from desktop.core.attachments.limits import AttachmentError
 from desktop.core.records.model import Attachment, Seat, Turn
-from desktop.core.session import budget
+from desktop.core.session import budget, turns
 from desktop.core.session.conversation import DEFAULT_DEBATE_INSTRUCTION, latest_quotes
 from desktop.ui.composer.composer import Composer
 from desktop.ui.utils import dialogs
@@ -76,8 +76,13 @@ class TurnActions:
             return
         instruction = dialog.instruction.toPlainText().strip() or DEFAULT_DEBATE_INSTRUCTION
         try:
-            turn = self.document.add_debate_round(
-                targets, instruction, with_reasoning=dialog.with_reasoning.isChecked()
+            turn = self.document.append(
+                turns.debate_round(
+                    self.document.session,
+                    targets,
+                    instruction,
+                    with_reasoning=dialog.with_reasoning.isChecked(),
+                )
             )
         except ValueError as exc:
             dialogs.tell(self.parent, "Debate round", _sentence(exc))
@@ -101,11 +106,14 @@ class TurnActions:
         if answered and dialog.targets():
             instruction = dialog.instruction.toPlainText().strip()
             try:
-                turn = self.document.add_forward(
-                    reply_id,
-                    dialog.targets(),
-                    instruction,
-                    with_reasoning=dialog.with_reasoning.isChecked(),
+                turn = self.document.append(
+                    turns.forward(
+                        self.document.session,
+                        reply_id,
+                        dialog.targets(),
+                        instruction,
+                        with_reasoning=dialog.with_reasoning.isChecked(),
+                    )
                 )
             except ValueError as exc:  # a seat began answering while the dialog was open
                 self.say(_sentence(exc))
@@ -124,7 +132,7 @@ class TurnActions:
     def continue_reply(self, reply_id: str) -> None:
         """Ask a seat whose answer was cut to go on from the text kept."""
         try:
-            turn = self.document.add_continue(reply_id)
+            turn = self.document.append(turns.continue_after_cut(self.document.session, reply_id))
         except ValueError as exc:
             self.say(_sentence(exc))
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog
 
 from desktop.core.records.model import Seat
+from desktop.core.session import verdict_turns
 from desktop.ui.utils import dialogs
 from desktop.ui.utils.window_context import WindowContext
 
@@ -39,12 +40,15 @@ class VerdictActions:
                 return
             chair_id = self.document.add_chair_seat(Seat(f"Chair ({model})", model)).id
         try:
-            turn = self.document.add_chair(
-                chair_id,
-                dialog.chosen_mode(),
-                dialog.seat_ids(),
-                dialog.instruction(),
-                dialog.anonymous.isChecked(),
+            turn = self.document.append(
+                verdict_turns.chair(
+                    self.document.session,
+                    chair_id,
+                    dialog.chosen_mode(),
+                    dialog.seat_ids(),
+                    dialog.instruction(),
+                    dialog.anonymous.isChecked(),
+                )
             )
         except ValueError as exc:
             dialogs.tell(self.parent, "Ask the chair", f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
@@ -54,7 +58,7 @@ class VerdictActions:
     def peer_review(self) -> None:
         """Each seat ranks the others' anonymised answers."""
         try:
-            turn = self.document.add_peer_review()
+            turn = self.document.append(verdict_turns.peer_review(self.document.session))
         except ValueError as exc:
             self.say(f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
             return

@@ -9,8 +9,8 @@ from PySide6.QtGui import QCursor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMenu
 
 from desktop.core.records.model import Annotation, Reply
-from desktop.core.session.blinding import awaiting_vote, blind_names, revealed
 from desktop.core.session.voting import Votes
+from desktop.core.verdicts.blinding import awaiting_vote, blind_names, revealed
 from desktop.ui.table.pane import SeatPane
 from desktop.ui.utils.shown import shown
 from desktop.ui.utils.window_context import WindowContext

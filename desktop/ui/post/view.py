@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.post import editing as edits
+from desktop.core.post.attribution import attribution_line
 from desktop.core.post.editing import PostEditing, PostState
 from desktop.core.post.importing import Imported, ImportRefused
 from desktop.core.post.plan import (
     Lookup,
     PostError,
     Section,
-    attribution_line,
     default_post,
     plan_post,
 )
@@ -52,6 +52,7 @@ from desktop.core.records.post_blocks import (
     TextBlock,
     UnknownBlock,
 )
+from desktop.ui.post.attribution_editor import AttributionEditor
 from desktop.ui.post.commentary_editor import CommentaryEditor
 from desktop.ui.post.output import PostOutput
 from desktop.ui.post.section_editor import SectionEditor
@@ -84,34 +85,6 @@ class _PostEdit(QUndoCommand):
 class _Preview(QTextBrowser):
     def loadResource(self, kind: int, name: object) -> object:
         return QByteArray()  # the page is whole: it never needs to fetch anything
-
-
-class _AttributionEditor(QWidget):
-    """The attribution line: empty is the generated one."""
-
-    def __init__(self, push: Callable[[edits.Edit, str], None]) -> None:
-        super().__init__()
-        self.line = QLineEdit()
-        self.line.setAccessibleName("Attribution line")
-        self.line.editingFinished.connect(
-            lambda: push(
-                edits.attribution(self.line.text().strip() or None, True), "Edit attribution"
-            )
-        )
-        layout = QFormLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addRow("Attribution", self.line)
-        layout.addRow("", QLabel("Leave it empty for the line made from the sections' names."))
-
-    def _commit(self, push: Callable[[edits.Edit, str], None]) -> None:
-        if self.line.isModified():
-            self.line.setModified(False)
-            push(edits.attribution(self.line.text().strip() or None, True), "Edit attribution")
-
-    def load(self, block: AttributionBlock, generated: str) -> None:
-        self.line.setPlaceholderText(generated)
-        if not self.line.isModified():  # not while she is changing it
-            self.line.setText(block.text or "")
 
 
 class PostView(QWidget):
@@ -153,7 +126,7 @@ class PostView(QWidget):
         self._typing.timeout.connect(self._commit_text)
         self.commentary.edited.connect(self._typing.start)
         self.section = SectionEditor(self._push, self.say)
-        self.attribution = _AttributionEditor(self._push)
+        self.attribution = AttributionEditor(self._push)
         self.block_editor = QStackedWidget()
         empty = QLabel("Choose a block above to edit it.")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

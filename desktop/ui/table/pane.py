@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from desktop.core.records.changes import EVERY_PART, ReplyPart
 from desktop.core.records.model import (
-    Annotation,
     AnnotationKind,
     ErrorKind,
     Reply,
@@ -25,36 +24,23 @@ from desktop.core.records.model import (
     Seat,
     Session,
     Turn,
-    TurnKind,
 )
 from desktop.core.session.totals import cost_of, reply_numbers, thought_summary
-from desktop.core.session.web_sources import with_markers
 from desktop.providers.keys import provider_of
 from desktop.ui.table import marks
 from desktop.ui.table.conversation_view import ConversationView
+from desktop.ui.table.pane_text import (
+    STATE_NAMES,
+    TURN_HEADINGS,
+    error_action,
+    marked,
+    shown_user_text,
+    vote_flag,
+)
 from desktop.ui.table.reply_actions import REPLY_ACTIONS
 from desktop.ui.table.source_list import sources_html
 from desktop.ui.table.thought_panel import ThoughtPanel
 from desktop.ui.widgets.elided_label import ElidedLabel
-
-STATE_NAMES = {
-    None: "idle",
-    ReplyStatus.WAITING: "waiting",
-    ReplyStatus.STREAMING: "streaming",
-    ReplyStatus.COMPLETE: "done",
-    ReplyStatus.STOPPED: "stopped",
-    ReplyStatus.ERROR: "error",
-}
-
-TURN_HEADINGS = {
-    TurnKind.PROMPT: "You asked",
-    TurnKind.FOLLOW_UP: "You followed up",
-    TurnKind.FORWARD: "You forwarded",
-    TurnKind.DEBATE_ROUND: "Debate round",
-    TurnKind.CHAIR: "You asked the chair",
-    TurnKind.PEER_REVIEW: "Peer review",
-}
-
 
 # What the thinking line shows (the answer's start ends "Thinking…"), and what the
 # conversation draws of a reply.
@@ -62,64 +48,6 @@ _THOUGHT_PARTS = frozenset({ReplyPart.REASONING, ReplyPart.TEXT, ReplyPart.STATU
 _DRAWN_PARTS = frozenset(
     {ReplyPart.TEXT, ReplyPart.STATUS, ReplyPart.SOURCES, ReplyPart.DELIVERIES}
 )
-
-
-def _vote_flag(vote: Annotation) -> str:
-    if vote.versus is None:
-        return "🗳 best"
-    return "🗳 tie" if vote.tie else "🗳 better"
-
-
-def _marked(reply: Reply) -> str:
-    """The answer as drawn: with a ``[n]`` after each place it cites source n."""
-    return with_markers(reply.text, reply.sources) if reply.sources else reply.text
-
-
-def shown_user_text(
-    turn: Turn,
-    seat_id: str,
-    whose: dict[str, str] | None = None,
-    aliases: dict[str, str] | None = None,
-) -> str:
-    """What the pane shows of a turn: the text, and whose answers came with it (for an
-    anonymised turn, the key: whose each letter is, by ``whose``, labels by seat id).
-    ``aliases`` (a blind round's "Seat A", …) stand for seats' names wherever named.
-
-    The quoted answers are in their own panes already; repeating them in full (as raw
-    Markdown) buried the instruction and the reply under them.
-    """
-    names = {**(whose or {}), **(aliases or {})}
-    labels = []
-    for quote in turn.quotes:
-        if quote.seat_id == seat_id:
-            continue
-        name = names.get(quote.seat_id)
-        if turn.anonymous and name:
-            labels.append(f"{quote.seat_label} ({name})")
-        else:
-            labels.append((aliases or {}).get(quote.seat_id, quote.seat_label))
-    if not labels:
-        return turn.text
-    said = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
-    answers = "the answer" if len(labels) == 1 else "the answers"
-    return f"{turn.text}\n\nSent with {answers} of {said}."
-
-
-def error_action(reply: Reply) -> str:
-    """What the user can do about a failed reply, in a few words."""
-    if reply.error is None:
-        return ""
-    kind = reply.error.kind
-    if kind is ErrorKind.AUTH:
-        return "Add or fix the API key, then Retry."
-    if kind is ErrorKind.RATE_LIMITED:
-        wait = reply.error.retry_after
-        return f"Wait {wait:g} s, then Retry." if wait else "Wait a little, then Retry."
-    if kind is ErrorKind.CONTEXT_TOO_LONG:
-        return "Shorten the prompt or attachments."
-    if kind is ErrorKind.NETWORK and reply.text:
-        return "Retry, or Continue from the text kept."
-    return "Retry."
 
 
 class SeatPane(QFrame):
@@ -265,7 +193,7 @@ class SeatPane(QFrame):
         if reply is None:
             return
         if reply.status.is_final:
-            self.view.add_reply(_marked(reply), reply.id)
+            self.view.add_reply(marked(reply), reply.id)
             self._add_note(reply)
         else:
             self.view.begin_stream(reply.id)
@@ -284,7 +212,7 @@ class SeatPane(QFrame):
         if reply.status.is_final:
             # Markers go in once the answer is whole: OpenAI and Gemini say where they
             # cite only at the end, and marking each redraw would copy the text each time.
-            self.view.finish_stream(_marked(reply))
+            self.view.finish_stream(marked(reply))
             self._add_note(reply)
             self.show_marks()
         else:
@@ -368,7 +296,7 @@ class SeatPane(QFrame):
         marks = [a for a in self._session.annotations if reply and a.target_id == reply.id]
         flags = [a.note for a in marks if a.kind is AnnotationKind.REACTION]
         flags += ["★ starred"] if any(a.kind is AnnotationKind.STAR for a in marks) else []
-        flags += [_vote_flag(a) for a in marks if a.kind is AnnotationKind.VOTE]
+        flags += [vote_flag(a) for a in marks if a.kind is AnnotationKind.VOTE]
         numbers = " · ".join([*flags, numbers] if numbers else flags)
         seat_reactions = [
             a.note

@@ -19,7 +19,7 @@ from desktop.core.records.changes import (
     VotesChanged,
 )
 from desktop.core.records.model import Session, TurnKind
-from desktop.core.session.blinding import awaiting_vote, blind_names
+from desktop.core.verdicts.blinding import awaiting_vote, blind_names
 from desktop.ui.table.pane import SeatPane
 from desktop.ui.table.scroll_sync import aligned_position
 from desktop.ui.table.verdict_bar import VerdictBar

@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 from urllib.parse import urlsplit
 
-from desktop.core.records.model import WebSource
-from desktop.core.session.web_sources import sources_summary
+from desktop.core.evidence.web_sources import sources_summary
+from desktop.core.records.evidence import WebSource
 from desktop.ui.utils.shown import shown
 
 MAX_LISTED = 50

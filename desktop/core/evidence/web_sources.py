@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from desktop.core.records.model import Citation, WebSource
+from desktop.core.records.evidence import Citation, WebSource
 
 
 class SourceIndex:
