@@ -38,7 +38,7 @@ from desktop.core.post.plan import (
 )
 from desktop.core.records.evidence import WebSource
 from desktop.core.records.post_blocks import ItemShow
-from desktop.core.utils.visible_text import shown
+from desktop.core.utils.visible_text import linkable, shown
 
 # Card pictures (PNG bytes) for an exchange shown as a card; rendering them needs Qt.
 CardImages = Callable[[Exchange], list[bytes]]
@@ -163,7 +163,7 @@ def sources_html(exchange: Exchange) -> str:
     items = []
     for source in exchange.sources[:MAX_SOURCES_SHOWN]:
         address = _text(source.url)
-        if _linkable(source.url):
+        if linkable(source.url):
             address = f'<a href="{html.escape(source.url, quote=True)}">{address}</a>'
         title = f"{_text(' '.join(source.title.split()))} — " if source.title.strip() else ""
         items.append(f"<li>{title}{address}</li>")
@@ -172,14 +172,6 @@ def sources_html(exchange: Exchange) -> str:
     listed = clean(f'<div class="sources"><p>Sources</p><ol>{"".join(items)}</ol>{tail}</div>')
     return listed.replace(
         'rel="noopener noreferrer nofollow"', 'rel="nofollow noopener noreferrer"'
-    )
-
-
-def _linkable(url: str) -> bool:
-    return (
-        url.lower().startswith(("http://", "https://"))
-        and shown(url) == url
-        and not any(c.isspace() for c in url)
     )
 
 

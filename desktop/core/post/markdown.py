@@ -33,7 +33,7 @@ from desktop.core.post.plan import (
     score_cells,
 )
 from desktop.core.records.post_blocks import ItemShow
-from desktop.core.utils.visible_text import shown
+from desktop.core.utils.visible_text import linkable, shown
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 # Backslash-escaped in a one-line name or title: every character that can begin inline
@@ -270,7 +270,7 @@ def _footnotes(exchange: Exchange) -> list[str]:
     address is a link; any other is text)."""
     notes = []
     for number, source in enumerate(exchange.sources[:MAX_SOURCES_SHOWN], 1):
-        address = f"<{source.url}>" if _linkable(source.url) else _line(source.url)
+        address = f"<{source.url}>" if linkable(source.url) else _line(source.url)
         title = _line(source.title)
         notes.append(f"[^{exchange.number}-{number}]: {title} — {address}" if title else
                      f"[^{exchange.number}-{number}]: {address}")  # fmt: skip
@@ -284,15 +284,6 @@ def _keyed(letter: str, label: str, anchor: str) -> str:
     """ "Response A = [Claude](#reply-…)": whose the letter was, linked to its answer."""
     who = f"[{_line(label)}](#{anchor})" if anchor else _line(label)
     return f"{_line(letter)} = {who}"
-
-
-def _linkable(url: str) -> bool:
-    """An address an autolink may carry: http(s), nothing hidden, no space or bracket."""
-    return (
-        url.lower().startswith(("http://", "https://"))
-        and shown(url) == url
-        and not any(c.isspace() or c in "<>" for c in url)
-    )
 
 
 def _scoreboard(board: Scoreboard) -> str:

@@ -61,3 +61,14 @@ def terminal_safe(text: str) -> str:
     overrides, invisible and control characters and lone surrogates as �). Everything a
     command prints goes through it."""
     return shown(_TERMINAL_CONTROL.sub("", text))
+
+
+def linkable(url: str) -> bool:
+    """Whether a stranger's address may be a link where it is written out in full: http(s)
+    only, nothing hidden in it (what is read is what opens), no space or angle bracket
+    (which would end an autolink or an attribute early)."""
+    return (
+        url.lower().startswith(("http://", "https://"))
+        and shown(url) == url
+        and not any(c.isspace() or c in "<>" for c in url)
+    )

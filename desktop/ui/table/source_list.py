@@ -11,24 +11,14 @@ of sources lists the first :data:`MAX_LISTED` and says how many more there are.
 from __future__ import annotations
 
 import html
-from urllib.parse import urlsplit
 
 from desktop.core.evidence.web_sources import sources_summary
 from desktop.core.records.evidence import WebSource
+from desktop.core.utils.visible_text import linkable
 from desktop.ui.utils.shown import shown
 
 MAX_LISTED = 50
 MAX_TITLE = 200  # characters of a title shown
-LINK_SCHEMES = frozenset({"http", "https"})
-
-
-def opens(url: str) -> bool:
-    """Whether a source's address may be a link: http(s), nothing hidden, no spaces."""
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:  # "http://[" and the like
-        return False
-    return scheme in LINK_SCHEMES and shown(url) == url and not any(c.isspace() for c in url)
 
 
 def sources_html(sources: list[WebSource]) -> str:
@@ -36,7 +26,7 @@ def sources_html(sources: list[WebSource]) -> str:
     lines = [f"🔎 Sources ({html.escape(sources_summary(sources))}):"]
     for number, source in enumerate(sources[:MAX_LISTED], 1):
         address = html.escape(shown(source.url), quote=True)
-        if opens(source.url):
+        if linkable(source.url):
             address = f'<a href="{address}">{address}</a>'
         title = " ".join(shown(source.title).split())
         if len(title) > MAX_TITLE:
